@@ -1,0 +1,3 @@
+export * from './post-status';
+export * from './session-state';
+export * from './late-policy';

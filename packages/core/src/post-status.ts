@@ -1,0 +1,42 @@
+/**
+ * The post lifecycle. Transitions are listed here once; the database enforces them with
+ * conditional updates (`UPDATE … WHERE status = <from>`), never read-then-write.
+ */
+export const POST_STATUSES = [
+  'draft',
+  'scheduled',
+  'queued',
+  'publishing',
+  'published',
+  'retrying',
+  'failed',
+  'cancelled',
+  'missed',
+  'blocked',
+] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+const TRANSITIONS: Record<PostStatus, readonly PostStatus[]> = {
+  draft: ['scheduled', 'cancelled'],
+  scheduled: ['draft', 'queued', 'cancelled', 'missed', 'blocked'],
+  queued: ['publishing', 'scheduled', 'cancelled', 'missed', 'blocked', 'failed', 'queued'],
+  publishing: ['published', 'retrying', 'failed', 'blocked', 'missed', 'queued'],
+  retrying: ['queued', 'cancelled', 'missed', 'blocked', 'failed'],
+  blocked: ['scheduled', 'retrying', 'missed', 'cancelled'],
+  failed: ['scheduled'],
+  missed: ['scheduled'],
+  published: [],
+  cancelled: [],
+};
+
+/** Whether a post may move from `from` to `to`. */
+export const canTransition = (from: PostStatus, to: PostStatus): boolean => TRANSITIONS[from].includes(to);
+
+/** The states from which the dispatcher may claim a post when it falls due. */
+export const DUE_STATUSES = ['scheduled', 'retrying'] as const satisfies readonly PostStatus[];
+
+/** The states in which work is in flight and a lost message or crashed worker must be reaped. */
+export const IN_FLIGHT_STATUSES = ['queued', 'publishing'] as const satisfies readonly PostStatus[];
+
+/** Final states: nothing more will happen to the post unless the user asks. */
+export const isTerminal = (status: PostStatus): boolean => TRANSITIONS[status].length === 0;

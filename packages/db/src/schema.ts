@@ -1,0 +1,177 @@
+import { DUE_STATUSES, IN_FLIGHT_STATUSES, LATE_POLICIES, POST_STATUSES, SESSION_STATES } from '@chronopost/core';
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+/**
+ * Tables are declared without a schema: the connection's `search_path` (from DB_SCHEMA) decides
+ * where they live, so one set of migrations serves production (`public`) and every PR preview.
+ */
+
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => 'bytea' });
+const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
+const createdAt = () => tstz('created_at').notNull().defaultNow();
+const updatedAt = () => tstz('updated_at').notNull().defaultNow();
+const oneOf = (column: string, values: readonly string[]) =>
+  sql.raw(`${column} IN (${values.map((value) => `'${value}'`).join(', ')})`);
+
+export const accounts = pgTable('accounts', {
+  did: text('did').primaryKey(),
+  handle: text('handle').notNull(),
+  pdsUrl: text('pds_url').notNull(),
+  displayName: text('display_name'),
+  avatarUrl: text('avatar_url'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+/** One OAuth session per account. The session itself is only ever stored encrypted (packages/vault). */
+export const oauthSessions = pgTable(
+  'oauth_sessions',
+  {
+    did: text('did')
+      .primaryKey()
+      .references(() => accounts.did, { onDelete: 'cascade' }),
+    state: text('state', { enum: SESSION_STATES }).notNull().default('active'),
+    /** AES-256-GCM ciphertext of the saved session (token set and DPoP key). */
+    ciphertext: bytea('ciphertext').notNull(),
+    /** The data key, encrypted by KMS (or the local master key). */
+    encryptedDataKey: bytea('encrypted_data_key').notNull(),
+    keyId: text('key_id').notNull(),
+    accessExpiresAt: tstz('access_expires_at'),
+    lastRefreshAt: tstz('last_refresh_at'),
+    lastUsedAt: tstz('last_used_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('oauth_sessions_state_check', oneOf('state', SESSION_STATES)),
+    index('oauth_sessions_access_expiry_idx').on(t.accessExpiresAt).where(sql.raw(`state = 'active'`)),
+  ],
+);
+
+/** The schedulable unit: a single post or a whole thread (its records are `post_items`). */
+export const posts = pgTable(
+  'posts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerDid: text('owner_did')
+      .notNull()
+      .references(() => accounts.did, { onDelete: 'cascade' }),
+    status: text('status', { enum: POST_STATUSES }).notNull().default('draft'),
+    /** Null for drafts. */
+    scheduledAt: tstz('scheduled_at'),
+    /**
+     * When the dispatcher should next look at the post: `scheduled_at` once scheduled, the retry
+     * time while retrying. One column lets one partial index serve both due states.
+     */
+    nextAttemptAt: tstz('next_attempt_at'),
+    latePolicy: text('late_policy', { enum: LATE_POLICIES }).notNull().default('skip'),
+    lateGraceSeconds: integer('late_grace_seconds').notNull().default(900),
+    /** Root-only options: threadgate and postgate settings. */
+    options: jsonb('options').notNull().default({}),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    lastErrorClass: text('last_error_class'),
+    /** Optimistic concurrency for edits (`If-Match`). */
+    version: integer('version').notNull().default(1),
+    publishedAt: tstz('published_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('posts_status_check', oneOf('status', POST_STATUSES)),
+    check('posts_late_policy_check', oneOf('late_policy', LATE_POLICIES)),
+    check('posts_scheduled_at_check', sql.raw(`status = 'draft' OR scheduled_at IS NOT NULL`)),
+    check('posts_attempts_check', sql.raw('attempts >= 0')),
+    // The dispatcher's index: one tick is an index range scan over what is due, however many wait.
+    index('posts_due_idx').on(t.nextAttemptAt).where(oneOf('status', DUE_STATUSES)),
+    // The reaper's index: work in flight, oldest first.
+    index('posts_in_flight_idx').on(t.updatedAt).where(oneOf('status', IN_FLIGHT_STATUSES)),
+    // Listing a user's posts by time with keyset pagination.
+    index('posts_owner_scheduled_idx').on(t.ownerDid, t.scheduledAt, t.id),
+  ],
+);
+
+/** The records of a post in order; index 0 is the root of a thread. */
+export const postItems = pgTable(
+  'post_items',
+  {
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    position: smallint('position').notNull(),
+    text: text('text').notNull().default(''),
+    facets: jsonb('facets'),
+    embed: jsonb('embed'),
+    langs: text('langs').array().notNull().default(sql`'{}'::text[]`),
+    labels: text('labels').array().notNull().default(sql`'{}'::text[]`),
+    /** TID fixed before the first attempt, so every retry writes the same record. */
+    rkey: text('rkey'),
+    uri: text('uri'),
+    cid: text('cid'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.postId, t.position] }),
+    check('post_items_position_check', sql.raw('position >= 0')),
+  ],
+);
+
+export const MEDIA_STATES = ['pending', 'ready', 'rejected'] as const;
+
+export const media = pgTable(
+  'media',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerDid: text('owner_did')
+      .notNull()
+      .references(() => accounts.did, { onDelete: 'cascade' }),
+    s3Key: text('s3_key').notNull(),
+    state: text('state', { enum: MEDIA_STATES }).notNull().default('pending'),
+    mime: text('mime'),
+    bytes: integer('bytes'),
+    width: integer('width'),
+    height: integer('height'),
+    alt: text('alt').notNull().default(''),
+    error: text('error'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    check('media_state_check', oneOf('state', MEDIA_STATES)),
+    uniqueIndex('media_s3_key_idx').on(t.s3Key),
+    index('media_owner_idx').on(t.ownerDid, t.createdAt),
+  ],
+);
+
+/** One row per publish attempt: the audit trail behind every status the user sees. */
+export const publishAttempts = pgTable(
+  'publish_attempts',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id, { onDelete: 'cascade' }),
+    attempt: integer('attempt').notNull(),
+    startedAt: tstz('started_at').notNull().defaultNow(),
+    finishedAt: tstz('finished_at'),
+    outcome: text('outcome'),
+    errorClass: text('error_class'),
+    message: text('message'),
+    latencyMs: integer('latency_ms'),
+  },
+  (t) => [index('publish_attempts_post_idx').on(t.postId, t.startedAt)],
+);

@@ -1,0 +1,85 @@
+import { resolve } from 'node:path';
+import {
+  databaseUrlField,
+  dbSchemaField,
+  httpUrlField,
+  logLevelField,
+  nameField,
+  parseConfig,
+  portField,
+  positiveIntField,
+} from '@chronopost/shared-schemas';
+import { z } from 'zod';
+
+/**
+ * The local runtime's own settings. The services inside it are configured with exactly the
+ * variables they read in AWS (DATABASE_URL, PUBLISH_QUEUE_URL, AWS_ENDPOINT_URL_*, …), which the
+ * runtime derives from these once its stand-ins are up.
+ */
+export const localEnvSchema = z.object({
+  CHRONOPOST_HOME: z.string().min(1).default('.chronopost'),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: portField(3000),
+  DATABASE_URL: databaseUrlField.optional(),
+  DB_SCHEMA: dbSchemaField,
+  LOCAL_POSTGRES_PORT: portField(54329),
+  LOCAL_SQS_PORT: portField(9324),
+  LOCAL_S3_PORT: portField(4569),
+  LOCAL_DYNAMODB_PORT: portField(4567),
+  LOCAL_PDS_PORT: portField(2583),
+  LOCAL_PLC_PORT: portField(2582),
+  LOCAL_SQS_POLLERS: positiveIntField('concurrent pollers of the publish queue', 5),
+  WEB_ORIGIN: httpUrlField('the origin of the web app, allowed by CORS').default('http://localhost:5173'),
+  PUBLISH_QUEUE_NAME: nameField('the publish queue name').default('chronopost-publish'),
+  PUBLISH_DLQ_NAME: nameField('the dead-letter queue name').default('chronopost-publish-dlq'),
+  PUBLISH_MAX_RECEIVE_COUNT: positiveIntField('receives before a message moves to the DLQ', 5),
+  PUBLISH_VISIBILITY_TIMEOUT_SECONDS: positiveIntField('the publish queue visibility timeout', 60),
+  PUBLISH_BATCH_SIZE: positiveIntField('messages per publisher invocation (1-10)', 10).refine(
+    (value) => value <= 10,
+    'must be at most 10 (the SQS receive limit)',
+  ),
+  MEDIA_BUCKET: nameField('the media bucket name').default('chronopost-media'),
+  OAUTH_STATE_TABLE: nameField('the OAuth state table name').default('chronopost-oauth-state'),
+  LOCK_TABLE: nameField('the lock table name').default('chronopost-locks'),
+  DISPATCH_INTERVAL_SECONDS: positiveIntField('seconds between dispatcher ticks', 60),
+  TOKEN_REFRESH_INTERVAL_SECONDS: positiveIntField('seconds between token refresher runs', 300),
+  LOG_LEVEL: logLevelField,
+});
+
+export const localConfigSchema = localEnvSchema.transform((env) => {
+  const home = resolve(env.CHRONOPOST_HOME);
+  return {
+    home,
+    host: env.HOST,
+    port: env.PORT,
+    database: { url: env.DATABASE_URL, schema: env.DB_SCHEMA, embeddedPort: env.LOCAL_POSTGRES_PORT },
+    ports: {
+      sqs: env.LOCAL_SQS_PORT,
+      s3: env.LOCAL_S3_PORT,
+      dynamodb: env.LOCAL_DYNAMODB_PORT,
+      pds: env.LOCAL_PDS_PORT,
+      plc: env.LOCAL_PLC_PORT,
+    },
+    webOrigin: new URL(env.WEB_ORIGIN).origin,
+    queues: {
+      publish: env.PUBLISH_QUEUE_NAME,
+      deadLetter: env.PUBLISH_DLQ_NAME,
+      maxReceiveCount: env.PUBLISH_MAX_RECEIVE_COUNT,
+      visibilityTimeoutSeconds: env.PUBLISH_VISIBILITY_TIMEOUT_SECONDS,
+      batchSize: env.PUBLISH_BATCH_SIZE,
+      pollers: env.LOCAL_SQS_POLLERS,
+    },
+    mediaBucket: env.MEDIA_BUCKET,
+    tables: { oauthState: env.OAUTH_STATE_TABLE, locks: env.LOCK_TABLE },
+    schedules: {
+      dispatcherMs: env.DISPATCH_INTERVAL_SECONDS * 1000,
+      tokenRefresherMs: env.TOKEN_REFRESH_INTERVAL_SECONDS * 1000,
+    },
+    logLevel: env.LOG_LEVEL,
+    masterKeyFile: resolve(home, 'master.key'),
+  };
+});
+export type LocalConfig = z.output<typeof localConfigSchema>;
+
+export const loadLocalConfig = (env: Record<string, string | undefined> = process.env): LocalConfig =>
+  parseConfig(localConfigSchema, env);

@@ -1,0 +1,236 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { HttpRouteSpec, HttpService } from '@chronopost/shared-schemas';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import type { Logger } from '@chronopost/lambda-kit';
+import { LOCAL_ACCOUNT_ID } from './aws-local';
+import { invoke, type LambdaFunction } from './lambda-context';
+import { assertPortFree } from './ports';
+
+export type HttpLambda = LambdaFunction<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
+
+/** Lambda's limit on a synchronous request payload. */
+const MAX_BODY_BYTES = 6 * 1024 * 1024;
+/** API Gateway's integration timeout. */
+const INTEGRATION_TIMEOUT_MS = 30_000;
+
+interface CompiledRoute {
+  spec: HttpRouteSpec;
+  pattern: RegExp;
+  params: string[];
+}
+
+/** `/posts/{id}` → a regex with named groups; `{proxy+}` matches the rest of the path. */
+export function compileRoute(spec: HttpRouteSpec): CompiledRoute {
+  const params: string[] = [];
+  const source = spec.path
+    .split('/')
+    .map((segment) => {
+      const match = /^\{([A-Za-z0-9_]+)(\+)?\}$/.exec(segment);
+      if (!match) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      params.push(match[1]!);
+      return match[2] ? '(.+)' : '([^/]+)';
+    })
+    .join('/');
+  return { spec, pattern: new RegExp(`^${source}$`), params };
+}
+
+export function matchRoute(routes: CompiledRoute[], method: string, path: string) {
+  for (const route of routes) {
+    if (route.spec.method !== method) continue;
+    const match = route.pattern.exec(path);
+    if (!match) continue;
+    const pathParameters = Object.fromEntries(route.params.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
+    return { route, pathParameters };
+  }
+  return undefined;
+}
+
+const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript)|[^;]*\+json)/i;
+
+async function readBody(request: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Builds the event API Gateway's HTTP API (payload format 2.0) sends to a Lambda. */
+export function buildEvent(
+  request: IncomingMessage,
+  body: Buffer,
+  routeKey: string,
+  pathParameters: Record<string, string> | undefined,
+  domainName: string,
+): APIGatewayProxyEventV2 {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || name === 'cookie') continue;
+    headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const cookies = request.headers.cookie?.split(';').map((cookie) => cookie.trim()).filter(Boolean);
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  const contentType = headers['content-type'] ?? '';
+  const isBase64Encoded = body.length > 0 && !TEXT_TYPES.test(contentType);
+  const now = new Date();
+  return {
+    version: '2.0',
+    routeKey,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    ...(cookies?.length ? { cookies } : {}),
+    headers,
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
+    ...(pathParameters && Object.keys(pathParameters).length ? { pathParameters } : {}),
+    requestContext: {
+      accountId: LOCAL_ACCOUNT_ID,
+      apiId: 'local',
+      domainName,
+      domainPrefix: domainName.split('.')[0] ?? domainName,
+      http: {
+        method: request.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${request.httpVersion}`,
+        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId: randomUUID(),
+      routeKey,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length ? { body: isBase64Encoded ? body.toString('base64') : body.toString('utf8') } : {}),
+    isBase64Encoded,
+  };
+}
+
+/** Writes a Lambda proxy result the way API Gateway does (a bare object or string means 200 JSON). */
+function writeResult(response: ServerResponse, result: APIGatewayProxyResultV2, extraHeaders: Record<string, string>) {
+  const structured =
+    typeof result === 'object' && result !== null && 'statusCode' in result
+      ? result
+      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof result === 'string' ? result : JSON.stringify(result) };
+  const headers: Record<string, string | string[]> = { ...extraHeaders };
+  for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
+  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
+  const body = structured.body ?? '';
+  response.writeHead(structured.statusCode ?? 200, headers);
+  response.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+function writeGatewayError(response: ServerResponse, status: number, message: string, extraHeaders: Record<string, string>) {
+  // API Gateway's own errors have this shape, not ours; clients must cope with both.
+  response.writeHead(status, { 'content-type': 'application/json', ...extraHeaders });
+  response.end(JSON.stringify({ message }));
+}
+
+export interface LocalGatewayOptions {
+  host: string;
+  port: number;
+  routes: readonly HttpRouteSpec[];
+  handlers: Record<HttpService, HttpLambda>;
+  /** The web app's origin: answered like API Gateway's CORS configuration. */
+  webOrigin: string;
+  logger: Logger;
+}
+
+export interface LocalGateway {
+  url: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * A stand-in for API Gateway's HTTP API: matches the same route table, builds payload-2.0 events,
+ * invokes the owning service's handler with API Gateway's timeout and CORS, and maps the result.
+ */
+export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
+  await assertPortFree(options.host, options.port, 'PORT');
+  const routes = options.routes.map(compileRoute);
+  const inFlight = new Set<Promise<unknown>>();
+
+  const server = createServer((request, response) => {
+    const work = handle(request, response).catch((error: unknown) => {
+      options.logger.error('gateway failure', { error });
+      if (!response.headersSent) writeGatewayError(response, 500, 'Internal Server Error', {});
+      else response.end();
+    });
+    inFlight.add(work);
+    void work.finally(() => inFlight.delete(work));
+  });
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const origin = request.headers.origin;
+    const cors: Record<string, string> =
+      origin === options.webOrigin
+        ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'origin' }
+        : {};
+    const method = request.method ?? 'GET';
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+
+    if (method === 'OPTIONS' && request.headers['access-control-request-method']) {
+      response.writeHead(204, {
+        ...cors,
+        ...(origin === options.webOrigin
+          ? {
+              'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
+              'access-control-allow-headers': 'authorization,content-type,if-match,x-csrf-token',
+              'access-control-expose-headers': 'etag,retry-after',
+              'access-control-max-age': '600',
+            }
+          : {}),
+      });
+      response.end();
+      return;
+    }
+
+    const matched = matchRoute(routes, method, path);
+    if (!matched) {
+      writeGatewayError(response, 404, 'Not Found', cors);
+      return;
+    }
+    const body = await readBody(request);
+    if (body === 'too-large') {
+      writeGatewayError(response, 413, 'Request Entity Too Large', cors);
+      return;
+    }
+    const { spec } = matched.route;
+    const event = buildEvent(request, body, `${spec.method} ${spec.path}`, matched.pathParameters, request.headers.host ?? 'localhost');
+    let result: APIGatewayProxyResultV2;
+    try {
+      result = await invoke(spec.service, options.handlers[spec.service], event, INTEGRATION_TIMEOUT_MS);
+    } catch (error) {
+      // A handler that throws or times out is an integration failure, as in AWS.
+      options.logger.error('integration failed', { service: spec.service, routeKey: event.routeKey, error });
+      const timedOut = (error as Error).message.includes('timed out');
+      writeGatewayError(response, timedOut ? 503 : 500, timedOut ? 'Service Unavailable' : 'Internal Server Error', cors);
+      return;
+    }
+    writeResult(response, result, cors);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return {
+    url: `http://${options.host}:${port}`,
+    server,
+    close: async () => {
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await Promise.allSettled([...inFlight]);
+    },
+  };
+}

@@ -1,0 +1,214 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '@chronopost/lambda-kit';
+import { migrateDatabase } from '@chronopost/db';
+import { HTTP_ROUTES } from '@chronopost/shared-schemas';
+import { loadOrCreateMasterKey } from '@chronopost/vault';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-local';
+import type { LocalConfig } from './config';
+import { createLocalDynamoDbClient, createTables, startLocalDynamoDb } from './dynamodb';
+import { startLocalGateway } from './gateway';
+import { invoke } from './lambda-context';
+import { createPdsAccount, type DevPds, startDevPds } from './pds';
+import { connectExternalPostgres, ensureDatabase, type PostgresServer, redactUrl, startEmbeddedPostgres } from './postgres';
+import { startSchedule } from './schedule';
+import { bootServices } from './services';
+import { createLocalSqsClient, createPublishQueues, startLocalSqs } from './sqs';
+import { startSqsEventSource } from './sqs-event-source';
+import { startLocalS3 } from './s3';
+
+export interface RuntimeOptions {
+  /** Also start a dev PDS with a demo account. */
+  demo?: boolean;
+  logger: Logger;
+}
+
+export interface Runtime {
+  url: string;
+  /** The environment the services were started with (the same variables as in AWS). */
+  serviceEnv: Record<string, string>;
+  demo?: { pdsUrl: string; handle: string; password: string; did: string };
+  stop(): Promise<void>;
+}
+
+/** Timeouts of the deployed functions (terraform sets the same). */
+const TIMEOUT_MS = { dispatcher: 60_000, tokenRefresher: 300_000, publisher: 60_000, media: 60_000 };
+
+/**
+ * Starts Chronopost in one process: PostgreSQL (embedded unless DATABASE_URL is set), the AWS
+ * stand-ins, every service's handler behind the same triggers as in AWS, and, for `--demo`, a
+ * local PDS. Returns once everything answers; `stop()` shuts down in reverse order.
+ */
+export async function startRuntime(config: LocalConfig, options: RuntimeOptions): Promise<Runtime> {
+  const { logger } = options;
+  const started = performance.now();
+  const stops: Array<{ name: string; stop: () => Promise<unknown> }> = [];
+  const component = (name: string, fields: Record<string, unknown>) =>
+    logger.info(`${name} ready`, { component: name, ...fields, ms: Math.round(performance.now() - started) });
+
+  try {
+    await mkdir(config.home, { recursive: true });
+    const masterKey = await loadOrCreateMasterKey(config.masterKeyFile);
+    component('keyring', { file: config.masterKeyFile, keyId: masterKey.keyId, created: masterKey.created });
+
+    const demoPds: Promise<DevPds | undefined> = options.demo
+      ? startDevPds({ dataDir: join(config.home, 'pds', String(process.pid)), pdsPort: config.ports.pds, plcPort: config.ports.plc })
+      : Promise.resolve(undefined);
+    // Stopped last, and also when something else fails while it is still starting.
+    demoPds.catch(() => undefined);
+    stops.push({ name: 'pds', stop: async () => (await demoPds.catch(() => undefined))?.close() });
+
+    const postgresStart = (async (): Promise<{ server: PostgresServer; url: string }> => {
+      if (config.database.url) {
+        const server = await connectExternalPostgres(config.database.url);
+        return { server, url: config.database.url };
+      }
+      const server = await startEmbeddedPostgres({
+        dir: join(config.home, 'postgres'),
+        port: config.database.embeddedPort,
+        persistent: true,
+        onLog: (line) => logger.debug(line, { component: 'postgres' }),
+      });
+      return { server, url: await ensureDatabase(server, 'chronopost') };
+    })();
+
+    const [postgres, sqsServer, s3, dynamo] = await Promise.all([
+      postgresStart,
+      startLocalSqs({ host: config.host, port: config.ports.sqs }),
+      startLocalS3({
+        host: config.host,
+        port: config.ports.s3,
+        directory: join(config.home, 's3'),
+        buckets: [config.mediaBucket],
+        webOrigin: config.webOrigin,
+      }),
+      startLocalDynamoDb({ host: config.host, port: config.ports.dynamodb, directory: join(config.home, 'dynamodb') }),
+    ]);
+    stops.push({ name: 'postgres', stop: () => postgres.server.stop() });
+    stops.push({ name: 'sqs', stop: () => sqsServer.close() });
+    stops.push({ name: 's3', stop: () => s3.close() });
+    stops.push({ name: 'dynamodb', stop: () => dynamo.close() });
+
+    const { applied } = await migrateDatabase({ url: postgres.url, schema: config.database.schema });
+    component('postgres', {
+      url: redactUrl(postgres.url),
+      embedded: postgres.server.embedded,
+      schema: config.database.schema,
+      migration: applied,
+      ...(postgres.server.embedded ? { passwordFile: join(config.home, 'postgres', 'password') } : {}),
+    });
+
+    const sqs = createLocalSqsClient(sqsServer.endpoint);
+    const queues = await createPublishQueues(sqs, {
+      name: config.queues.publish,
+      deadLetterName: config.queues.deadLetter,
+      maxReceiveCount: config.queues.maxReceiveCount,
+      visibilityTimeoutSeconds: config.queues.visibilityTimeoutSeconds,
+    });
+    component('sqs', { endpoint: sqsServer.endpoint, queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl });
+    component('s3', { endpoint: s3.endpoint, bucket: config.mediaBucket, corsOrigin: config.webOrigin });
+    await createTables(createLocalDynamoDbClient(dynamo.endpoint), [config.tables.oauthState, config.tables.locks]);
+    component('dynamodb', { endpoint: dynamo.endpoint, tables: [config.tables.oauthState, config.tables.locks] });
+
+    // The SDK's default credential chain reads these; the stand-ins accept any.
+    process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY ??= LOCAL_CREDENTIALS.secretAccessKey;
+    const serviceEnv: Record<string, string> = {
+      DATABASE_URL: postgres.url,
+      DB_SCHEMA: config.database.schema,
+      LOG_LEVEL: config.logLevel,
+      AWS_REGION: LOCAL_REGION,
+      AWS_ENDPOINT_URL_SQS: sqsServer.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      PUBLISH_QUEUE_URL: queues.queueUrl,
+      MEDIA_BUCKET: config.mediaBucket,
+      OAUTH_STATE_TABLE: config.tables.oauthState,
+      LOCK_TABLE: config.tables.locks,
+    };
+    const services = bootServices(serviceEnv);
+    stops.push({ name: 'service connections', stop: () => Promise.all(Object.values(services).map((service) => service.close())) });
+
+    const gateway = await startLocalGateway({
+      host: config.host,
+      port: config.port,
+      routes: HTTP_ROUTES,
+      handlers: { api: services.api.handler, oauth: services.oauth.handler },
+      webOrigin: config.webOrigin,
+      logger,
+    });
+    stops.push({ name: 'gateway', stop: () => gateway.close() });
+    component('gateway', { url: gateway.url, routes: HTTP_ROUTES.length, health: `${gateway.url}/health` });
+
+    const dispatcher = startSchedule({
+      name: 'dispatcher',
+      intervalMs: config.schedules.dispatcherMs,
+      timeoutMs: TIMEOUT_MS.dispatcher,
+      handler: services.dispatcher.handler,
+      logger,
+    });
+    const refresher = startSchedule({
+      name: 'token-refresher',
+      intervalMs: config.schedules.tokenRefresherMs,
+      timeoutMs: TIMEOUT_MS.tokenRefresher,
+      handler: services.tokenRefresher.handler,
+      logger,
+    });
+    stops.push({ name: 'schedules', stop: () => Promise.all([dispatcher.stop(), refresher.stop()]) });
+    component('schedules', {
+      dispatcher: `every ${config.schedules.dispatcherMs / 1000} s`,
+      tokenRefresher: `every ${config.schedules.tokenRefresherMs / 1000} s`,
+    });
+
+    const publisher = startSqsEventSource({
+      sqs,
+      queueUrl: queues.queueUrl,
+      queueArn: queues.queueArn,
+      functionName: 'publisher',
+      handler: services.publisher.handler,
+      batchSize: config.queues.batchSize,
+      pollers: config.queues.pollers,
+      timeoutMs: TIMEOUT_MS.publisher,
+      logger,
+    });
+    stops.push({ name: 'publisher event source', stop: () => publisher.stop() });
+    component('publisher', { queueUrl: queues.queueUrl, batchSize: config.queues.batchSize, pollers: config.queues.pollers });
+
+    const mediaRuns = new Set<Promise<unknown>>();
+    s3.onObjectCreated((event) => {
+      const run = invoke('media', services.media.handler, event, TIMEOUT_MS.media).catch((error: unknown) =>
+        logger.error('media invocation failed', { error }),
+      );
+      mediaRuns.add(run);
+      void run.finally(() => mediaRuns.delete(run));
+    });
+    stops.push({ name: 'media invocations', stop: () => Promise.allSettled([...mediaRuns]) });
+    component('media', { bucket: config.mediaBucket, trigger: 's3:ObjectCreated:*' });
+
+    let demo: Runtime['demo'];
+    const pds = await demoPds;
+    if (pds) {
+      const account = await createPdsAccount(pds.url, { handle: 'demo.test' });
+      demo = { pdsUrl: pds.url, handle: account.handle, password: account.password, did: account.did };
+      component('pds', { url: pds.url, plcUrl: pds.plcUrl, handle: account.handle, did: account.did });
+    }
+
+    logger.info('chronopost is running', { url: gateway.url, startupMs: Math.round(performance.now() - started) });
+    return { url: gateway.url, serviceEnv, ...(demo ? { demo } : {}), stop: () => stopAll(stops, logger) };
+  } catch (error) {
+    await stopAll(stops, logger);
+    throw error;
+  }
+}
+
+/** Stops components in reverse start order: first what produces work, last the database. */
+async function stopAll(stops: Array<{ name: string; stop: () => Promise<unknown> }>, logger: Logger): Promise<void> {
+  for (const { name, stop } of stops.reverse()) {
+    try {
+      await stop();
+    } catch (error) {
+      logger.warn('stopping a component failed', { component: name, error });
+    }
+  }
+  stops.length = 0;
+}

@@ -1,0 +1,151 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DeleteMessageBatchCommand, type Message, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { Logger } from '@chronopost/lambda-kit';
+import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { LOCAL_REGION } from './aws-local';
+import { invoke, type LambdaFunction } from './lambda-context';
+
+/** The longest an idle poller waits between receives. */
+const IDLE_POLL_MS = 100;
+
+export type SqsLambda = LambdaFunction<SQSEvent, SQSBatchResponse | void>;
+
+/** Turns a received SQS message into the record Lambda's event source mapping delivers. */
+export function toSqsRecord(message: Message, queueArn: string): SQSRecord {
+  const system = message.Attributes ?? {};
+  const messageAttributes: SQSMessageAttributes = {};
+  for (const [name, value] of Object.entries(message.MessageAttributes ?? {})) {
+    messageAttributes[name] = {
+      dataType: value.DataType ?? 'String',
+      ...(value.StringValue !== undefined ? { stringValue: value.StringValue } : {}),
+      ...(value.BinaryValue !== undefined ? { binaryValue: Buffer.from(value.BinaryValue).toString('base64') } : {}),
+      stringListValues: value.StringListValues ?? [],
+      binaryListValues: (value.BinaryListValues ?? []).map((item) => Buffer.from(item).toString('base64')),
+    };
+  }
+  return {
+    messageId: message.MessageId!,
+    receiptHandle: message.ReceiptHandle!,
+    body: message.Body ?? '',
+    attributes: {
+      ApproximateReceiveCount: system.ApproximateReceiveCount ?? '1',
+      SentTimestamp: system.SentTimestamp ?? String(Date.now()),
+      SenderId: system.SenderId ?? 'local',
+      ApproximateFirstReceiveTimestamp: system.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
+      ...(system.AWSTraceHeader ? { AWSTraceHeader: system.AWSTraceHeader } : {}),
+    },
+    messageAttributes,
+    md5OfBody: message.MD5OfBody ?? '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: LOCAL_REGION,
+  };
+}
+
+/**
+ * Which records of a batch succeeded, by Lambda's rules for `ReportBatchItemFailures`: a thrown
+ * error fails all; so does a failure naming a message that is not in the batch (or none at all).
+ */
+export function succeededRecords(records: SQSRecord[], outcome: { response?: SQSBatchResponse | void; error?: unknown }): SQSRecord[] {
+  if (outcome.error !== undefined) return [];
+  const failures = outcome.response?.batchItemFailures ?? [];
+  const ids = new Set(records.map((record) => record.messageId));
+  if (failures.some((failure) => !failure.itemIdentifier || !ids.has(failure.itemIdentifier))) return [];
+  const failed = new Set(failures.map((failure) => failure.itemIdentifier));
+  return records.filter((record) => !failed.has(record.messageId));
+}
+
+export interface EventSourceOptions {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  functionName: string;
+  handler: SqsLambda;
+  batchSize: number;
+  /** Parallel pollers, each invoking the function with its own batches (Lambda starts with five). */
+  pollers: number;
+  timeoutMs: number;
+  logger: Logger;
+}
+
+export interface EventSource {
+  stop(): Promise<void>;
+}
+
+/**
+ * A stand-in for Lambda's SQS event source mapping: polls the queue, invokes the function with
+ * batches, deletes the records that succeeded and leaves failed ones to reappear after the
+ * visibility timeout (and, past maxReceiveCount, to move to the DLQ by the queue's redrive policy).
+ */
+export function startSqsEventSource(options: EventSourceOptions): EventSource {
+  const { sqs, queueUrl, queueArn, functionName, handler, logger } = options;
+  const abort = new AbortController();
+
+  const poll = async () => {
+    let backoffMs = 0;
+    while (!abort.signal.aborted) {
+      if (backoffMs > 0) {
+        try {
+          await sleep(backoffMs, undefined, { signal: abort.signal });
+        } catch {
+          return;
+        }
+      }
+      let messages: Message[];
+      try {
+        // local-aws-sqs answers a long poll only once it has a full batch or the wait is over, where
+        // SQS answers as soon as a message is there. So this polls without waiting and backs off
+        // while the queue is empty: at most IDLE_POLL_MS of extra latency, as with Lambda's pollers.
+        const received = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: options.batchSize,
+            WaitTimeSeconds: 0,
+            AttributeNames: ['All'],
+            MessageAttributeNames: ['All'],
+          }),
+          { abortSignal: abort.signal },
+        );
+        messages = received.Messages ?? [];
+      } catch (error) {
+        if (abort.signal.aborted) return;
+        logger.warn('receiving from the publish queue failed; retrying', { error });
+        backoffMs = Math.min(Math.max(backoffMs * 2, 250), 10_000);
+        continue;
+      }
+      if (messages.length === 0) {
+        backoffMs = Math.min(backoffMs + 25, IDLE_POLL_MS);
+        continue;
+      }
+      backoffMs = 0;
+
+      const records = messages.map((message) => toSqsRecord(message, queueArn));
+      let outcome: { response?: SQSBatchResponse | void; error?: unknown };
+      try {
+        outcome = { response: await invoke(functionName, handler, { Records: records }, options.timeoutMs) };
+      } catch (error) {
+        logger.error('publisher invocation failed; the whole batch returns to the queue', { error, messages: records.length });
+        outcome = { error };
+      }
+      const succeeded = succeededRecords(records, outcome);
+      if (succeeded.length > 0) {
+        // Deleting must not be cut short by shutdown, or finished work would be delivered again.
+        const deleted = await sqs.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: succeeded.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+          }),
+        );
+        if (deleted.Failed?.length) logger.warn('some processed messages could not be deleted', { failed: deleted.Failed.length });
+      }
+    }
+  };
+
+  const pollers = Array.from({ length: options.pollers }, () => poll());
+  return {
+    stop: async () => {
+      abort.abort();
+      await Promise.allSettled(pollers);
+    },
+  };
+}

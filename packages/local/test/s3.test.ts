@@ -1,0 +1,69 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import type { S3Event } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { localClientOptions, type LocalS3, startLocalS3 } from '../src';
+
+// This file starts its own s3rver (milliseconds) because the wrapper itself is under test: its
+// bucket CORS rule and its ObjectCreated notifications.
+describe('local S3', () => {
+  const origin = 'http://localhost:5173';
+  let dir: string;
+  let s3: LocalS3;
+  let client: S3Client;
+  const events: S3Event[] = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 's3-'));
+    s3 = await startLocalS3({ host: '127.0.0.1', port: 0, directory: dir, buckets: ['media'], webOrigin: origin });
+    s3.onObjectCreated((event) => events.push(event));
+    client = new S3Client({ ...localClientOptions(s3.endpoint), forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  });
+  afterAll(async () => {
+    await s3.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('accepts a presigned PUT and serves the object to a presigned GET', async () => {
+    const key = 'uploads/did:plc:abc/photo one.png';
+    const bytes = Buffer.from([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4]);
+    const putUrl = await getSignedUrl(client, new PutObjectCommand({ Bucket: 'media', Key: key, ContentType: 'image/png' }), {
+      expiresIn: 300,
+    });
+    const put = await fetch(putUrl, { method: 'PUT', body: bytes, headers: { 'content-type': 'image/png' } });
+    expect(put.status).toBe(200);
+
+    const getUrl = await getSignedUrl(client, new GetObjectCommand({ Bucket: 'media', Key: key }), { expiresIn: 300 });
+    const get = await fetch(getUrl);
+    expect(get.status).toBe(200);
+    expect(get.headers.get('content-type')).toBe('image/png');
+    expect(Buffer.from(await get.arrayBuffer()).equals(bytes)).toBe(true);
+  });
+
+  it('lets the web origin upload from the browser (CORS preflight)', async () => {
+    const url = await getSignedUrl(client, new PutObjectCommand({ Bucket: 'media', Key: 'cors-check' }), { expiresIn: 60 });
+    const preflight = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'content-type' },
+    });
+    expect(preflight.status).toBe(200);
+    // s3rver answers a matched preflight with `*` where S3 echoes the origin; both let the browser through.
+    expect([origin, '*']).toContain(preflight.headers.get('access-control-allow-origin'));
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
+    const foreign = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'PUT' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('sends an ObjectCreated notification with the key encoded as S3 does', async () => {
+    events.length = 0;
+    await client.send(new PutObjectCommand({ Bucket: 'media', Key: 'a b/c+d.jpg', Body: 'x' }));
+    const record = events[0]?.Records[0];
+    expect(record).toMatchObject({ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put' });
+    expect(record?.s3.bucket).toMatchObject({ name: 'media', arn: 'arn:aws:s3:::media' });
+    expect(record?.s3.object).toMatchObject({ key: 'a+b/c%2Bd.jpg', size: 1 });
+  });
+});

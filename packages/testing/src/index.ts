@@ -1,0 +1,6 @@
+export * from './aws';
+export * from './database';
+export * from './environment';
+export * from './names';
+export * from './oauth-consent';
+export { createPdsAccount, type PdsAccount } from '@chronopost/local';

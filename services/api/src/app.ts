@@ -1,0 +1,11 @@
+import { createHttpHandler, type Route } from '@chronopost/lambda-kit';
+import type { ApiContext } from './context';
+import { healthRoute } from './routes/health';
+
+export { loadConfig } from './config';
+export { createContext, type ApiContext } from './context';
+
+export const apiRoutes = (ctx: ApiContext): Route[] => [healthRoute(ctx)];
+
+/** The api Lambda: API Gateway HTTP API (v2) events in, JSON out. */
+export const makeHandler = (ctx: ApiContext) => createHttpHandler({ logger: ctx.logger, routes: apiRoutes(ctx) });

@@ -1,0 +1,20 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { createDatabase, type Database } from '@chronopost/db';
+import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
+import type { DispatcherConfig } from '@chronopost/shared-schemas';
+
+export interface DispatcherContext {
+  config: DispatcherConfig;
+  logger: Logger;
+  db: Database;
+  sqs: SQSClient;
+  now: () => Date;
+}
+
+export const createContext = (config: DispatcherConfig, overrides: Partial<DispatcherContext> = {}): DispatcherContext => ({
+  config,
+  logger: overrides.logger ?? createLogger('dispatcher', config.logLevel),
+  db: overrides.db ?? createDatabase(config.database, { max: 2, applicationName: 'chronopost-dispatcher' }),
+  sqs: overrides.sqs ?? new SQSClient(awsClientOptions(config.aws, 'sqs')),
+  now: overrides.now ?? (() => new Date()),
+});

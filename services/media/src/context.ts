@@ -1,0 +1,18 @@
+import { S3Client } from '@aws-sdk/client-s3';
+import { createDatabase, type Database } from '@chronopost/db';
+import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
+import type { MediaConfig } from '@chronopost/shared-schemas';
+
+export interface MediaContext {
+  config: MediaConfig;
+  logger: Logger;
+  db: Database;
+  s3: S3Client;
+}
+
+export const createContext = (config: MediaConfig, overrides: Partial<MediaContext> = {}): MediaContext => ({
+  config,
+  logger: overrides.logger ?? createLogger('media', config.logLevel),
+  db: overrides.db ?? createDatabase(config.database, { max: 2, applicationName: 'chronopost-media' }),
+  s3: overrides.s3 ?? new S3Client(awsClientOptions(config.aws, 's3')),
+});

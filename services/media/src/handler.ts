@@ -1,0 +1,3 @@
+import { createContext, loadConfig, makeHandler } from './app';
+
+export const handler = makeHandler(createContext(loadConfig()));

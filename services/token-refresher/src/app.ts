@@ -1,0 +1,9 @@
+import { createScheduledHandler } from '@chronopost/lambda-kit';
+import type { TokenRefresherContext } from './context';
+import { sweep } from './sweep';
+
+export { loadConfig } from './config';
+export { createContext, type TokenRefresherContext } from './context';
+
+/** The token refresher Lambda: an EventBridge schedule, `rate(5 minutes)`. */
+export const makeHandler = (ctx: TokenRefresherContext) => createScheduledHandler({ logger: ctx.logger, run: () => sweep(ctx) });

@@ -1,0 +1,18 @@
+/**
+ * Every HTTP route, the service that answers it and whether it needs an app access token. API
+ * Gateway's routes (terraform) and the local gateway are both built from this list, so they
+ * cannot drift from each other; each service's router is tested against it.
+ */
+export const HTTP_SERVICES = ['api', 'oauth'] as const;
+export type HttpService = (typeof HTTP_SERVICES)[number];
+
+export interface HttpRouteSpec {
+  service: HttpService;
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** API Gateway syntax: `/posts/{id}`. */
+  path: string;
+  /** `jwt`: API Gateway's JWT authorizer (and the local gateway) checks the app access token first. */
+  auth: 'none' | 'jwt';
+}
+
+export const HTTP_ROUTES: readonly HttpRouteSpec[] = [{ service: 'api', method: 'GET', path: '/health', auth: 'none' }];

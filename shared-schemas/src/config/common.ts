@@ -1,0 +1,48 @@
+import { z } from 'zod';
+import { databaseUrlField, dbSchemaField, logLevelField, optionalEndpointField } from './fields';
+
+/** Variables every service reads: where its data lives and how loudly it logs. */
+export const baseEnvShape = {
+  DATABASE_URL: databaseUrlField,
+  DB_SCHEMA: dbSchemaField,
+  LOG_LEVEL: logLevelField,
+};
+
+/**
+ * AWS client settings. In Lambda the runtime sets AWS_REGION and credentials; locally the
+ * `AWS_ENDPOINT_URL_*` variables point the real SDK clients at the stand-ins.
+ */
+export const awsEnvShape = {
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+  AWS_ENDPOINT_URL_SQS: optionalEndpointField('SQS'),
+  AWS_ENDPOINT_URL_S3: optionalEndpointField('S3'),
+  AWS_ENDPOINT_URL_DYNAMODB: optionalEndpointField('DynamoDB'),
+  AWS_ENDPOINT_URL_KMS: optionalEndpointField('KMS'),
+};
+
+export const toDatabaseConfig = (env: { DATABASE_URL: string; DB_SCHEMA: string }) => ({
+  url: env.DATABASE_URL,
+  schema: env.DB_SCHEMA,
+});
+export type DatabaseConfig = ReturnType<typeof toDatabaseConfig>;
+
+export const toAwsConfig = (env: {
+  AWS_REGION: string;
+  AWS_ENDPOINT_URL_SQS?: string | undefined;
+  AWS_ENDPOINT_URL_S3?: string | undefined;
+  AWS_ENDPOINT_URL_DYNAMODB?: string | undefined;
+  AWS_ENDPOINT_URL_KMS?: string | undefined;
+}) => ({
+  region: env.AWS_REGION,
+  endpoints: {
+    sqs: env.AWS_ENDPOINT_URL_SQS,
+    s3: env.AWS_ENDPOINT_URL_S3,
+    dynamodb: env.AWS_ENDPOINT_URL_DYNAMODB,
+    kms: env.AWS_ENDPOINT_URL_KMS,
+  },
+});
+export type AwsConfig = ReturnType<typeof toAwsConfig>;
+
+/** Just the database: for tools such as `pnpm db:migrate`. */
+export const databaseEnvSchema = z.object({ DATABASE_URL: databaseUrlField, DB_SCHEMA: dbSchemaField });
+export const databaseConfigSchema = databaseEnvSchema.transform(toDatabaseConfig);

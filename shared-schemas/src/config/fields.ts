@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/**
+ * Building blocks for environment-variable schemas. Every message says what the variable must be
+ * and, where useful, what to do, because it is shown verbatim when start-up fails.
+ */
+
+const required = (what: string) => (issue: { input?: unknown }) =>
+  issue.input === undefined ? `is required: ${what}` : `must be ${what}`;
+
+export const databaseUrlField = z
+  .string({ error: required('a PostgreSQL connection string, e.g. postgres://user:password@host:5432/chronopost') })
+  .refine((value) => {
+    try {
+      return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, 'must be a postgres:// or postgresql:// URL, e.g. postgres://user:password@host:5432/chronopost');
+
+/** A schema name for preview environments (`pr_123`); `public` in production. */
+export const dbSchemaField = z
+  .string()
+  .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier (letters, digits and _), e.g. pr_123')
+  .default('public');
+
+export const logLevelField = z
+  .enum(['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'], {
+    error: 'must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT',
+  })
+  .default('INFO');
+
+export const httpUrlField = (what: string) =>
+  z.url({ protocol: /^https?$/, error: required(`an http(s) URL: ${what}`) });
+
+export const optionalEndpointField = (service: string) =>
+  z
+    .url({ protocol: /^https?$/, error: `must be an http(s) URL of a ${service}-compatible endpoint` })
+    .optional();
+
+export const nameField = (what: string) =>
+  z.string({ error: required(what) }).regex(/^[A-Za-z0-9._-]{1,255}$/, `must be ${what} (letters, digits, . _ -)`);
+
+export const positiveIntField = (what: string, defaultValue: number) =>
+  z.coerce
+    .number({ error: `must be a whole number: ${what}` })
+    .int(`must be a whole number: ${what}`)
+    .positive(`must be greater than 0: ${what}`)
+    .default(defaultValue);
+
+export const portField = (defaultValue: number) =>
+  z.coerce
+    .number({ error: 'must be a TCP port number (0-65535)' })
+    .int('must be a TCP port number (0-65535)')
+    .min(0, 'must be a TCP port number (0-65535)')
+    .max(65535, 'must be a TCP port number (0-65535)')
+    .default(defaultValue);

@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
+import { nameField } from './fields';
+
+export const mediaEnvSchema = z.object({
+  ...baseEnvShape,
+  ...awsEnvShape,
+  MEDIA_BUCKET: nameField('the name of the S3 bucket that receives uploads'),
+});
+export const mediaConfigSchema = mediaEnvSchema.transform((env) => ({
+  database: toDatabaseConfig(env),
+  aws: toAwsConfig(env),
+  mediaBucket: env.MEDIA_BUCKET,
+  logLevel: env.LOG_LEVEL,
+}));
+export type MediaConfig = z.output<typeof mediaConfigSchema>;

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { apiConfigSchema } from './api';
+import { dispatcherConfigSchema } from './dispatcher';
+import { ConfigError, parseConfig } from './parse';
+
+const catchConfigError = (run: () => unknown): ConfigError => {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('parseConfig', () => {
+  it('applies defaults and shapes the config', () => {
+    const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgres://u:p@db:5432/chronopost' });
+    expect(config).toEqual({ database: { url: 'postgres://u:p@db:5432/chronopost', schema: 'public' }, logLevel: 'INFO' });
+  });
+
+  it('names a missing variable and says what it must be', () => {
+    const error = catchConfigError(() => parseConfig(apiConfigSchema, {}));
+    expect(error.variables).toEqual(['DATABASE_URL']);
+    expect(error.message).toMatch(/^Invalid configuration: DATABASE_URL is required: a PostgreSQL connection string/);
+  });
+
+  it('treats an empty variable as unset', () => {
+    const error = catchConfigError(() => parseConfig(apiConfigSchema, { DATABASE_URL: '' }));
+    expect(error.message).toContain('DATABASE_URL is required');
+  });
+
+  it('rejects a malformed value with the reason', () => {
+    const error = catchConfigError(() => parseConfig(apiConfigSchema, { DATABASE_URL: 'mysql://db/x', DB_SCHEMA: 'Robert"); DROP' }));
+    expect(error.variables).toEqual(['DATABASE_URL', 'DB_SCHEMA']);
+    expect(error.message).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL');
+    expect(error.message).toContain('DB_SCHEMA must be a lower-case SQL identifier');
+  });
+
+  it('lists every bad variable in one message', () => {
+    const error = catchConfigError(() => parseConfig(dispatcherConfigSchema, { LOG_LEVEL: 'LOUD', AWS_ENDPOINT_URL_SQS: 'nope' }));
+    expect(error.variables.sort()).toEqual(['AWS_ENDPOINT_URL_SQS', 'DATABASE_URL', 'LOG_LEVEL', 'PUBLISH_QUEUE_URL']);
+  });
+
+  it('keeps a preview schema name', () => {
+    const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgresql://db/x', DB_SCHEMA: 'pr_42' });
+    expect(config.database.schema).toBe('pr_42');
+  });
+});
