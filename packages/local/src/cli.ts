@@ -6,7 +6,6 @@ import { ConfigError } from '@chronopost/shared-schemas';
 import { createLogger } from '@chronopost/lambda-kit';
 import { loadLocalConfig } from './config';
 import { StartupError } from './ports';
-import { startRuntime } from './runtime';
 
 const args = new Set(process.argv.slice(2));
 if (args.has('--help') || args.has('-h')) {
@@ -42,6 +41,8 @@ try {
 }
 const logger = createLogger('local', config.logLevel);
 
+// Imported only now: a configuration mistake is reported before the services load.
+const { startRuntime } = await import('./runtime');
 let runtime: Awaited<ReturnType<typeof startRuntime>>;
 try {
   runtime = await startRuntime(config, { demo: args.has('--demo'), logger });

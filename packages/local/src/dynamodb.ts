@@ -3,7 +3,6 @@ import { mkdir } from 'node:fs/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { localClientOptions } from './aws-local';
-import { assertPortFree } from './ports';
 
 export interface LocalDynamoDb {
   endpoint: string;
@@ -15,7 +14,6 @@ export interface LocalDynamoDb {
  * that readers check, which they must do in AWS too because TTL deletion lags by hours.
  */
 export async function startLocalDynamoDb(options: { host: string; port: number; directory?: string }): Promise<LocalDynamoDb> {
-  await assertPortFree(options.host, options.port, 'LOCAL_DYNAMODB_PORT');
   if (options.directory) await mkdir(options.directory, { recursive: true });
   const server: Server = dynalite({
     createTableMs: 0,

@@ -5,7 +5,6 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import type { Logger } from '@chronopost/lambda-kit';
 import { LOCAL_ACCOUNT_ID } from './aws-local';
 import { invoke, type LambdaFunction } from './lambda-context';
-import { assertPortFree } from './ports';
 
 export type HttpLambda = LambdaFunction<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
@@ -152,7 +151,6 @@ export interface LocalGateway {
  * invokes the owning service's handler with API Gateway's timeout and CORS, and maps the result.
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
-  await assertPortFree(options.host, options.port, 'PORT');
   const routes = options.routes.map(compileRoute);
   const inFlight = new Set<Promise<unknown>>();
 

@@ -1,11 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { userInfo } from 'node:os';
 import pg from 'pg';
-import { assertPortFree, freePort, StartupError } from './ports';
+import { freePort, StartupError } from './ports';
 
 export interface PostgresServer {
   /** Connection string of the server's maintenance database (`postgres`). */
@@ -60,6 +60,19 @@ export async function connectExternalPostgres(url: string): Promise<PostgresServ
   return { adminUrl: url, urlFor: (database) => withDatabase(url, database), embedded: false, stop: async () => {} };
 }
 
+/** Every directory above `dir` must let other users through (o+x), or PostgreSQL cannot reach its data. */
+async function assertReachableByOthers(dir: string): Promise<void> {
+  for (let current = dirname(resolve(dir)); ; current = dirname(current)) {
+    if (((await stat(current)).mode & 0o001) === 0) {
+      throw new StartupError(
+        `CHRONOPOST_HOME: as root, PostgreSQL runs as the 'postgres' user, which cannot enter ${current}. ` +
+          'Set CHRONOPOST_HOME to a directory it can reach (e.g. /var/lib/chronopost), or run as a normal user.',
+      );
+    }
+    if (current === dirname(current)) return;
+  }
+}
+
 /** Stops a server an earlier, killed run left behind on the same data directory. */
 async function stopLeftoverServer(dataDir: string, onLog: (line: string) => void): Promise<void> {
   const pidFile = join(dataDir, 'postmaster.pid');
@@ -88,11 +101,14 @@ async function stopLeftoverServer(dataDir: string, onLog: (line: string) => void
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<PostgresServer> {
   const onLog = options.onLog ?? (() => {});
   const port = options.port === 0 ? await freePort() : options.port;
-  await assertPortFree('127.0.0.1', port, 'LOCAL_POSTGRES_PORT');
   const dataDir = join(options.dir, 'data');
-  // The server may run as another user: it must be able to reach its data directory.
+  const asRoot = userInfo().uid === 0;
   await mkdir(options.dir, { recursive: true });
-  await chmod(options.dir, 0o755);
+  if (asRoot) {
+    // The server then runs as the `postgres` user, which must be able to reach its data directory.
+    await chmod(options.dir, 0o755);
+    await assertReachableByOthers(options.dir);
+  }
 
   const passwordFile = join(options.dir, 'password');
   let password: string;
@@ -111,7 +127,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     password,
     authMethod: 'scram-sha-256',
     persistent: options.persistent,
-    createPostgresUser: userInfo().uid === 0,
+    createPostgresUser: asRoot,
     initdbFlags: ['--encoding=UTF8', '--locale=C'],
     postgresFlags: [
       '-c', 'listen_addresses=127.0.0.1',

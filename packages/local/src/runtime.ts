@@ -11,6 +11,7 @@ import { startLocalGateway } from './gateway';
 import { invoke } from './lambda-context';
 import { createPdsAccount, type DevPds, startDevPds } from './pds';
 import { connectExternalPostgres, ensureDatabase, type PostgresServer, redactUrl, startEmbeddedPostgres } from './postgres';
+import { assertPortFree } from './ports';
 import { startSchedule } from './schedule';
 import { bootServices } from './services';
 import { createLocalSqsClient, createPublishQueues, startLocalSqs } from './sqs';
@@ -47,6 +48,8 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     logger.info(`${name} ready`, { component: name, ...fields, ms: Math.round(performance.now() - started) });
 
   try {
+    // Every port first, so a clash is one clear message before anything has started.
+    await assertPortsFree(config, options.demo === true);
     await mkdir(config.home, { recursive: true });
     const masterKey = await loadOrCreateMasterKey(config.masterKeyFile);
     component('keyring', { file: config.masterKeyFile, keyId: masterKey.keyId, created: masterKey.created });
@@ -199,6 +202,18 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     await stopAll(stops, logger);
     throw error;
   }
+}
+
+async function assertPortsFree(config: LocalConfig, demo: boolean): Promise<void> {
+  const ports: Array<[number, string]> = [
+    [config.port, 'PORT'],
+    [config.ports.sqs, 'LOCAL_SQS_PORT'],
+    [config.ports.s3, 'LOCAL_S3_PORT'],
+    [config.ports.dynamodb, 'LOCAL_DYNAMODB_PORT'],
+  ];
+  if (!config.database.url) ports.push([config.database.embeddedPort, 'LOCAL_POSTGRES_PORT']);
+  if (demo) ports.push([config.ports.pds, 'LOCAL_PDS_PORT'], [config.ports.plc, 'LOCAL_PLC_PORT']);
+  for (const [port, variable] of ports) await assertPortFree(config.host, port, variable);
 }
 
 /** Stops components in reverse start order: first what produces work, last the database. */

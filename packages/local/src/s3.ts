@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
-import { assertPortFree } from './ports';
 
 export interface LocalS3 {
   endpoint: string;
@@ -41,7 +40,6 @@ export async function startLocalS3(options: {
   buckets: string[];
   webOrigin: string;
 }): Promise<LocalS3> {
-  await assertPortFree(options.host, options.port, 'LOCAL_S3_PORT');
   await mkdir(options.directory, { recursive: true });
   const server = new S3rver({
     address: options.host,

@@ -2,7 +2,6 @@ import type { Server } from 'node:http';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createSqsServer } from 'local-aws-sqs';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION, localClientOptions } from './aws-local';
-import { assertPortFree } from './ports';
 
 export interface LocalSqs {
   endpoint: string;
@@ -11,7 +10,6 @@ export interface LocalSqs {
 
 /** Starts `local-aws-sqs`: SQS's JSON and query protocols over HTTP, DLQ redrive, delays, visibility. */
 export async function startLocalSqs(options: { host: string; port: number }): Promise<LocalSqs> {
-  await assertPortFree(options.host, options.port, 'LOCAL_SQS_PORT');
   const server: Server = await createSqsServer({
     port: options.port,
     hostname: options.host,

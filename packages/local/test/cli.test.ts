@@ -1,0 +1,223 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalSqsClient, freePort } from '../src';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const cli = join(root, 'packages', 'local', 'src', 'cli.ts');
+
+interface Run {
+  child: ChildProcess;
+  lines: Array<Record<string, unknown>>;
+  stderr: () => string;
+  waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  exit: Promise<number | null>;
+}
+
+/** Runs `pnpm dev` (the same entry point) in a child process and follows its JSON log lines. */
+function startCli(env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: tmpdir(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: Array<Record<string, unknown>> = [];
+  const waiters: Array<{ predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
+  let buffer = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString('utf8');
+    let newline: number;
+    while ((newline = buffer.indexOf('\n')) >= 0) {
+      const text = buffer.slice(0, newline);
+      buffer = buffer.slice(newline + 1);
+      if (!text.startsWith('{')) continue;
+      const line = JSON.parse(text) as Record<string, unknown>;
+      lines.push(line);
+      for (const waiter of [...waiters]) {
+        if (waiter.predicate(line)) {
+          waiters.splice(waiters.indexOf(waiter), 1);
+          waiter.resolve(line);
+        }
+      }
+    }
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const exit = once(child, 'exit').then(([code]) => code as number | null);
+  return {
+    child,
+    lines,
+    stderr: () => stderr,
+    exit,
+    waitFor: (predicate, timeoutMs = 30_000) => {
+      const found = lines.find(predicate);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no such log line within ${timeoutMs} ms; stderr: ${stderr}`)), timeoutMs);
+        waiters.push({ predicate, resolve: (line) => (clearTimeout(timer), resolve(line)) });
+        void exit.then((code) => reject(new Error(`exited with ${code} first; stderr: ${stderr}`)));
+      });
+    },
+  };
+}
+
+const message = (text: string) => (line: Record<string, unknown>) => line.message === text;
+
+// This file starts its own embedded PostgreSQL on purpose: what is under test is `pnpm dev` itself,
+// including that its embedded database keeps data across a restart.
+describe('pnpm dev (the local runtime CLI)', () => {
+  let home: string;
+  let env: Record<string, string>;
+
+  beforeAll(async () => {
+    home = await mkdtemp(join(tmpdir(), 'chronopost-home-'));
+    // As root, the embedded server runs as `postgres` and must be able to enter the home directory.
+    await chmod(home, 0o755);
+    env = {
+      CHRONOPOST_HOME: home,
+      PORT: String(await freePort()),
+      LOCAL_POSTGRES_PORT: String(await freePort()),
+      LOCAL_SQS_PORT: String(await freePort()),
+      LOCAL_S3_PORT: String(await freePort()),
+      LOCAL_DYNAMODB_PORT: String(await freePort()),
+      DISPATCH_INTERVAL_SECONDS: '1',
+    };
+  });
+  afterAll(async () => {
+    await rm(home, { recursive: true, force: true });
+  });
+
+  it('starts everything, serves health, ticks, delivers queue messages, stops on Ctrl-C and keeps data across a restart', async () => {
+    const first = startCli(env);
+    try {
+      const running = await first.waitFor(message('chronopost is running'), 60_000);
+      for (const component of ['keyring', 'postgres', 'sqs', 's3', 'dynamodb', 'gateway', 'schedules', 'publisher', 'media']) {
+        expect(first.lines.some((line) => line.component === component), component).toBe(true);
+      }
+
+      const health = await fetch(`${running.url as string}/health`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toMatchObject({ status: 'ok', database: { reachable: true } });
+
+      // Wall-clock ticks: two in a row, a second apart.
+      const ticks = [await first.waitFor(message('dispatcher tick'))];
+      ticks.push(await first.waitFor((line) => line.message === 'dispatcher tick' && line !== ticks[0]));
+      const [a, b] = ticks.map((tick) => Date.parse(tick.at as string));
+      expect(Math.floor(b! / 1000) - Math.floor(a! / 1000)).toBe(1);
+      // Fired just after the whole second, not at some drifting offset.
+      expect(a! % 1000).toBeLessThan(250);
+      expect(b! % 1000).toBeLessThan(250);
+
+      // A post in the database, and a message for it on the publish queue, reach the publisher.
+      const password = (await readFile(join(home, 'postgres', 'password'), 'utf8')).trim();
+      const databaseUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.LOCAL_POSTGRES_PORT}/chronopost`;
+      const client = new pg.Client({ connectionString: databaseUrl });
+      await client.connect();
+      let postId: string;
+      try {
+        await client.query(`INSERT INTO accounts (did, handle, pds_url) VALUES ('did:plc:kept', 'kept.test', 'http://pds.test')`);
+        const inserted = await client.query<{ id: string }>(
+          `INSERT INTO posts (owner_did, status, scheduled_at, next_attempt_at) VALUES ('did:plc:kept', 'queued', now(), now()) RETURNING id`,
+        );
+        postId = inserted.rows[0]!.id;
+      } finally {
+        await client.end();
+      }
+      const sqsLine = first.lines.find((line) => line.component === 'sqs')!;
+      const sqs = createLocalSqsClient(sqsLine.endpoint as string);
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: sqsLine.queueUrl as string,
+          MessageBody: JSON.stringify({
+            postId,
+            action: 'publish',
+            attempt: 1,
+            requestedAt: new Date().toISOString(),
+            scheduledAt: new Date().toISOString(),
+          }),
+        }),
+      );
+      const received = await first.waitFor(message('publish message received'));
+      expect(received).toMatchObject({ postId, status: 'queued', service: 'publisher' });
+
+      first.child.kill('SIGINT');
+      expect(await first.exit).toBe(0);
+      expect(first.lines.at(-1)?.message).toBe('stopped');
+    } finally {
+      first.child.kill('SIGKILL');
+    }
+
+    const second = startCli(env);
+    try {
+      await second.waitFor(message('chronopost is running'), 60_000);
+      const postgres = second.lines.find((line) => line.component === 'postgres')!;
+      expect(postgres.url).not.toContain(await readFile(join(home, 'postgres', 'password'), 'utf8').then((p) => p.trim()));
+      const password = (await readFile(join(home, 'postgres', 'password'), 'utf8')).trim();
+      const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.LOCAL_POSTGRES_PORT}/chronopost` });
+      await client.connect();
+      try {
+        const kept = await client.query(`SELECT handle FROM accounts WHERE did = 'did:plc:kept'`);
+        expect(kept.rows).toEqual([{ handle: 'kept.test' }]);
+      } finally {
+        await client.end();
+      }
+      second.child.kill('SIGTERM');
+      expect(await second.exit).toBe(0);
+    } finally {
+      second.child.kill('SIGKILL');
+    }
+  }, 120_000);
+});
+
+describe('pnpm dev with a bad configuration', () => {
+  const run = async (env: Record<string, string>) => {
+    const home = await mkdtemp(join(tmpdir(), 'chronopost-bad-'));
+    try {
+      const cliRun = startCli({ CHRONOPOST_HOME: home, ...env });
+      const code = await cliRun.exit;
+      return { code, stderr: cliRun.stderr() };
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  };
+
+  it('names a malformed variable and exits 1', async () => {
+    const { code, stderr } = await run({ PORT: 'eighty' });
+    expect(code).toBe(1);
+    expect(stderr.trim()).toBe('chronopost: Invalid configuration: PORT must be a TCP port number (0-65535)');
+  });
+
+  it('names an unreachable DATABASE_URL, hides its password and says what to do', async () => {
+    const { code, stderr } = await run({ DATABASE_URL: 'postgres://chronopost:hunter2@127.0.0.1:1/chronopost', PORT: String(await freePort()) });
+    expect(code).toBe(1);
+    expect(stderr).toContain('DATABASE_URL: cannot connect to postgres://chronopost:***@127.0.0.1:1/chronopost (ECONNREFUSED)');
+    expect(stderr).toContain('unset DATABASE_URL to use the embedded PostgreSQL');
+    expect(stderr).not.toContain('hunter2');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('names a port that is already taken', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as { port: number }).port;
+    try {
+      const { code, stderr } = await run({ LOCAL_SQS_PORT: String(port), PORT: String(await freePort()), DATABASE_URL: 'postgres://x@127.0.0.1:1/x' });
+      expect(code).toBe(1);
+      // Ports are checked before anything starts, so the database is not even tried.
+      expect(stderr.trim()).toBe(
+        `chronopost: LOCAL_SQS_PORT: port ${port} is already in use on 127.0.0.1. Stop what uses it or set LOCAL_SQS_PORT to a free port.`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+});
