@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import { Agent, AtpAgent } from '@atproto/api';
-import { NodeOAuthClient, type NodeSavedSession, type NodeSavedState } from '@atproto/oauth-client-node';
+import { NodeOAuthClient, type NodeSavedSession, type NodeSavedState, requestLocalLock } from '@atproto/oauth-client-node';
 import { describe, expect, it } from 'vitest';
 import { completeOAuthConsent, createPdsAccount, testEnvironment } from '../src';
 
@@ -58,6 +58,8 @@ describe('the shared local PDS', () => {
         set: async (key, value) => void sessions.set(key, value),
         del: async (key) => void sessions.delete(key),
       },
+      // One process, one client: the in-process lock is enough here.
+      requestLock: requestLocalLock,
       handleResolver: pdsUrl,
       plcDirectoryUrl: plcUrl,
       allowHttp: true,
