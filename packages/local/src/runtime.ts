@@ -191,7 +191,7 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     let demo: Runtime['demo'];
     const pds = await demoPds;
     if (pds) {
-      const account = await createPdsAccount(pds.url, { handle: 'demo.test' });
+      const account = await createPdsAccount(pds.url, { handle: 'alice.test' });
       demo = { pdsUrl: pds.url, handle: account.handle, password: account.password, did: account.did };
       component('pds', { url: pds.url, plcUrl: pds.plcUrl, handle: account.handle, did: account.did });
     }

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AtpAgent } from '@atproto/api';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,14 +17,15 @@ const cli = join(root, 'packages', 'local', 'src', 'cli.ts');
 interface Run {
   child: ChildProcess;
   lines: Array<Record<string, unknown>>;
+  stdout: () => string;
   stderr: () => string;
   waitFor(predicate: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   exit: Promise<number | null>;
 }
 
 /** Runs `pnpm dev` (the same entry point) in a child process and follows its JSON log lines. */
-function startCli(env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli], {
+function startCli(env: Record<string, string>, args: string[] = []): Run {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
     cwd: root,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TMPDIR: tmpdir(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -31,8 +33,10 @@ function startCli(env: Record<string, string>): Run {
   const lines: Array<Record<string, unknown>> = [];
   const waiters: Array<{ predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
   let buffer = '';
+  let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString('utf8');
     buffer += chunk.toString('utf8');
     let newline: number;
     while ((newline = buffer.indexOf('\n')) >= 0) {
@@ -56,6 +60,7 @@ function startCli(env: Record<string, string>): Run {
   return {
     child,
     lines,
+    stdout: () => stdout,
     stderr: () => stderr,
     exit,
     waitFor: (predicate, timeoutMs = 30_000) => {
@@ -89,6 +94,8 @@ describe('pnpm dev (the local runtime CLI)', () => {
       LOCAL_SQS_PORT: String(await freePort()),
       LOCAL_S3_PORT: String(await freePort()),
       LOCAL_DYNAMODB_PORT: String(await freePort()),
+      LOCAL_PDS_PORT: String(await freePort()),
+      LOCAL_PLC_PORT: String(await freePort()),
       DISPATCH_INTERVAL_SECONDS: '1',
     };
   });
@@ -96,7 +103,7 @@ describe('pnpm dev (the local runtime CLI)', () => {
     await rm(home, { recursive: true, force: true });
   });
 
-  it('starts everything, serves health, ticks, delivers queue messages, stops on Ctrl-C and keeps data across a restart', async () => {
+  it('starts everything, serves health, ticks, delivers queue messages, stops on Ctrl-C, keeps data across a restart and runs a demo PDS', async () => {
     const first = startCli(env);
     try {
       const running = await first.waitFor(message('chronopost is running'), 60_000);
@@ -156,9 +163,17 @@ describe('pnpm dev (the local runtime CLI)', () => {
       first.child.kill('SIGKILL');
     }
 
-    const second = startCli(env);
+    // The restart, this time with --demo: a local PDS and an account whose password is printed.
+    const second = startCli(env, ['--demo']);
     try {
-      await second.waitFor(message('chronopost is running'), 60_000);
+      await second.waitFor(message('chronopost is running'), 90_000);
+      const pds = second.lines.find((line) => line.component === 'pds')!;
+      const printed = /handle:\s+(\S+)\n\s+password: (\S+)/.exec(second.stdout());
+      expect(printed?.[1]).toBe(pds.handle);
+      const agent = new AtpAgent({ service: pds.url as string });
+      await agent.login({ identifier: printed![1]!, password: printed![2]! });
+      expect(agent.session?.did).toBe(pds.did);
+
       const postgres = second.lines.find((line) => line.component === 'postgres')!;
       expect(postgres.url).not.toContain(await readFile(join(home, 'postgres', 'password'), 'utf8').then((p) => p.trim()));
       const password = (await readFile(join(home, 'postgres', 'password'), 'utf8')).trim();
@@ -175,7 +190,7 @@ describe('pnpm dev (the local runtime CLI)', () => {
     } finally {
       second.child.kill('SIGKILL');
     }
-  }, 120_000);
+  }, 180_000);
 });
 
 describe('pnpm dev with a bad configuration', () => {
