@@ -5,8 +5,18 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { accounts, posts } from '@chronopost/db';
-import { createPublishQueues } from '@chronopost/local';
-import { createTestDatabase, testAwsEnv, testS3Client, testSqsClient, type TestDatabase, uniqueName } from '@chronopost/testing';
+import { createPublishQueues, scheduledEvent } from '@chronopost/local';
+import {
+  createTestDatabase,
+  httpEvent,
+  s3Event,
+  sqsRecord,
+  testAwsEnv,
+  testS3Client,
+  testSqsClient,
+  type TestDatabase,
+  uniqueName,
+} from '@chronopost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BuiltService, buildServices, SERVICES } from './build';
 
@@ -34,28 +44,7 @@ async function invokeBundle(bundle: string, event: unknown, env: Record<string, 
   return JSON.parse(line.slice('RESULT '.length));
 }
 
-const httpEvent = (method: string, path: string) => ({
-  version: '2.0',
-  routeKey: `${method} ${path}`,
-  rawPath: path,
-  rawQueryString: '',
-  headers: {},
-  requestContext: {
-    accountId: '0',
-    apiId: 'smoke',
-    domainName: 'localhost',
-    domainPrefix: 'localhost',
-    http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'smoke' },
-    requestId: 'smoke',
-    routeKey: `${method} ${path}`,
-    stage: '$default',
-    time: '',
-    timeEpoch: 0,
-  },
-  isBase64Encoded: false,
-});
-
-const scheduledEvent = { version: '0', id: 'e', 'detail-type': 'Scheduled Event', source: 'aws.events', account: '0', time: new Date().toISOString(), region: 'us-east-1', resources: [], detail: {} };
+const tick = scheduledEvent('smoke', new Date());
 
 describe('pnpm build', () => {
   let outDir: string;
@@ -109,39 +98,24 @@ describe('pnpm build', () => {
   it('dispatcher: runs a tick against the database', async () => {
     await database.db.insert(accounts).values({ did: 'did:plc:smoke', handle: 'smoke.test', pdsUrl: 'http://pds.test' });
     await database.db.insert(posts).values({ ownerDid: 'did:plc:smoke', status: 'scheduled', scheduledAt: new Date(), nextAttemptAt: new Date() });
-    const result = (await invokeBundle(bundle('dispatcher'), scheduledEvent, env)) as { due: number };
+    const result = (await invokeBundle(bundle('dispatcher'), tick, env)) as { due: number };
     expect(result.due).toBe(1);
   });
 
   it('publisher: reports a malformed message as a batch item failure', async () => {
-    const record = (messageId: string, body: string) => ({
-      messageId,
-      receiptHandle: 'rh',
-      body,
-      attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
-      messageAttributes: {},
-      md5OfBody: '',
-      eventSource: 'aws:sqs',
-      eventSourceARN: 'arn:aws:sqs:us-east-1:0:q',
-      awsRegion: 'us-east-1',
-    });
     const valid = { postId: '00000000-0000-4000-8000-000000000000', action: 'publish', attempt: 1, requestedAt: new Date().toISOString(), scheduledAt: new Date().toISOString() };
-    const result = await invokeBundle(bundle('publisher'), { Records: [record('ok', JSON.stringify(valid)), record('bad', 'not json')] }, env);
+    const result = await invokeBundle(bundle('publisher'), { Records: [sqsRecord('ok', JSON.stringify(valid)), sqsRecord('bad', 'not json')] }, env);
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
   });
 
   it('token-refresher: runs against the database', async () => {
-    const result = (await invokeBundle(bundle('token-refresher'), scheduledEvent, env)) as { expiringSessions: number };
+    const result = (await invokeBundle(bundle('token-refresher'), tick, env)) as { expiringSessions: number };
     expect(result.expiringSessions).toBe(0);
   });
 
   it('media: reads an uploaded object from S3', async () => {
     await testS3Client().send(new PutObjectCommand({ Bucket: bucket, Key: 'uploads/smoke.png', Body: Buffer.alloc(10), ContentType: 'image/png' }));
-    const event = {
-      Records: [{ eventSource: 'aws:s3', eventName: 'ObjectCreated:Put', awsRegion: 'us-east-1', s3: { bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { key: 'uploads/smoke.png', size: 10 } } }],
-    };
-    await expect(invokeBundle(bundle('media'), event, env)).resolves.toBeNull();
-    const missing = { Records: [{ ...event.Records[0], s3: { ...event.Records[0]!.s3, object: { key: 'uploads/missing.png', size: 1 } } }] };
-    await expect(invokeBundle(bundle('media'), missing, env)).rejects.toThrow();
+    await expect(invokeBundle(bundle('media'), s3Event(bucket, 'uploads/smoke.png', 10), env)).resolves.toBeNull();
+    await expect(invokeBundle(bundle('media'), s3Event(bucket, 'uploads/missing.png', 1), env)).rejects.toThrow();
   });
 });

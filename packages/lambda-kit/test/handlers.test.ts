@@ -1,4 +1,6 @@
-import type { APIGatewayProxyEventV2, Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { lambdaContext } from '@chronopost/local';
+import { httpEvent, sqsRecord } from '@chronopost/testing';
+import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ConflictError } from '../src/errors';
@@ -7,29 +9,7 @@ import { createHttpHandler, json, parseJsonBody } from '../src/http';
 import { createLogger } from '../src/logger';
 
 const logger = createLogger('test', 'SILENT');
-const context = { functionName: 'test', awsRequestId: 'r', getRemainingTimeInMillis: () => 1000 } as Context;
-
-const httpEvent = (method: string, path: string, body?: string): APIGatewayProxyEventV2 => ({
-  version: '2.0',
-  routeKey: `${method} ${path}`,
-  rawPath: path,
-  rawQueryString: '',
-  headers: { 'content-type': 'application/json' },
-  requestContext: {
-    accountId: '0',
-    apiId: 'test',
-    domainName: 'localhost',
-    domainPrefix: 'localhost',
-    http: { method, path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' },
-    requestId: 'request-1',
-    routeKey: `${method} ${path}`,
-    stage: '$default',
-    time: '',
-    timeEpoch: 0,
-  },
-  ...(body !== undefined ? { body } : {}),
-  isBase64Encoded: false,
-});
+const context = lambdaContext('test', 5_000);
 
 describe('createHttpHandler', () => {
   const handler = createHttpHandler({
@@ -52,13 +32,13 @@ describe('createHttpHandler', () => {
   });
 
   it('answers a validation failure with the field and reason', async () => {
-    const response = await handler(httpEvent('POST', '/echo', JSON.stringify({ name: '' })), context);
+    const response = await handler(httpEvent('POST', '/echo', { body: JSON.stringify({ name: '' }) }), context);
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body!).error.issues[0]).toMatchObject({ path: 'name', code: 'too_small' });
   });
 
   it('answers malformed JSON with 400, not 500', async () => {
-    const response = await handler(httpEvent('POST', '/echo', '{"name":'), context);
+    const response = await handler(httpEvent('POST', '/echo', { body: '{"name":' }), context);
     expect(response.statusCode).toBe(400);
     expect(JSON.parse(response.body!).error.code).toBe('invalid_json');
   });
@@ -77,18 +57,6 @@ describe('createHttpHandler', () => {
   });
 });
 
-const record = (messageId: string, body: string): SQSRecord => ({
-  messageId,
-  receiptHandle: `rh-${messageId}`,
-  body,
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:0:q',
-  awsRegion: 'us-east-1',
-});
-
 describe('createSqsHandler', () => {
   it('reports only the records that failed', async () => {
     const seen: string[] = [];
@@ -99,7 +67,7 @@ describe('createSqsHandler', () => {
         if (r.body === 'bad') throw new Error('cannot process');
       },
     });
-    const event: SQSEvent = { Records: [record('a', 'ok'), record('b', 'bad'), record('c', 'ok')] };
+    const event: SQSEvent = { Records: [sqsRecord('a', 'ok'), sqsRecord('b', 'bad'), sqsRecord('c', 'ok')] };
     const response = await handler(event, context);
     expect(seen.sort()).toEqual(['a', 'b', 'c']);
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: 'b' }] });
@@ -107,7 +75,7 @@ describe('createSqsHandler', () => {
 
   it('reports every record when all fail, instead of throwing', async () => {
     const handler = createSqsHandler({ logger, processRecord: async () => Promise.reject(new Error('down')) });
-    const response = await handler({ Records: [record('a', 'x'), record('b', 'y')] }, context);
+    const response = await handler({ Records: [sqsRecord('a', 'x'), sqsRecord('b', 'y')] }, context);
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(['a', 'b']);
   });
 });

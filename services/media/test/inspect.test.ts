@@ -1,31 +1,10 @@
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { createLogger } from '@chronopost/lambda-kit';
-import { testAwsEnv, testS3Client, uniqueName } from '@chronopost/testing';
-import type { Context, S3Event } from 'aws-lambda';
+import { lambdaContext } from '@chronopost/local';
+import { s3Event, testAwsEnv, testS3Client, uniqueName } from '@chronopost/testing';
 import { describe, expect, it } from 'vitest';
 import { createContext, loadConfig, makeHandler } from '../src/app';
 import { decodeS3Key, inspectUpload } from '../src/inspect';
-
-const s3Event = (bucket: string, encodedKey: string): S3Event => ({
-  Records: [
-    {
-      eventVersion: '2.1',
-      eventSource: 'aws:s3',
-      awsRegion: 'us-east-1',
-      eventTime: new Date().toISOString(),
-      eventName: 'ObjectCreated:Put',
-      userIdentity: { principalId: 'x' },
-      requestParameters: { sourceIPAddress: '127.0.0.1' },
-      responseElements: { 'x-amz-request-id': 'r', 'x-amz-id-2': 'i' },
-      s3: {
-        s3SchemaVersion: '1.0',
-        configurationId: 'media',
-        bucket: { name: bucket, ownerIdentity: { principalId: 'x' }, arn: `arn:aws:s3:::${bucket}` },
-        object: { key: encodedKey, size: 0, eTag: '', sequencer: '0' },
-      },
-    },
-  ],
-});
 
 describe('media upload notifications', () => {
   it('decode keys the way S3 encodes them', () => {
@@ -46,7 +25,7 @@ describe('media upload notifications', () => {
 
       // A notification for an object that is gone fails the invocation, so Lambda retries it.
       const handler = makeHandler(ctx);
-      await expect(handler(s3Event(bucket, 'uploads/missing.png'), {} as Context)).rejects.toThrow();
+      await expect(handler(s3Event(bucket, 'uploads/missing.png'), lambdaContext('media', 5_000))).rejects.toThrow();
     } finally {
       await ctx.db.$client.end();
     }

@@ -1,24 +1,12 @@
 import { accounts, posts } from '@chronopost/db';
 import { createLogger } from '@chronopost/lambda-kit';
 import type { PublishMessage } from '@chronopost/shared-schemas';
-import { createTestDatabase, type TestDatabase } from '@chronopost/testing';
-import type { Context, SQSRecord } from 'aws-lambda';
+import { lambdaContext } from '@chronopost/local';
+import { createTestDatabase, sqsRecord, type TestDatabase } from '@chronopost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, loadConfig, makeHandler } from '../src/app';
 
-const context = { functionName: 'publisher', awsRequestId: 'r', getRemainingTimeInMillis: () => 60_000 } as Context;
-
-const record = (messageId: string, body: string): SQSRecord => ({
-  messageId,
-  receiptHandle: `rh-${messageId}`,
-  body,
-  attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'x', ApproximateFirstReceiveTimestamp: '0' },
-  messageAttributes: {},
-  md5OfBody: '',
-  eventSource: 'aws:sqs',
-  eventSourceARN: 'arn:aws:sqs:us-east-1:000000000000:publish',
-  awsRegion: 'us-east-1',
-});
+const context = lambdaContext('publisher', 60_000);
 
 const message = (postId: string): PublishMessage => ({
   postId,
@@ -50,10 +38,10 @@ describe('publisher', () => {
     const response = await handler(
       {
         Records: [
-          record('known', JSON.stringify(message(postId))),
-          record('deleted-post', JSON.stringify(message('00000000-0000-4000-8000-000000000000'))),
-          record('not-json', '{"postId":'),
-          record('wrong-shape', JSON.stringify({ ...message(postId), action: 'delete' })),
+          sqsRecord('known', JSON.stringify(message(postId))),
+          sqsRecord('deleted-post', JSON.stringify(message('00000000-0000-4000-8000-000000000000'))),
+          sqsRecord('not-json', '{"postId":'),
+          sqsRecord('wrong-shape', JSON.stringify({ ...message(postId), action: 'delete' })),
         ],
       },
       context,
