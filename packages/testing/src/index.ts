@@ -5,3 +5,4 @@ export * from './events';
 export * from './names';
 export * from './oauth-consent';
 export { createPdsAccount, type PdsAccount } from '@chronopost/local';
+export * from './kms-server';

@@ -1,1 +1,5 @@
+export * from './keyring';
+export * from './keyring-kms';
+export * from './keyring-local';
 export * from './master-key-file';
+export * from './vault';
