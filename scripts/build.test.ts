@@ -5,13 +5,15 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateBucketCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { accounts, posts } from '@chronopost/db';
-import { createPublishQueues, scheduledEvent } from '@chronopost/local';
+import { generateAccessTokenKey } from '@chronopost/app-auth';
+import { createPublishQueues, createTables, scheduledEvent } from '@chronopost/local';
 import {
   createTestDatabase,
   httpEvent,
   s3Event,
   sqsRecord,
   testAwsEnv,
+  testDynamoDbClient,
   testS3Client,
   testSqsClient,
   type TestDatabase,
@@ -64,7 +66,19 @@ describe('pnpm build', () => {
       maxReceiveCount: 3,
       visibilityTimeoutSeconds: 30,
     });
-    env = { DATABASE_URL: database.config.url, PUBLISH_QUEUE_URL: queues.queueUrl, MEDIA_BUCKET: bucket, ...testAwsEnv() };
+    const tables = [uniqueName('state'), uniqueName('locks')];
+    await createTables(testDynamoDbClient(), tables);
+    env = {
+      DATABASE_URL: database.config.url,
+      PUBLISH_QUEUE_URL: queues.queueUrl,
+      MEDIA_BUCKET: bucket,
+      ...testAwsEnv(),
+      PUBLIC_URL: 'http://127.0.0.1:3000',
+      OAUTH_STATE_TABLE: tables[0]!,
+      LOCK_TABLE: tables[1]!,
+      LOCAL_MASTER_KEY_FILE: join(outDir, 'master.key'),
+      APP_JWT_PRIVATE_KEYS: JSON.stringify([await generateAccessTokenKey('smoke')]),
+    };
     built = await buildServices({ outDir });
   }, 120_000);
   afterAll(async () => {
@@ -89,10 +103,20 @@ describe('pnpm build', () => {
     expect(JSON.parse(result.body)).toMatchObject({ status: 'ok', database: { reachable: true, pendingMigrations: 0 } });
   });
 
-  it('oauth: answers with the shared error shape', async () => {
-    const result = (await invokeBundle(bundle('oauth'), httpEvent('GET', '/oauth/nothing-yet'), env)) as { statusCode: number; body: string };
-    expect(result.statusCode).toBe(404);
-    expect(JSON.parse(result.body).error.code).toBe('route_not_found');
+  it('oauth: serves its client metadata and app keys', async () => {
+    const metadata = (await invokeBundle(bundle('oauth'), httpEvent('GET', '/oauth/client-metadata.json'), env)) as { statusCode: number; body: string };
+    expect(metadata.statusCode).toBe(200);
+    expect(JSON.parse(metadata.body)).toMatchObject({ redirect_uris: ['http://127.0.0.1:3000/oauth/callback'], dpop_bound_access_tokens: true });
+    const jwks = (await invokeBundle(bundle('oauth'), httpEvent('GET', '/.well-known/jwks.json'), env)) as { statusCode: number; body: string };
+    expect(JSON.parse(jwks.body).keys[0]).toMatchObject({ kid: 'smoke', kty: 'RSA' });
+    expect(JSON.parse(jwks.body).keys[0]).not.toHaveProperty('d');
+  });
+
+  it('oauth: refuses a login for a malformed identifier with the field', async () => {
+    const event = httpEvent('POST', '/oauth/login', { body: JSON.stringify({ identifier: '???' }) });
+    const result = (await invokeBundle(bundle('oauth'), event, env)) as { statusCode: number; body: string };
+    expect(result.statusCode).toBe(400);
+    expect(JSON.parse(result.body).error.issues[0].path).toBe('identifier');
   });
 
   it('dispatcher: runs a tick against the database', async () => {

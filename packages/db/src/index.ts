@@ -5,3 +5,6 @@ export * from './migrations';
 export * from './health';
 export * from './repositories/posts';
 export * from './repositories/sessions';
+export * from './repositories/accounts';
+export * from './repositories/oauth-sessions';
+export * from './repositories/app-refresh-tokens';

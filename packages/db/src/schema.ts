@@ -46,19 +46,28 @@ export const oauthSessions = pgTable(
       .primaryKey()
       .references(() => accounts.did, { onDelete: 'cascade' }),
     state: text('state', { enum: SESSION_STATES }).notNull().default('active'),
-    /** AES-256-GCM ciphertext of the saved session (token set and DPoP key). */
-    ciphertext: bytea('ciphertext').notNull(),
+    /** AES-256-GCM ciphertext of the saved session (token set and DPoP key); wiped when it ends. */
+    ciphertext: bytea('ciphertext'),
     /** The data key, encrypted by KMS (or the local master key). */
-    encryptedDataKey: bytea('encrypted_data_key').notNull(),
-    keyId: text('key_id').notNull(),
+    encryptedDataKey: bytea('encrypted_data_key'),
+    keyId: text('key_id'),
+    /** The OAuth client the session belongs to: refresh tokens only work for it. */
+    clientId: text('client_id').notNull(),
     accessExpiresAt: tstz('access_expires_at'),
     lastRefreshAt: tstz('last_refresh_at'),
     lastUsedAt: tstz('last_used_at'),
+    endedAt: tstz('ended_at'),
+    /** Why the session ended, in words for the user (no token material). */
+    endReason: text('end_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     check('oauth_sessions_state_check', oneOf('state', SESSION_STATES)),
+    check(
+      'oauth_sessions_secret_check',
+      sql.raw(`state NOT IN ('active', 'refreshing') OR (ciphertext IS NOT NULL AND encrypted_data_key IS NOT NULL AND key_id IS NOT NULL)`),
+    ),
     index('oauth_sessions_access_expiry_idx').on(t.accessExpiresAt).where(sql.raw(`state = 'active'`)),
   ],
 );
@@ -174,4 +183,29 @@ export const publishAttempts = pgTable(
     latencyMs: integer('latency_ms'),
   },
   (t) => [index('publish_attempts_post_idx').on(t.postId, t.startedAt)],
+);
+
+/**
+ * The app's own refresh tokens (the HttpOnly cookie), stored only as SHA-256 hashes. Every use
+ * rotates the token within its family; presenting a used one again revokes the whole family.
+ */
+export const appRefreshTokens = pgTable(
+  'app_refresh_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    familyId: uuid('family_id').notNull(),
+    did: text('did')
+      .notNull()
+      .references(() => accounts.did, { onDelete: 'cascade' }),
+    tokenHash: bytea('token_hash').notNull(),
+    createdAt: createdAt(),
+    expiresAt: tstz('expires_at').notNull(),
+    usedAt: tstz('used_at'),
+    revokedAt: tstz('revoked_at'),
+  },
+  (t) => [
+    uniqueIndex('app_refresh_tokens_hash_idx').on(t.tokenHash),
+    index('app_refresh_tokens_family_idx').on(t.familyId),
+    index('app_refresh_tokens_did_idx').on(t.did),
+  ],
 );

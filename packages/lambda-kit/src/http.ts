@@ -7,7 +7,7 @@ import type {
   Context,
 } from 'aws-lambda';
 import type { z } from 'zod';
-import { BadRequestError, NotFoundError } from './errors';
+import { BadRequestError, NotFoundError, UnauthorizedError } from './errors';
 import { errorToResponse } from './error-response';
 import type { Logger } from './logger';
 import { parseInput } from './validation';
@@ -64,4 +64,15 @@ export function createHttpHandler(options: { logger: Logger; routes: Route[] }) 
       },
     })
     .handler(router as unknown as (event: HttpEvent, context: Context) => Promise<HttpResult>);
+}
+
+/**
+ * The caller's DID. API Gateway's JWT authorizer (the local gateway, locally) has verified the
+ * token and put its claims on the event; a route without them was misconfigured, and fails closed.
+ */
+export function authenticatedDid(event: HttpEvent): string {
+  const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || !sub.startsWith('did:')) throw new UnauthorizedError();
+  return sub;
 }

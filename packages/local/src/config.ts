@@ -29,7 +29,12 @@ export const localEnvSchema = z.object({
   LOCAL_PDS_PORT: portField(2583),
   LOCAL_PLC_PORT: portField(2582),
   LOCAL_SQS_POLLERS: positiveIntField('concurrent pollers of the publish queue', 5),
-  WEB_ORIGIN: httpUrlField('the origin of the web app, allowed by CORS').default('http://localhost:5173'),
+  /** The API's public base URL; http://127.0.0.1:<PORT> by default (an AT Protocol loopback client). */
+  PUBLIC_URL: httpUrlField('the public base URL of the HTTP API').optional(),
+  /** The web app's origin; by default the gateway's own, which serves the web app. */
+  WEB_ORIGIN: httpUrlField('the origin of the web app, allowed by CORS').optional(),
+  APP_JWT_AUDIENCE: z.string().min(1).default('chronopost-api'),
+  LOGIN_RATE_LIMIT: positiveIntField('login starts per client IP per 10 minutes', 20),
   PUBLISH_QUEUE_NAME: nameField('the publish queue name').default('chronopost-publish'),
   PUBLISH_DLQ_NAME: nameField('the dead-letter queue name').default('chronopost-publish-dlq'),
   PUBLISH_MAX_RECEIVE_COUNT: positiveIntField('receives before a message moves to the DLQ', 5),
@@ -60,7 +65,10 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
       pds: env.LOCAL_PDS_PORT,
       plc: env.LOCAL_PLC_PORT,
     },
-    webOrigin: new URL(env.WEB_ORIGIN).origin,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+    webOrigin: env.WEB_ORIGIN ? new URL(env.WEB_ORIGIN).origin : undefined,
+    appJwtAudience: env.APP_JWT_AUDIENCE,
+    loginRateLimit: env.LOGIN_RATE_LIMIT,
     queues: {
       publish: env.PUBLISH_QUEUE_NAME,
       deadLetter: env.PUBLISH_DLQ_NAME,
@@ -77,6 +85,7 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
     },
     logLevel: env.LOG_LEVEL,
     masterKeyFile: resolve(home, 'master.key'),
+    secretsFile: resolve(home, 'local-secrets.json'),
   };
 });
 export type LocalConfig = z.output<typeof localConfigSchema>;

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { HttpRouteSpec, HttpService } from '@chronopost/shared-schemas';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { Logger } from '@chronopost/lambda-kit';
+import { AccessTokenError, createAccessTokenVerifier } from '@chronopost/app-auth';
 import { LOCAL_ACCOUNT_ID } from './aws-local';
 import { invoke, type LambdaFunction } from './lambda-context';
 
@@ -137,8 +138,16 @@ export interface LocalGatewayOptions {
   handlers: Record<HttpService, HttpLambda>;
   /** The web app's origin: answered like API Gateway's CORS configuration. */
   webOrigin: string;
+  /** The JWT authorizer of `auth: 'jwt'` routes, configured as in API Gateway. */
+  authorizer: { issuer: string; audience: string };
   logger: Logger;
 }
+
+/** API Gateway hands the authorizer's claims to the integration as strings. */
+const claimsForEvent = (claims: Record<string, unknown>) =>
+  Object.fromEntries(
+    Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]),
+  );
 
 export interface LocalGateway {
   url: string;
@@ -153,6 +162,7 @@ export interface LocalGateway {
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const routes = options.routes.map(compileRoute);
   const inFlight = new Set<Promise<unknown>>();
+  const verifier = createAccessTokenVerifier(options.authorizer);
 
   const server = createServer((request, response) => {
     const work = handle(request, response).catch((error: unknown) => {
@@ -201,6 +211,22 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     }
     const { spec } = matched.route;
     const event = buildEvent(request, body, `${spec.method} ${spec.path}`, matched.pathParameters, request.headers.host ?? 'localhost');
+    if (spec.auth === 'jwt') {
+      // The same checks as API Gateway's JWT authorizer, before the function runs.
+      const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
+      try {
+        if (!bearer) throw new AccessTokenError('missing bearer token');
+        const claims = await verifier.verify(bearer);
+        (event.requestContext as { authorizer?: unknown }).authorizer = { jwt: { claims: claimsForEvent({ ...claims }), scopes: null } };
+      } catch (error) {
+        const description = (error as Error).message.replaceAll('"', "'");
+        writeGatewayError(response, 401, 'Unauthorized', {
+          ...cors,
+          'www-authenticate': `Bearer scope="" error="invalid_token" error_description="${description}"`,
+        });
+        return;
+      }
+    }
     let result: APIGatewayProxyResultV2;
     try {
       result = await invoke(spec.service, options.handlers[spec.service], event, INTEGRATION_TIMEOUT_MS);

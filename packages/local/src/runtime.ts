@@ -11,7 +11,8 @@ import { startLocalGateway } from './gateway';
 import { invoke } from './lambda-context';
 import { createPdsAccount, type DevPds, startDevPds } from './pds';
 import { connectExternalPostgres, ensureDatabase, type PostgresServer, redactUrl, startEmbeddedPostgres } from './postgres';
-import { assertPortFree } from './ports';
+import { assertPortFree, freePort } from './ports';
+import { loadOrCreateLocalSecrets } from './local-secrets';
 import { startSchedule } from './schedule';
 import { bootServices } from './services';
 import { createLocalSqsClient, createPublishQueues, startLocalSqs } from './sqs';
@@ -50,9 +51,14 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
   try {
     // Every port first, so a clash is one clear message before anything has started.
     await assertPortsFree(config, options.demo === true);
+    // The gateway's port is part of the public URL (and of the OAuth client id), so it is fixed now.
+    const port = config.port === 0 ? await freePort(config.host) : config.port;
+    const publicUrl = config.publicUrl ?? `http://127.0.0.1:${port}`;
+    const webOrigin = config.webOrigin ?? new URL(publicUrl).origin;
     await mkdir(config.home, { recursive: true });
     const masterKey = await loadOrCreateMasterKey(config.masterKeyFile);
     component('keyring', { file: config.masterKeyFile, keyId: masterKey.keyId, created: masterKey.created });
+    const secrets = await loadOrCreateLocalSecrets(config.secretsFile);
 
     const demoPds: Promise<DevPds | undefined> = options.demo
       ? startDevPds({ dataDir: join(config.home, 'pds', String(process.pid)), pdsPort: config.ports.pds, plcPort: config.ports.plc })
@@ -83,7 +89,7 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
         port: config.ports.s3,
         directory: join(config.home, 's3'),
         buckets: [config.mediaBucket],
-        webOrigin: config.webOrigin,
+        webOrigin,
       }),
       startLocalDynamoDb({ host: config.host, port: config.ports.dynamodb, directory: join(config.home, 'dynamodb') }),
     ]);
@@ -109,9 +115,18 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
       visibilityTimeoutSeconds: config.queues.visibilityTimeoutSeconds,
     });
     component('sqs', { endpoint: sqsServer.endpoint, queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl });
-    component('s3', { endpoint: s3.endpoint, bucket: config.mediaBucket, corsOrigin: config.webOrigin });
+    component('s3', { endpoint: s3.endpoint, bucket: config.mediaBucket, corsOrigin: webOrigin });
     await createTables(createLocalDynamoDbClient(dynamo.endpoint), [config.tables.oauthState, config.tables.locks]);
     component('dynamodb', { endpoint: dynamo.endpoint, tables: [config.tables.oauthState, config.tables.locks] });
+
+    // The demo PDS must answer before the services start: they resolve identities through it.
+    let demo: Runtime['demo'];
+    const pds = await demoPds;
+    if (pds) {
+      const account = await createPdsAccount(pds.url, { handle: 'alice.test' });
+      demo = { pdsUrl: pds.url, handle: account.handle, password: account.password, did: account.did };
+      component('pds', { url: pds.url, plcUrl: pds.plcUrl, handle: account.handle, did: account.did });
+    }
 
     // The SDK's default credential chain reads these; the stand-ins accept any.
     process.env.AWS_ACCESS_KEY_ID ??= LOCAL_CREDENTIALS.accessKeyId;
@@ -128,20 +143,30 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
       MEDIA_BUCKET: config.mediaBucket,
       OAUTH_STATE_TABLE: config.tables.oauthState,
       LOCK_TABLE: config.tables.locks,
+      PUBLIC_URL: publicUrl,
+      WEB_ORIGIN: webOrigin,
+      LOCAL_MASTER_KEY_FILE: config.masterKeyFile,
+      APP_JWT_PRIVATE_KEYS: JSON.stringify(secrets.appJwtKeys),
+      APP_JWT_AUDIENCE: config.appJwtAudience,
+      LOGIN_RATE_LIMIT: String(config.loginRateLimit),
+      ...(publicUrl.startsWith('https:') ? { OAUTH_CLIENT_PRIVATE_KEYS: JSON.stringify(secrets.oauthClientKeys) } : {}),
+      // With --demo, identities live on the local PDS and its PLC directory, over plain http.
+      ...(pds ? { ATPROTO_HANDLE_RESOLVER: pds.url, ATPROTO_PLC_URL: pds.plcUrl, OAUTH_ALLOW_HTTP: 'true' } : {}),
     };
     const services = bootServices(serviceEnv);
     stops.push({ name: 'service connections', stop: () => Promise.all(Object.values(services).map((service) => service.close())) });
 
     const gateway = await startLocalGateway({
       host: config.host,
-      port: config.port,
+      port,
       routes: HTTP_ROUTES,
       handlers: { api: services.api.handler, oauth: services.oauth.handler },
-      webOrigin: config.webOrigin,
+      webOrigin,
+      authorizer: { issuer: publicUrl, audience: config.appJwtAudience },
       logger,
     });
     stops.push({ name: 'gateway', stop: () => gateway.close() });
-    component('gateway', { url: gateway.url, routes: HTTP_ROUTES.length, health: `${gateway.url}/health` });
+    component('gateway', { url: gateway.url, publicUrl, webOrigin, routes: HTTP_ROUTES.length, health: `${gateway.url}/health` });
 
     const dispatcher = startSchedule({
       name: 'dispatcher',
@@ -188,16 +213,8 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     stops.push({ name: 'media invocations', stop: () => Promise.allSettled([...mediaRuns]) });
     component('media', { bucket: config.mediaBucket, trigger: 's3:ObjectCreated:*' });
 
-    let demo: Runtime['demo'];
-    const pds = await demoPds;
-    if (pds) {
-      const account = await createPdsAccount(pds.url, { handle: 'alice.test' });
-      demo = { pdsUrl: pds.url, handle: account.handle, password: account.password, did: account.did };
-      component('pds', { url: pds.url, plcUrl: pds.plcUrl, handle: account.handle, did: account.did });
-    }
-
     logger.info('chronopost is running', { url: gateway.url, startupMs: Math.round(performance.now() - started) });
-    return { url: gateway.url, serviceEnv, ...(demo ? { demo } : {}), stop: () => stopAll(stops, logger) };
+    return { url: publicUrl, serviceEnv, ...(demo ? { demo } : {}), stop: () => stopAll(stops, logger) };
   } catch (error) {
     await stopAll(stops, logger);
     throw error;

@@ -9,6 +9,7 @@ import { AtpAgent } from '@atproto/api';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { completeOAuthConsent } from '@chronopost/testing';
 import { createLocalSqsClient, freePort } from '../src';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -168,11 +169,33 @@ describe('pnpm dev (the local runtime CLI)', () => {
     try {
       await second.waitFor(message('chronopost is running'), 90_000);
       const pds = second.lines.find((line) => line.component === 'pds')!;
+      // Printed right after the runtime reports it is running.
+      for (let waited = 0; !second.stdout().includes('password:') && waited < 5_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
       const printed = /handle:\s+(\S+)\n\s+password: (\S+)/.exec(second.stdout());
       expect(printed?.[1]).toBe(pds.handle);
       const agent = new AtpAgent({ service: pds.url as string });
       await agent.login({ identifier: printed![1]!, password: printed![2]! });
       expect(agent.session?.did).toBe(pds.did);
+
+      // And the demo account logs in to Chronopost itself through OAuth, end to end.
+      const gatewayUrl = second.lines.find((line) => line.component === 'gateway')!.url as string;
+      const started = await fetch(`${gatewayUrl}/oauth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier: printed![1] }),
+      });
+      expect(started.status).toBe(200);
+      const loginCookie = started.headers.getSetCookie()[0]!.split(';')[0]!;
+      const { authorizationUrl } = (await started.json()) as { authorizationUrl: string };
+      const callback = await completeOAuthConsent(authorizationUrl, { identifier: printed![1]!, password: printed![2]! });
+      const finished = await fetch(callback, { redirect: 'manual', headers: { cookie: loginCookie } });
+      expect(new URL(finished.headers.get('location')!).searchParams.get('login')).toBe('ok');
+      const refreshCookie = finished.headers.getSetCookie().find((cookie) => cookie.startsWith('chronopost_refresh='))!.split(';')[0]!;
+      const tokens = (await (await fetch(`${gatewayUrl}/auth/refresh`, { method: 'POST', headers: { cookie: refreshCookie } })).json()) as {
+        accessToken: string;
+      };
+      const me = await fetch(`${gatewayUrl}/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
+      expect(await me.json()).toMatchObject({ account: { did: pds.did, handle: 'alice.test' }, session: { state: 'active' } });
 
       const postgres = second.lines.find((line) => line.component === 'postgres')!;
       expect(postgres.url).not.toContain(await readFile(join(home, 'postgres', 'password'), 'utf8').then((p) => p.trim()));

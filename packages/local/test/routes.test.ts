@@ -5,7 +5,15 @@ import { describe, expect, it } from 'vitest';
 
 // The route table drives API Gateway and the local gateway; each service must answer exactly its rows.
 describe('HTTP route table', () => {
-  const env = { DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused', LOG_LEVEL: 'SILENT' };
+  const env = {
+    DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
+    LOG_LEVEL: 'SILENT',
+    PUBLIC_URL: 'http://127.0.0.1:3000',
+    OAUTH_STATE_TABLE: 'state',
+    LOCK_TABLE: 'locks',
+    LOCAL_MASTER_KEY_FILE: '/nonexistent/master.key',
+    APP_JWT_PRIVATE_KEYS: JSON.stringify([{ kty: 'RSA', kid: 'k', d: 'unused' }]),
+  };
   const key = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
   const routesOf: Record<HttpService, () => { routes: string[]; close: () => Promise<void> }> = {
     api: () => {

@@ -10,6 +10,7 @@ import { migrateDatabase } from '@chronopost/db';
 import { ensureDatabase, startDevPds, startEmbeddedPostgres, startLocalDynamoDb, startLocalS3, startLocalSqs } from '@chronopost/local';
 import type { TestProject } from 'vitest/node';
 import type { TestEnvironment } from './environment';
+import { routeTestDomains } from './test-domains';
 
 export const TEMPLATE_DATABASE = 'chronopost_template';
 
@@ -25,6 +26,8 @@ export default async function setup(project: TestProject) {
   };
 
   try {
+    // Before the PDS exists: it fetches confidential clients' metadata through this fetch.
+    routeTestDomains();
     const [postgres, sqs, s3, dynamodb, pds] = await Promise.all([
       startEmbeddedPostgres({ dir: join(root, 'postgres'), port: 0, persistent: false, fast: true }),
       startLocalSqs({ host: '127.0.0.1', port: 0 }),

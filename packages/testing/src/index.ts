@@ -6,3 +6,5 @@ export * from './names';
 export * from './oauth-consent';
 export { createPdsAccount, type PdsAccount } from '@chronopost/local';
 export * from './kms-server';
+export * from './http-services';
+export * from './test-domains';

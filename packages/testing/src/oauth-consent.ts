@@ -66,6 +66,50 @@ export async function completeOAuthConsent(
   return new URL(location, origin);
 }
 
+/** The provider's account API, signed in on its account page as the user would be. */
+async function accountApi(pdsUrl: string, credentials: { identifier: string; password: string }) {
+  const origin = new URL(pdsUrl).origin;
+  const accountPage = new URL('/account', origin);
+  const jar = new Map<string, string>();
+  const page = await send('GET', accountPage, { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, jar);
+  if (page.status !== 200) throw new Error(`account page answered ${page.status}`);
+  const call = async (method: 'GET' | 'POST', endpoint: string, body?: unknown) => {
+    const url = new URL(`/@atproto/oauth-provider/~api${endpoint}`, origin);
+    const headers = {
+      'content-type': 'application/json',
+      accept: 'application/json',
+      origin,
+      referer: accountPage.href,
+      'sec-fetch-site': 'same-origin',
+      'sec-fetch-mode': 'same-origin',
+      'sec-fetch-dest': 'empty',
+      'x-csrf-token': jar.get('csrf-token') ?? '',
+    };
+    const response = await send(method, url, headers, jar, body === undefined ? undefined : JSON.stringify(body));
+    if (response.status !== 200) throw new Error(`${endpoint} answered ${response.status}: ${response.body.slice(0, 300)}`);
+    return JSON.parse(response.body) as unknown;
+  };
+  const { account } = (await call('POST', '/sign-in', { locale: 'en', username: credentials.identifier, password: credentials.password, remember: true })) as {
+    account: { did: string };
+  };
+  return { did: account.did, call };
+}
+
+/** The active OAuth sessions (authorized apps) of an account, as its PDS lists them in the account settings. */
+export async function listOAuthSessionsAtPds(pdsUrl: string, credentials: { identifier: string; password: string }) {
+  const { did, call } = await accountApi(pdsUrl, credentials);
+  const sessions = (await call('GET', `/oauth-sessions?did=${encodeURIComponent(did)}`)) as Array<{ tokenId: string; active: boolean; clientId: string }>;
+  return sessions.filter((session) => session.active);
+}
+
+/** Revokes every OAuth session of an account at its PDS, the way a user does in their account settings. */
+export async function revokeOAuthSessionsAtPds(pdsUrl: string, credentials: { identifier: string; password: string }): Promise<number> {
+  const { did, call } = await accountApi(pdsUrl, credentials);
+  const sessions = (await call('GET', `/oauth-sessions?did=${encodeURIComponent(did)}`)) as Array<{ tokenId: string; active: boolean }>;
+  for (const { tokenId } of sessions) await call('POST', '/revoke-oauth-session', { did, tokenId });
+  return sessions.length;
+}
+
 interface Response {
   status: number;
   headers: IncomingHttpHeaders;

@@ -1,11 +1,12 @@
 import { createHttpHandler, type Route } from '@chronopost/lambda-kit';
 import type { ApiContext } from './context';
 import { healthRoute } from './routes/health';
+import { meRoute } from './routes/me';
 
 export { loadConfig } from './config';
 export { createContext, type ApiContext } from './context';
 
-export const apiRoutes = (ctx: ApiContext): Route[] => [healthRoute(ctx)];
+export const apiRoutes = (ctx: ApiContext): Route[] => [healthRoute(ctx), meRoute(ctx)];
 
 /** The api Lambda: API Gateway HTTP API (v2) events in, JSON out. */
 export const makeHandler = (ctx: ApiContext) => createHttpHandler({ logger: ctx.logger, routes: apiRoutes(ctx) });

@@ -17,6 +17,7 @@ async function serve(databaseUrl: string): Promise<{ gateway: LocalGateway; clos
     routes: HTTP_ROUTES,
     handlers: { api: handler, oauth: handler },
     webOrigin: 'http://localhost:5173',
+    authorizer: { issuer: 'http://127.0.0.1:1', audience: 'chronopost-api' },
     logger,
   });
   return {

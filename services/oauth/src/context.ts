@@ -1,15 +1,85 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { NodeOAuthClient, NodeSavedStateStore } from '@atproto/oauth-client-node';
+import { createAccessTokenSigner } from '@chronopost/app-auth';
+import {
+  createDynamoDbLock,
+  createDynamoDbStateStore,
+  createOAuthClient,
+  createPostgresSessionStore,
+  clientMetadata,
+  type Lock,
+} from '@chronopost/bluesky';
 import { createDatabase, type Database } from '@chronopost/db';
-import { createLogger, type Logger } from '@chronopost/lambda-kit';
+import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
 import type { OauthConfig } from '@chronopost/shared-schemas';
+import { createConfiguredKeyring, createVault, type Vault } from '@chronopost/vault';
+import { createLoginRateLimiter, type RateLimiter } from './rate-limit';
 
 export interface OauthContext {
   config: OauthConfig;
   logger: Logger;
   db: Database;
+  dynamodb: DynamoDBClient;
+  vault: Vault;
+  lock: Lock;
+  rateLimiter: RateLimiter;
+  stateStore: NodeSavedStateStore;
+  /** The AT Protocol OAuth client, built on first use (importing its keys is asynchronous). */
+  oauthClient: () => Promise<NodeOAuthClient>;
+  signer: () => ReturnType<typeof createAccessTokenSigner>;
+  fetch?: typeof globalThis.fetch;
+  now: () => Date;
 }
 
-export const createContext = (config: OauthConfig, overrides: Partial<OauthContext> = {}): OauthContext => ({
-  config,
-  logger: overrides.logger ?? createLogger('oauth', config.logLevel),
-  db: overrides.db ?? createDatabase(config.database, { applicationName: 'chronopost-oauth' }),
-});
+const once = <T>(make: () => T) => {
+  let value: T | undefined;
+  return () => (value ??= make());
+};
+
+export const createContext = (config: OauthConfig, overrides: Partial<OauthContext> = {}): OauthContext => {
+  const logger = overrides.logger ?? createLogger('oauth', config.logLevel);
+  const db = overrides.db ?? createDatabase(config.database, { applicationName: 'chronopost-oauth' });
+  const dynamodb = overrides.dynamodb ?? new DynamoDBClient(awsClientOptions(config.aws, 'dynamodb'));
+  const vault =
+    overrides.vault ?? createVault(createConfiguredKeyring(config.oauthClient.keyring, () => new KMSClient(awsClientOptions(config.aws, 'kms'))));
+  const lock = overrides.lock ?? createDynamoDbLock({ dynamodb, table: config.oauthClient.lockTable });
+  const now = overrides.now ?? (() => new Date());
+  const stateStore = overrides.stateStore ?? createDynamoDbStateStore({ dynamodb, table: config.stateTable, vault });
+  const context: OauthContext = {
+    stateStore,
+    config,
+    logger,
+    db,
+    dynamodb,
+    vault,
+    lock,
+    now,
+    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    rateLimiter: overrides.rateLimiter ?? createLoginRateLimiter({ dynamodb, table: config.stateTable, limit: config.loginRateLimit }),
+    oauthClient:
+      overrides.oauthClient ??
+      once(() =>
+        createOAuthClient(config.oauthClient, {
+          db,
+          stateStore,
+          sessionStore: createPostgresSessionStore({ db, vault, clientId: clientMetadata(config.oauthClient).client_id }),
+          lock,
+          now,
+          ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+          onSessionEnded: (did, outcome) => logger.info('oauth session ended', { did, state: outcome.state }),
+        }),
+      ),
+    signer:
+      overrides.signer ??
+      once(() =>
+        createAccessTokenSigner({
+          privateKeys: config.appTokens.privateKeys,
+          issuer: config.appTokens.issuer,
+          audience: config.appTokens.audience,
+          ttlSeconds: config.appTokens.accessTtlSeconds,
+        }),
+      ),
+  };
+  return context;
+};

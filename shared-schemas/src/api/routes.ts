@@ -15,4 +15,15 @@ export interface HttpRouteSpec {
   auth: 'none' | 'jwt';
 }
 
-export const HTTP_ROUTES: readonly HttpRouteSpec[] = [{ service: 'api', method: 'GET', path: '/health', auth: 'none' }];
+export const HTTP_ROUTES: readonly HttpRouteSpec[] = [
+  { service: 'api', method: 'GET', path: '/health', auth: 'none' },
+  { service: 'api', method: 'GET', path: '/me', auth: 'jwt' },
+  { service: 'oauth', method: 'GET', path: '/oauth/client-metadata.json', auth: 'none' },
+  { service: 'oauth', method: 'GET', path: '/oauth/jwks.json', auth: 'none' },
+  { service: 'oauth', method: 'POST', path: '/oauth/login', auth: 'none' },
+  { service: 'oauth', method: 'GET', path: '/oauth/callback', auth: 'none' },
+  { service: 'oauth', method: 'POST', path: '/auth/refresh', auth: 'none' },
+  { service: 'oauth', method: 'POST', path: '/auth/logout', auth: 'none' },
+  { service: 'oauth', method: 'GET', path: '/.well-known/jwks.json', auth: 'none' },
+  { service: 'oauth', method: 'GET', path: '/.well-known/openid-configuration', auth: 'none' },
+];

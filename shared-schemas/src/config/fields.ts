@@ -55,3 +55,27 @@ export const portField = (defaultValue: number) =>
     .min(0, 'must be a TCP port number (0-65535)')
     .max(65535, 'must be a TCP port number (0-65535)')
     .default(defaultValue);
+
+export const booleanField = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0'], { error: 'must be true or false' })
+    .default(defaultValue ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1');
+
+/** A JSON array of private JWKs (each with a `kid`), the first one used to sign. */
+export const privateJwksField = (what: string) =>
+  z.string().transform((text, context) => {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      context.addIssue({ code: 'custom', message: `must be a JSON array of private JWKs: ${what}` });
+      return z.NEVER;
+    }
+    const keys = z.array(z.looseObject({ kty: z.string(), kid: z.string().min(1), d: z.string().min(1) })).min(1).safeParse(value);
+    if (!keys.success) {
+      context.addIssue({ code: 'custom', message: `must be a non-empty JSON array of private JWKs, each with kty, kid and d: ${what}` });
+      return z.NEVER;
+    }
+    return keys.data as Array<Record<string, unknown> & { kty: string; kid: string; d: string }>;
+  });

@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateAccessTokenKey } from '@chronopost/app-auth';
+import { createLogger } from '@chronopost/lambda-kit';
+import { createTables, freePort, type LocalGateway, startLocalGateway } from '@chronopost/local';
+import * as api from '@chronopost/service-api';
+import * as oauth from '@chronopost/service-oauth';
+import { HTTP_ROUTES } from '@chronopost/shared-schemas';
+import { testAwsEnv, testDynamoDbClient } from './aws';
+import type { TestDatabase } from './database';
+import { testEnvironment } from './environment';
+import { uniqueName } from './names';
+
+export interface HttpServices {
+  /** The gateway's base URL (the API's PUBLIC_URL unless overridden). */
+  url: string;
+  env: Record<string, string>;
+  oauth: oauth.OauthContext;
+  api: api.ApiContext;
+  gateway: LocalGateway;
+  /** A fresh oauth context on the same configuration: another "Lambda container". */
+  newOauthContext(overrides?: Partial<oauth.OauthContext>): oauth.OauthContext;
+  close(): Promise<void>;
+}
+
+/**
+ * The oauth and api services behind the local API Gateway stand-in, configured as `pnpm dev`
+ * would with the shared stand-ins, the test's own database, its own DynamoDB tables and master
+ * key, and the shared local PDS for identities.
+ */
+export async function startHttpServices(options: {
+  database: TestDatabase;
+  env?: Record<string, string>;
+  oauthOverrides?: Partial<oauth.OauthContext>;
+  /** Log level of the services (DEBUG when a test scans the logs). */
+  logLevel?: string;
+  port?: number;
+}): Promise<HttpServices> {
+  const environment = testEnvironment();
+  const dir = await mkdtemp(join(tmpdir(), 'http-services-'));
+  const port = options.port ?? (await freePort());
+  const stateTable = uniqueName('oauth-state');
+  const lockTable = uniqueName('locks');
+  await createTables(testDynamoDbClient(), [stateTable, lockTable]);
+  const env: Record<string, string> = {
+    DATABASE_URL: options.database.config.url,
+    LOG_LEVEL: options.logLevel ?? 'WARN',
+    ...testAwsEnv(),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    OAUTH_STATE_TABLE: stateTable,
+    LOCK_TABLE: lockTable,
+    LOCAL_MASTER_KEY_FILE: join(dir, 'master.key'),
+    APP_JWT_PRIVATE_KEYS: JSON.stringify([await generateAccessTokenKey('test-key')]),
+    ATPROTO_HANDLE_RESOLVER: environment.pdsUrl,
+    ATPROTO_PLC_URL: environment.plcUrl,
+    OAUTH_ALLOW_HTTP: 'true',
+    ...options.env,
+  };
+  const oauthConfig = oauth.loadConfig(env);
+  const newOauthContext = (overrides: Partial<oauth.OauthContext> = {}) =>
+    oauth.createContext(oauthConfig, { db: options.database.db, ...options.oauthOverrides, ...overrides });
+  const oauthContext = newOauthContext();
+  const apiContext = api.createContext(api.loadConfig(env), { db: options.database.db });
+  const gateway = await startLocalGateway({
+    host: '127.0.0.1',
+    port,
+    routes: HTTP_ROUTES,
+    handlers: { api: api.makeHandler(apiContext), oauth: oauth.makeHandler(oauthContext) },
+    webOrigin: oauthConfig.webOrigin,
+    authorizer: { issuer: oauthConfig.appTokens.issuer, audience: oauthConfig.appTokens.audience },
+    logger: createLogger('gateway', 'WARN'),
+  });
+  return {
+    url: gateway.url,
+    env,
+    oauth: oauthContext,
+    api: apiContext,
+    gateway,
+    newOauthContext,
+    close: async () => {
+      await gateway.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
