@@ -5,9 +5,6 @@ import type { SQSBatchResponse, SQSEvent, SQSMessageAttributes, SQSRecord } from
 import { LOCAL_REGION } from './aws-local';
 import { invoke, type LambdaFunction } from './lambda-context';
 
-/** The longest an idle poller waits between receives. */
-const IDLE_POLL_MS = 100;
-
 export type SqsLambda = LambdaFunction<SQSEvent, SQSBatchResponse | void>;
 
 /** Turns a received SQS message into the record Lambda's event source mapping delivers. */
@@ -73,7 +70,7 @@ export interface EventSource {
 }
 
 /**
- * A stand-in for Lambda's SQS event source mapping: polls the queue, invokes the function with
+ * A stand-in for Lambda's SQS event source mapping: long-polls the queue, invokes the function with
  * batches, deletes the records that succeeded and leaves failed ones to reappear after the
  * visibility timeout (and, past maxReceiveCount, to move to the DLQ by the queue's redrive policy).
  */
@@ -93,31 +90,31 @@ export function startSqsEventSource(options: EventSourceOptions): EventSource {
       }
       let messages: Message[];
       try {
-        // local-aws-sqs answers a long poll only once it has a full batch or the wait is over, where
-        // SQS answers as soon as a message is there. So this polls without waiting and backs off
-        // while the queue is empty: at most IDLE_POLL_MS of extra latency, as with Lambda's pollers.
-        const received = await sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queueUrl,
-            MaxNumberOfMessages: options.batchSize,
-            WaitTimeSeconds: 0,
-            AttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-          { abortSignal: abort.signal },
-        );
-        messages = received.Messages ?? [];
+        // local-aws-sqs answers a long poll only once it has the whole batch asked for (or the wait
+        // is over), where SQS answers as soon as a message is there. So: long-poll for one message,
+        // which wakes as soon as one arrives and costs nothing while the queue is idle, then take
+        // whatever else is there right now to fill the batch.
+        const receive = (max: number, waitSeconds: number) =>
+          sqs.send(
+            new ReceiveMessageCommand({
+              QueueUrl: queueUrl,
+              MaxNumberOfMessages: max,
+              WaitTimeSeconds: waitSeconds,
+              AttributeNames: ['All'],
+              MessageAttributeNames: ['All'],
+            }),
+            { abortSignal: abort.signal },
+          );
+        messages = (await receive(1, 20)).Messages ?? [];
+        if (messages.length > 0 && options.batchSize > 1) messages.push(...((await receive(options.batchSize - 1, 0)).Messages ?? []));
       } catch (error) {
         if (abort.signal.aborted) return;
         logger.warn('receiving from the publish queue failed; retrying', { error });
         backoffMs = Math.min(Math.max(backoffMs * 2, 250), 10_000);
         continue;
       }
-      if (messages.length === 0) {
-        backoffMs = Math.min(backoffMs + 25, IDLE_POLL_MS);
-        continue;
-      }
       backoffMs = 0;
+      if (messages.length === 0) continue;
 
       const records = messages.map((message) => toSqsRecord(message, queueArn));
       let outcome: { response?: SQSBatchResponse | void; error?: unknown };
