@@ -8,3 +8,4 @@ export { createPdsAccount, type PdsAccount } from '@chronopost/local';
 export * from './kms-server';
 export * from './http-services';
 export * from './test-domains';
+export * from './browser';
