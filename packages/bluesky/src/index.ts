@@ -5,3 +5,4 @@ export * from './oauth-client';
 export * from './session-store-postgres';
 export * from './state-store-dynamodb';
 export * from './profile';
+export * from './facets';

@@ -23,8 +23,8 @@ const TRANSITIONS: Record<PostStatus, readonly PostStatus[]> = {
   publishing: ['published', 'retrying', 'failed', 'blocked', 'missed', 'queued'],
   retrying: ['queued', 'cancelled', 'missed', 'blocked', 'failed'],
   blocked: ['scheduled', 'retrying', 'missed', 'cancelled'],
-  failed: ['scheduled'],
-  missed: ['scheduled'],
+  failed: ['scheduled', 'cancelled'],
+  missed: ['scheduled', 'cancelled'],
   published: [],
   cancelled: [],
 };
@@ -37,6 +37,15 @@ export const DUE_STATUSES = ['scheduled', 'retrying'] as const satisfies readonl
 
 /** The states in which work is in flight and a lost message or crashed worker must be reaped. */
 export const IN_FLIGHT_STATUSES = ['queued', 'publishing'] as const satisfies readonly PostStatus[];
+
+/** The statuses a user may cancel from: anything not being published or already over. */
+export const CANCELLABLE_STATUSES = ['draft', 'scheduled', 'queued', 'retrying', 'blocked', 'failed', 'missed'] as const satisfies readonly PostStatus[];
+
+/** The statuses whose content and time may still be edited: nothing has been attempted yet. */
+export const EDITABLE_STATUSES = ['draft', 'scheduled'] as const satisfies readonly PostStatus[];
+
+/** The statuses a user may retry (reschedule) from. */
+export const RETRYABLE_STATUSES = ['failed', 'missed', 'blocked'] as const satisfies readonly PostStatus[];
 
 /** Final states: nothing more will happen to the post unless the user asks. */
 export const isTerminal = (status: PostStatus): boolean => TRANSITIONS[status].length === 0;

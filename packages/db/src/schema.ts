@@ -88,6 +88,10 @@ export const posts = pgTable(
      * time while retrying. One column lets one partial index serve both due states.
      */
     nextAttemptAt: tstz('next_attempt_at'),
+    /** The zone the author gave the time in, to show it back to them; null when given as an offset. */
+    timeZone: text('time_zone'),
+    /** The TID clock id of this post's record keys (see core/record-keys). */
+    clockId: smallint('clock_id').notNull().default(0),
     latePolicy: text('late_policy', { enum: LATE_POLICIES }).notNull().default('skip'),
     lateGraceSeconds: integer('late_grace_seconds').notNull().default(900),
     /** Root-only options: threadgate and postgate settings. */
@@ -136,6 +140,8 @@ export const postItems = pgTable(
   (t) => [
     primaryKey({ columns: [t.postId, t.position] }),
     check('post_items_position_check', sql.raw('position >= 0')),
+    // Two posts must never share a record key: a retry would take the other's record for its own.
+    uniqueIndex('post_items_rkey_idx').on(t.rkey).where(sql.raw('rkey IS NOT NULL')),
   ],
 );
 

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateAccessTokenKey } from '@chronopost/app-auth';
 import { createLogger } from '@chronopost/lambda-kit';
-import { createTables, freePort, type LocalGateway, startLocalGateway } from '@chronopost/local';
+import { upsertAccount } from '@chronopost/db';
+import { createPdsAccount, createTables, freePort, type LocalGateway, startLocalGateway } from '@chronopost/local';
 import * as api from '@chronopost/service-api';
 import * as oauth from '@chronopost/service-oauth';
 import { HTTP_ROUTES } from '@chronopost/shared-schemas';
@@ -21,6 +22,11 @@ export interface HttpServices {
   gateway: LocalGateway;
   /** A fresh oauth context on the same configuration: another "Lambda container". */
   newOauthContext(overrides?: Partial<oauth.OauthContext>): oauth.OauthContext;
+  /**
+   * An app access token for a new account on the shared PDS, its row in our database as a login
+   * would leave it. For API tests that are not about login (those use the OAuth flow itself).
+   */
+  signUp(): Promise<{ did: string; handle: string; token: string; pdsPassword: string }>;
   close(): Promise<void>;
 }
 
@@ -78,6 +84,12 @@ export async function startHttpServices(options: {
     api: apiContext,
     gateway,
     newOauthContext,
+    signUp: async () => {
+      const account = await createPdsAccount(environment.pdsUrl);
+      await upsertAccount(options.database.db, { did: account.did, handle: account.handle, pdsUrl: environment.pdsUrl });
+      const { token } = await (await oauthContext.signer()).sign(account.did);
+      return { did: account.did, handle: account.handle, token, pdsPassword: account.password };
+    },
     close: async () => {
       await gateway.close();
       await rm(dir, { recursive: true, force: true });

@@ -6,6 +6,9 @@ export interface ApiContext {
   config: ApiConfig;
   logger: Logger;
   db: Database;
+  /** For resolving mentions through the author's PDS. */
+  fetch: typeof globalThis.fetch;
+  now: () => Date;
 }
 
 /** Built once per container and reused; tests pass overrides instead of mocking modules. */
@@ -13,4 +16,6 @@ export const createContext = (config: ApiConfig, overrides: Partial<ApiContext> 
   config,
   logger: overrides.logger ?? createLogger('api', config.logLevel),
   db: overrides.db ?? createDatabase(config.database, { applicationName: 'chronopost-api' }),
+  fetch: overrides.fetch ?? globalThis.fetch,
+  now: overrides.now ?? (() => new Date()),
 });

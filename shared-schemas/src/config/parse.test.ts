@@ -16,7 +16,11 @@ const catchConfigError = (run: () => unknown): ConfigError => {
 describe('parseConfig', () => {
   it('applies defaults and shapes the config', () => {
     const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgres://u:p@db:5432/chronopost' });
-    expect(config).toEqual({ database: { url: 'postgres://u:p@db:5432/chronopost', schema: 'public' }, logLevel: 'INFO' });
+    expect(config).toEqual({
+      database: { url: 'postgres://u:p@db:5432/chronopost', schema: 'public' },
+      logLevel: 'INFO',
+      schedule: { minLeadSeconds: 30, maxAheadDays: 365 },
+    });
   });
 
   it('names a missing variable and says what it must be', () => {

@@ -1,0 +1,102 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAccessTokenSigner } from '@chronopost/app-auth';
+import { freePort } from '@chronopost/local';
+import type { JWK } from 'jose';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+export interface BenchRuntime {
+  url: string;
+  databaseUrl: string;
+  tokenFor(did: string): Promise<string>;
+  /** CPU time used so far by the runtime process and by PostgreSQL's processes, in ms (Linux /proc). */
+  cpuMs(): { runtime: number; postgres: number } | undefined;
+  stop(): Promise<void>;
+}
+
+const CLOCK_TICK_MS = 10;
+
+/** utime + stime of a process from /proc/<pid>/stat, in clock ticks. */
+const processTicks = (pid: number): number => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+};
+
+/** PostgreSQL's server processes run as the data directory's postmaster's children. */
+const postgresPids = (postmaster: number): number[] => {
+  const children = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number);
+  return [postmaster, ...children.filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(postmaster);
+    } catch {
+      return false;
+    }
+  })];
+};
+
+/**
+ * `pnpm dev` in a child process (so the load generator does not share its event loop), on a fresh
+ * home with its own embedded PostgreSQL, quiet logs.
+ */
+export async function startBenchRuntime(env: Record<string, string> = {}): Promise<BenchRuntime> {
+  const home = await mkdtemp(join(tmpdir(), 'chronopost-bench-'));
+  await chmod(home, 0o755);
+  const port = await freePort();
+  const pgPort = await freePort();
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/local/src/cli.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      CHRONOPOST_HOME: home,
+      PORT: String(port),
+      LOCAL_POSTGRES_PORT: String(pgPort),
+      LOCAL_SQS_PORT: String(await freePort()),
+      LOCAL_S3_PORT: String(await freePort()),
+      LOCAL_DYNAMODB_PORT: String(await freePort()),
+      LOG_LEVEL: 'ERROR',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let waited = 0; ; waited += 200) {
+    if (child.exitCode !== null) throw new Error(`the runtime exited with ${child.exitCode}`);
+    if (waited > 60_000) throw new Error('the runtime did not become healthy in 60 s');
+    try {
+      if ((await fetch(`${url}/health`)).ok) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const password = (await readFile(join(home, 'postgres', 'password'), 'utf8')).trim();
+  const secrets = JSON.parse(await readFile(join(home, 'local-secrets.json'), 'utf8')) as { appJwtKeys: Array<JWK & { kid: string }> };
+  const signer = await createAccessTokenSigner({ privateKeys: secrets.appJwtKeys, issuer: url, audience: 'chronopost-api', ttlSeconds: 3600 });
+  const postmaster = Number((await readFile(join(home, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  return {
+    url,
+    databaseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/chronopost`,
+    tokenFor: async (did) => (await signer.sign(did)).token,
+    cpuMs: () => {
+      if (!existsSync('/proc/self/stat') || !child.pid) return undefined;
+      return {
+        runtime: processTicks(child.pid) * CLOCK_TICK_MS,
+        postgres: postgresPids(postmaster).reduce((sum, pid) => sum + processTicks(pid), 0) * CLOCK_TICK_MS,
+      };
+    },
+    stop: async () => {
+      child.kill('SIGINT');
+      await new Promise((resolve) => child.once('exit', resolve));
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,15 @@
+/**
+ * `pnpm bench <name>`: the performance measurements, each printing its numbers. Targets live
+ * here, not in unit tests: a slow machine makes a benchmark slower, not a test red.
+ */
+const benches: Record<string, () => Promise<unknown>> = {
+  api: async () => (await import('./api')).run(),
+};
+
+const name = process.argv[2];
+const bench = name ? benches[name] : undefined;
+if (!bench) {
+  console.error(`usage: pnpm bench <${Object.keys(benches).join('|')}>`);
+  process.exit(2);
+}
+await bench();

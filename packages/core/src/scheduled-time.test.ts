@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { parseScheduledTime, scheduleProblems } from './scheduled-time';
+
+const instant = (input: string) => {
+  const parsed = parseScheduledTime(input);
+  if (!parsed.ok) throw new Error(parsed.problem.message);
+  return parsed.instant.toISOString();
+};
+const problem = (input: string) => {
+  const parsed = parseScheduledTime(input);
+  return parsed.ok ? undefined : parsed.problem.code;
+};
+
+describe('scheduled time', () => {
+  it('reads offsets and UTC', () => {
+    expect(instant('2026-12-24T18:00:00+01:00')).toBe('2026-12-24T17:00:00.000Z');
+    expect(instant('2026-12-24T18:00Z')).toBe('2026-12-24T18:00:00.000Z');
+    expect(instant('2026-12-24T18:00:00.250-05:30')).toBe('2026-12-24T23:30:00.250Z');
+  });
+
+  it('reads a local time in a named zone, across daylight saving', () => {
+    expect(instant('2026-12-24T18:00:00[Europe/Paris]')).toBe('2026-12-24T17:00:00.000Z');
+    expect(instant('2026-07-14T18:00:00[Europe/Paris]')).toBe('2026-07-14T16:00:00.000Z');
+    expect(instant('2026-07-14T09:00:00[America/New_York]')).toBe('2026-07-14T13:00:00.000Z');
+  });
+
+  it('refuses a local time the clocks skip, and takes the first of a repeated one', () => {
+    expect(problem('2026-03-29T02:30:00[Europe/Paris]')).toBe('nonexistent_local_time');
+    expect(instant('2026-10-25T02:30:00[Europe/Paris]')).toBe('2026-10-25T00:30:00.000Z');
+  });
+
+  it('checks an offset given with a zone', () => {
+    expect(instant('2026-12-24T18:00:00+01:00[Europe/Paris]')).toBe('2026-12-24T17:00:00.000Z');
+    expect(problem('2026-12-24T18:00:00+02:00[Europe/Paris]')).toBe('inconsistent_offset');
+  });
+
+  it.each([
+    ['2026-12-24T18:00:00', 'invalid_time'],
+    ['tomorrow at six', 'invalid_time'],
+    ['2026-02-30T10:00:00Z', 'invalid_time'],
+    ['2026-12-24T25:00:00Z', 'invalid_time'],
+    ['2026-12-24T18:00:00[Mars/Olympus]', 'invalid_time_zone'],
+  ])('refuses %s', (input, code) => {
+    expect(problem(input)).toBe(code);
+  });
+
+  it('wants a lead of at least 30 seconds and at most a year', () => {
+    const now = new Date('2026-11-22T12:00:00Z');
+    expect(scheduleProblems(new Date('2026-11-22T12:00:29Z'), now).map((p) => p.code)).toEqual(['too_soon']);
+    expect(scheduleProblems(new Date('2026-11-22T12:00:31Z'), now)).toEqual([]);
+    expect(scheduleProblems(new Date('2027-11-23T12:00:00Z'), now).map((p) => p.code)).toEqual(['too_far']);
+  });
+});

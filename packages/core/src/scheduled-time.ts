@@ -1,0 +1,95 @@
+import type { Problem } from './text';
+
+export interface ScheduleLimits {
+  /** A post must be scheduled at least this far ahead (default 30 s). */
+  minLeadSeconds: number;
+  /** …and at most this far (a year). */
+  maxAheadDays: number;
+}
+export const DEFAULT_SCHEDULE_LIMITS: ScheduleLimits = { minLeadSeconds: 30, maxAheadDays: 365 };
+
+const LOCAL = String.raw`(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?`;
+const OFFSET = String.raw`(Z|[+-]\d{2}:\d{2})`;
+const WITH_OFFSET = new RegExp(`^${LOCAL}${OFFSET}$`);
+const WITH_ZONE = new RegExp(`^${LOCAL}${OFFSET}?\\[([A-Za-z0-9_+\\-/]+)\\]$`);
+
+/** The offset of `zone` at instant `t`, in milliseconds (UTC+1 → 3_600_000). */
+function zoneOffsetMs(t: number, zone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone: zone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(t));
+  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
+  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return asUtc - Math.floor(t / 1000) * 1000;
+}
+
+const isValidZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export type ParsedTime = { ok: true; instant: Date; timeZone?: string } | { ok: false; problem: Problem };
+
+const bad = (code: string, message: string): ParsedTime => ({ ok: false, problem: { code, message } });
+
+/**
+ * Reads a scheduled time: ISO 8601 with an offset (`2026-12-24T18:00:00+01:00`, `…Z`), or a local
+ * time with an IANA zone (`2026-12-24T18:00:00[Europe/Paris]`, RFC 9557). A time without either is
+ * refused: "18:00" means nothing until we know where.
+ */
+export function parseScheduledTime(input: string): ParsedTime {
+  const zoned = WITH_ZONE.exec(input);
+  const match = zoned ?? WITH_OFFSET.exec(input);
+  if (!match) {
+    return bad(
+      'invalid_time',
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(input)
+        ? 'Add an offset (…+01:00, …Z) or a time zone (…[Europe/Paris]) to the time.'
+        : 'Give the time as ISO 8601, e.g. 2026-12-24T18:00:00+01:00 or 2026-12-24T18:00:00[Europe/Paris].',
+    );
+  }
+  const [, y, mo, d, h, mi, s = '0', fraction = '0', offset, zone] = match;
+  const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)] as const;
+  const millis = Math.floor(Number(`0.${fraction}`) * 1000);
+  const local = Date.UTC(...fields) + millis;
+  const check = new Date(local);
+  if (check.getUTCMonth() !== fields[1] || check.getUTCDate() !== fields[2] || fields[3] > 23 || fields[4] > 59 || fields[5] > 59) {
+    return bad('invalid_time', 'That date or time does not exist.');
+  }
+  const offsetMs = offset && offset !== 'Z' ? (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 3_600_000 + Number(offset.slice(4, 6)) * 60_000) : 0;
+
+  if (!zone) return { ok: true, instant: new Date(local - offsetMs) };
+  if (!isValidZone(zone)) return bad('invalid_time_zone', `“${zone}” is not a time zone (use an IANA name such as Europe/Paris).`);
+  if (offset) {
+    const instant = local - offsetMs;
+    if (zoneOffsetMs(instant, zone) !== offsetMs) return bad('inconsistent_offset', `The offset ${offset} is not ${zone}'s offset at that time.`);
+    return { ok: true, instant: new Date(instant), timeZone: zone };
+  }
+  // Local wall time in the zone: try the offsets in force around it (DST moves them).
+  const candidates = [zoneOffsetMs(local - 86_400_000, zone), zoneOffsetMs(local, zone), zoneOffsetMs(local + 86_400_000, zone)];
+  const instants = [...new Set(candidates)].map((candidate) => local - candidate).filter((t) => zoneOffsetMs(t, zone) === local - t);
+  if (instants.length === 0) return bad('nonexistent_local_time', `That time does not exist in ${zone} (the clocks skip it).`);
+  // Twice-occurring times (clocks going back) take the first occurrence.
+  return { ok: true, instant: new Date(Math.min(...instants)), timeZone: zone };
+}
+
+/** Whether an instant is acceptable as a publication time right now. */
+export function scheduleProblems(instant: Date, now: Date, limits: ScheduleLimits = DEFAULT_SCHEDULE_LIMITS): Problem[] {
+  const lead = (instant.getTime() - now.getTime()) / 1000;
+  if (lead < limits.minLeadSeconds) {
+    return [{ code: 'too_soon', message: `Schedule at least ${limits.minLeadSeconds} seconds ahead (publish now by picking a time just after).` }];
+  }
+  if (lead > limits.maxAheadDays * 86_400) return [{ code: 'too_far', message: `Schedule at most ${limits.maxAheadDays} days ahead.` }];
+  return [];
+}

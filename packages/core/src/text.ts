@@ -1,0 +1,44 @@
+/** Bluesky's limits on a post's text. */
+export const POST_TEXT_MAX_GRAPHEMES = 300;
+export const POST_TEXT_MAX_BYTES = 3000;
+
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+const encoder = new TextEncoder();
+
+/** User-perceived characters: an emoji family, a flag or a letter with combining marks counts once. */
+export function graphemeLength(text: string): number {
+  let count = 0;
+  for (const _ of segmenter.segment(text)) count += 1;
+  return count;
+}
+
+export const utf8Length = (text: string): number => encoder.encode(text).length;
+
+/** C0 and C1 control characters other than tab and newline, and unpaired surrogates. */
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export interface Problem {
+  code: string;
+  message: string;
+}
+
+/** Line endings as Bluesky stores them. */
+export const normalizeText = (text: string): string => text.replaceAll('\r\n', '\n');
+
+/** Everything wrong with a post's text, in words for the author. Empty means publishable. */
+export function textProblems(text: string, options: { hasEmbed: boolean }): Problem[] {
+  const problems: Problem[] = [];
+  if (CONTROL.test(text)) problems.push({ code: 'control_character', message: 'Remove the invisible control characters from the text.' });
+  if (LONE_SURROGATE.test(text)) problems.push({ code: 'invalid_unicode', message: 'The text contains broken Unicode characters.' });
+  if (text.trim() === '' && !options.hasEmbed) problems.push({ code: 'empty', message: 'Write something, or attach an image, a link or a quote.' });
+  const graphemes = graphemeLength(text);
+  if (graphemes > POST_TEXT_MAX_GRAPHEMES) {
+    problems.push({ code: 'too_long', message: `The text is ${graphemes} characters long; Bluesky allows ${POST_TEXT_MAX_GRAPHEMES}.` });
+  }
+  const bytes = utf8Length(text);
+  if (bytes > POST_TEXT_MAX_BYTES) {
+    problems.push({ code: 'too_many_bytes', message: `The text takes ${bytes} bytes; Bluesky allows ${POST_TEXT_MAX_BYTES} (emoji and some scripts take several each).` });
+  }
+  return problems;
+}

@@ -1,0 +1,35 @@
+import { createTestDatabase, type TestDatabase } from '@chronopost/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPost, insertPost, listPosts, upsertAccount } from '../src';
+
+describe('posts repository', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await upsertAccount(database.db, { did: 'did:plc:repo', handle: 'repo.test', pdsUrl: 'http://pds.test' });
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('lists posts exactly as it finds them one by one (every column, every item)', async () => {
+    const id = await insertPost(database.db, {
+      ownerDid: 'did:plc:repo',
+      status: 'scheduled',
+      scheduledAt: new Date('2027-01-01T10:00:00.123Z'),
+      timeZone: 'Europe/Paris',
+      clockId: 513,
+      latePolicy: 'publish',
+      lateGraceSeconds: 1200,
+      options: { replyControl: { mode: 'nobody' }, quoteControl: { allowQuotes: false } },
+      items: [
+        { text: 'root 👋', facets: [{ byteStart: 0, byteEnd: 4, type: 'tag', value: 'x' }], embed: null, langs: ['en'], labels: ['nudity'], rkey: '3kabcabcabc22' },
+        { text: 'reply', facets: [], embed: { type: 'quote', uri: 'at://did:plc:a/app.bsky.feed.post/3k' }, langs: [], labels: [], rkey: '3kabcabcabc23' },
+      ],
+    });
+    await database.db.$client.query(`UPDATE posts SET attempts = 2, last_error = 'boom', last_error_class = 'server' WHERE id = $1`, [id]);
+    const one = await findPost(database.db, 'did:plc:repo', id);
+    const [listed] = await listPosts(database.db, 'did:plc:repo', { limit: 10, order: 'asc' });
+    expect(listed).toEqual(one);
+  });
+});

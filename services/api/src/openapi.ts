@@ -1,0 +1,116 @@
+import {
+  accessTokenResponseSchema,
+  createPostSchema,
+  errorResponseSchema,
+  healthResponseSchema,
+  HTTP_ROUTES,
+  listAttemptsResponseSchema,
+  listPostsQuerySchema,
+  listPostsResponseSchema,
+  loginRequestSchema,
+  loginResponseSchema,
+  meResponseSchema,
+  postResponseSchema,
+  postSchema,
+  retryPostSchema,
+  schedulePostSchema,
+  updatePostSchema,
+} from '@chronopost/shared-schemas';
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
+
+const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
+const error = (description: string) => json(errorResponseSchema, description);
+const idParam = z.object({ id: z.uuid().meta({ description: 'The post id.' }) });
+const ifMatch = z.object({ 'if-match': z.string().optional().meta({ description: 'The ETag of the version being changed, like "3".' }) });
+
+const invalid = { '400': error('The request is not valid: `issues` lists every problem as { path, code, message }.') };
+const authed = { '401': json(z.object({ message: z.literal('Unauthorized') }), "API Gateway's answer to a missing or invalid access token.") };
+const missing = { '404': error('No such post among yours.') };
+const conflict = { '409': error('The post changed meanwhile (`version_conflict`), or its status forbids this (`invalid_status`).') };
+
+/** The operations, keyed like the route table (`METHOD path`), so the two cannot disagree. */
+const operations: Record<string, ZodOpenApiOperationObject> = {
+  'GET /health': { summary: 'Database reachability and migration', responses: { '200': json(healthResponseSchema, 'Healthy.'), '503': json(healthResponseSchema, 'The database is down.') } },
+  'GET /me': { summary: 'The caller’s account and Bluesky session', responses: { '200': json(meResponseSchema, 'The account.'), ...authed } },
+  'POST /posts': {
+    summary: 'Schedule a post or a thread (or save a draft, without scheduledAt)',
+    requestBody: { content: { 'application/json': { schema: createPostSchema } } },
+    responses: { '201': json(postResponseSchema, 'Created; `warnings` lists what may go wrong at publication.'), ...invalid, ...authed },
+  },
+  'GET /posts': {
+    summary: 'The caller’s posts by scheduled time, with keyset pagination',
+    requestParams: { query: listPostsQuerySchema },
+    responses: { '200': json(listPostsResponseSchema, 'A page; pass nextCursor back for the next one.'), ...invalid, ...authed },
+  },
+  'GET /posts/{id}': { summary: 'One post', requestParams: { path: idParam }, responses: { '200': json(postSchema, 'The post; ETag is its version.'), ...authed, ...missing } },
+  'PATCH /posts/{id}': {
+    summary: 'Edit a draft or a scheduled post (If-Match or version required)',
+    requestParams: { path: idParam, header: ifMatch },
+    requestBody: { content: { 'application/json': { schema: updatePostSchema } } },
+    responses: {
+      '200': json(postResponseSchema, 'Edited.'),
+      ...invalid,
+      ...authed,
+      ...missing,
+      ...conflict,
+      '428': error('No version given: say which version you are editing.'),
+    },
+  },
+  'DELETE /posts/{id}': {
+    summary: 'Cancel a post (not once publishing or published)',
+    requestParams: { path: idParam, header: ifMatch },
+    responses: { '200': json(postSchema, 'Cancelled (also when it already was).'), ...authed, ...missing, ...conflict },
+  },
+  'POST /posts/{id}/schedule': {
+    summary: 'Schedule a draft',
+    requestParams: { path: idParam, header: ifMatch },
+    requestBody: { content: { 'application/json': { schema: schedulePostSchema } } },
+    responses: { '200': json(postSchema, 'Scheduled.'), ...invalid, ...authed, ...missing, ...conflict },
+  },
+  'POST /posts/{id}/retry': {
+    summary: 'Reschedule a failed, missed or blocked post (keeping its record keys once attempted)',
+    requestParams: { path: idParam, header: ifMatch },
+    requestBody: { content: { 'application/json': { schema: retryPostSchema } } },
+    responses: { '200': json(postSchema, 'Rescheduled.'), ...invalid, ...authed, ...missing, ...conflict },
+  },
+  'GET /posts/{id}/attempts': {
+    summary: 'Every publication attempt of a post',
+    requestParams: { path: idParam },
+    responses: { '200': json(listAttemptsResponseSchema, 'Oldest first.'), ...authed, ...missing },
+  },
+  'POST /oauth/login': {
+    summary: 'Start logging in with Bluesky: answers the authorization server URL to open',
+    requestBody: { content: { 'application/json': { schema: loginRequestSchema } } },
+    responses: { '200': json(loginResponseSchema, 'Open authorizationUrl in this browser.'), ...invalid, '429': error('Too many login starts from this address.') },
+  },
+  'POST /auth/refresh': {
+    summary: 'A new access token from the refresh cookie (which rotates)',
+    responses: { '200': json(accessTokenResponseSchema, 'Use as Authorization: Bearer.'), '401': error('Not logged in, or the session ended.') },
+  },
+  'POST /auth/logout': { summary: 'Log out everywhere and revoke the Bluesky session', responses: { '204': { description: 'Logged out.' } } },
+};
+
+/**
+ * The OpenAPI 3.1 description of the HTTP API, generated from the same zod schemas that validate
+ * requests. Built once per container, on first request.
+ */
+export function buildOpenApiDocument() {
+  const paths: ZodOpenApiPathsObject = {};
+  for (const route of HTTP_ROUTES) {
+    const operation = operations[`${route.method} ${route.path}`];
+    if (!operation) continue; // metadata, callbacks and key sets are for machines that know them
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+    paths[route.path] = { ...paths[route.path], [method]: { ...operation, ...(route.auth === 'jwt' ? { security: [{ appToken: [] }] } : {}) } };
+  }
+  return createDocument({
+    openapi: '3.1.0',
+    info: { title: 'Chronopost API', version: '1', description: 'Schedule posts and threads to Bluesky. Every error has the shape { error: { code, message, issues? } }.' },
+    paths,
+    components: {
+      securitySchemes: { appToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From POST /auth/refresh.' } },
+    },
+  });
+}
+
+export const documentedOperations = () => Object.keys(operations);

@@ -1,0 +1,17 @@
+import { ValidationError } from '@chronopost/lambda-kit';
+import { z } from 'zod';
+
+const cursorSchema = z.object({ s: z.iso.datetime().nullable(), i: z.uuid() });
+
+/** Opaque to clients: where the previous page ended. */
+export const encodeCursor = (post: { scheduledAt: Date | null; id: string }): string =>
+  Buffer.from(JSON.stringify({ s: post.scheduledAt?.toISOString() ?? null, i: post.id })).toString('base64url');
+
+export function decodeCursor(cursor: string): { scheduledAt: Date | null; id: string } {
+  try {
+    const parsed = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+    return { scheduledAt: parsed.s ? new Date(parsed.s) : null, id: parsed.i };
+  } catch {
+    throw new ValidationError([{ path: 'cursor', code: 'invalid_cursor', message: 'This cursor is not one we gave out; start from the first page.' }]);
+  }
+}

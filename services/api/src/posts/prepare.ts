@@ -1,0 +1,88 @@
+import { detectFacets, resolveHandles } from '@chronopost/bluesky';
+import { randomClockId, recordKeys, scheduleProblems } from '@chronopost/core';
+import { findAccount, findOwnedMedia, isRecordKeyCollision, type NewPostItem } from '@chronopost/db';
+import { ValidationError } from '@chronopost/lambda-kit';
+import type { Embed, ErrorIssue, PostItemInput } from '@chronopost/shared-schemas';
+import type { ApiContext } from '../context';
+
+export type Warning = ErrorIssue;
+
+const mediaRefs = (embed: Embed | undefined): Array<{ id: string; path: string[] }> => {
+  if (!embed) return [];
+  if (embed.type === 'images' || embed.type === 'quoteWithImages') {
+    return embed.images.map((image, index) => ({ id: image.mediaId, path: ['embed', 'images', String(index), 'mediaId'] }));
+  }
+  if (embed.type === 'external' && embed.thumbMediaId) return [{ id: embed.thumbMediaId, path: ['embed', 'thumbMediaId'] }];
+  return [];
+};
+
+/**
+ * Turns validated items into stored ones: every image must be one of the caller's uploads (and
+ * not rejected), facets are detected with exact byte offsets, and mentions are resolved now to warn
+ * about handles that do not exist (they are resolved again at publication).
+ */
+export async function prepareItems(ctx: ApiContext, ownerDid: string, items: PostItemInput[]): Promise<{ items: Omit<NewPostItem, 'rkey'>[]; warnings: Warning[] }> {
+  const refs = items.flatMap((item, index) => mediaRefs(item.embed).map((ref) => ({ ...ref, path: ['items', String(index), ...ref.path].join('.') })));
+  const owned = new Map((await findOwnedMedia(ctx.db, ownerDid, [...new Set(refs.map((ref) => ref.id))])).map((row) => [row.id, row.state]));
+  const issues: ErrorIssue[] = [];
+  for (const ref of refs) {
+    const state = owned.get(ref.id);
+    if (!state) issues.push({ path: ref.path, code: 'media_not_found', message: 'There is no such image among your uploads.' });
+    else if (state === 'rejected') issues.push({ path: ref.path, code: 'media_rejected', message: 'This upload was rejected (not an image we can post); upload another.' });
+  }
+  if (issues.length) throw new ValidationError(issues);
+
+  const prepared = items.map((item) => ({
+    text: item.text,
+    facets: detectFacets(item.text),
+    embed: item.embed ?? null,
+    langs: item.langs,
+    labels: item.labels,
+  }));
+
+  const warnings: Warning[] = [];
+  const handles = prepared.flatMap((item) => item.facets.filter((facet) => facet.type === 'mention').map((facet) => facet.value));
+  if (handles.length) {
+    const account = await findAccount(ctx.db, ownerDid);
+    const resolved = account ? await resolveHandles(account.pdsUrl, handles, { fetch: ctx.fetch }) : new Map<string, string | undefined>();
+    prepared.forEach((item, index) => {
+      for (const facet of item.facets) {
+        if (facet.type === 'mention' && !resolved.get(facet.value.toLowerCase())) {
+          warnings.push({
+            path: `items.${index}.text`,
+            code: 'unresolved_mention',
+            message: `@${facet.value} cannot be found right now. We will try again when publishing; if it still cannot be found, it stays plain text.`,
+          });
+        }
+      }
+    });
+  }
+  return { items: prepared, warnings };
+}
+
+/** Refuses a time too soon or too far, with the field to fix. */
+export function assertSchedulable(ctx: ApiContext, at: Date): void {
+  const problems = scheduleProblems(at, ctx.now(), ctx.config.schedule);
+  if (problems.length) throw new ValidationError(problems.map((problem) => ({ path: 'scheduledAt', ...problem })));
+}
+
+/**
+ * Runs a write that assigns record keys, drawing a new clock id if the keys collide with another
+ * post's (about one chance in a thousand for two posts scheduled at the same millisecond).
+ */
+export async function withFreshKeys<T>(
+  scheduledAt: Date | null,
+  count: number,
+  write: (clockId: number, rkeys: Array<string | null>) => Promise<T>,
+  preferredClockId?: number,
+): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const clockId = attempt === 0 && preferredClockId !== undefined ? preferredClockId : randomClockId();
+    const rkeys = scheduledAt ? recordKeys(scheduledAt, clockId, count) : Array<string | null>(count).fill(null);
+    try {
+      return await write(clockId, rkeys);
+    } catch (error) {
+      if (!isRecordKeyCollision(error) || attempt >= 5) throw error;
+    }
+  }
+}

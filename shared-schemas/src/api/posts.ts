@@ -1,0 +1,267 @@
+import {
+  canonicalLanguage,
+  LATE_POLICIES,
+  MAX_ALT_TEXT_LENGTH,
+  MAX_IMAGES_PER_POST,
+  MAX_POST_LANGUAGES,
+  MAX_THREAD_ITEMS,
+  normalizeText,
+  parseScheduledTime,
+  POST_STATUSES,
+  SELF_LABELS,
+  textProblems,
+} from '@chronopost/core';
+import { z } from 'zod';
+
+/**
+ * The scheduling API's contract. The same schemas validate in the API and in the web app, so a
+ * rule Bluesky enforces is caught while the user is still typing, not at 3 a.m.
+ */
+
+const custom = (context: z.RefinementCtx, path: PropertyKey[], code: string, message: string) =>
+  context.addIssue({ code: 'custom', path, message, params: { code } });
+
+const POST_URI = /^at:\/\/([A-Za-z0-9._:%-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._:~-]{1,512})$/;
+const BSKY_APP_POST = /^https:\/\/bsky\.app\/profile\/([A-Za-z0-9._:%-]+)\/post\/([A-Za-z0-9._:~-]{1,512})\/?$/;
+const LIST_URI = /^at:\/\/([A-Za-z0-9._:%-]+)\/app\.bsky\.graph\.list\/([A-Za-z0-9._:~-]{1,512})$/;
+
+/** A post to quote: its at:// URI, or its bsky.app address (turned into the at:// URI). */
+export const postUriSchema = z
+  .string()
+  .trim()
+  .transform((value, context) => {
+    const at = POST_URI.exec(value);
+    if (at) return value;
+    const web = BSKY_APP_POST.exec(value);
+    if (web) return `at://${decodeURIComponent(web[1]!)}/app.bsky.feed.post/${web[2]}`;
+    custom(context, [], 'invalid_post_uri', 'Give the post to quote as its bsky.app link or its at:// URI.');
+    return z.NEVER;
+  });
+
+export const imageSchema = z
+  .object({
+    mediaId: z.uuid('Upload the image first and give its media id.'),
+    alt: z.string().max(MAX_ALT_TEXT_LENGTH, `Alt text can be at most ${MAX_ALT_TEXT_LENGTH} characters.`).default(''),
+  })
+  .strict();
+
+const images = z
+  .array(imageSchema)
+  .min(1, 'Attach at least one image.')
+  .max(MAX_IMAGES_PER_POST, `A post can carry at most ${MAX_IMAGES_PER_POST} images.`);
+
+export const embedSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('images'), images }).strict(),
+  z
+    .object({
+      type: z.literal('external'),
+      uri: z.url({ protocol: /^https?$/, error: 'A link card needs an http(s) address.' }).max(2000),
+      title: z.string().max(300).optional(),
+      description: z.string().max(1000).optional(),
+      thumbMediaId: z.uuid().optional(),
+    })
+    .strict(),
+  z.object({ type: z.literal('quote'), uri: postUriSchema }).strict(),
+  z.object({ type: z.literal('quoteWithImages'), uri: postUriSchema, images }).strict(),
+]);
+export type Embed = z.infer<typeof embedSchema>;
+
+/** An embed as stored and returned (already normalised: no transform left to apply). */
+export const storedEmbedSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('images'), images: z.array(z.object({ mediaId: z.uuid(), alt: z.string() })) }),
+  z.object({
+    type: z.literal('external'),
+    uri: z.string(),
+    title: z.string().optional(),
+    description: z.string().optional(),
+    thumbMediaId: z.uuid().optional(),
+  }),
+  z.object({ type: z.literal('quote'), uri: z.string() }),
+  z.object({ type: z.literal('quoteWithImages'), uri: z.string(), images: z.array(z.object({ mediaId: z.uuid(), alt: z.string() })) }),
+]);
+
+const languages = z
+  .array(z.string().max(64))
+  .max(MAX_POST_LANGUAGES, `Choose at most ${MAX_POST_LANGUAGES} languages.`)
+  .default([])
+  .transform((tags, context) => {
+    const canonical: string[] = [];
+    tags.forEach((tag, index) => {
+      const value = canonicalLanguage(tag);
+      if (!value) custom(context, [index], 'invalid_language', `“${tag}” is not a language tag (like en, ja or pt-BR).`);
+      else if (canonical.includes(value)) custom(context, [index], 'duplicate_language', `${value} is listed twice.`);
+      else canonical.push(value);
+    });
+    return canonical;
+  });
+
+const labels = z
+  .array(z.enum(SELF_LABELS, { error: `Use one of: ${SELF_LABELS.join(', ')}.` }))
+  .max(SELF_LABELS.length)
+  .default([])
+  .refine((values) => new Set(values).size === values.length, 'Each label can be given once.');
+
+/** One post of a thread (or the only one). */
+export const postItemInputSchema = z
+  .object({
+    text: z.string().max(20_000, 'The text is far too long.').default('').transform(normalizeText),
+    langs: languages,
+    labels,
+    embed: embedSchema.optional(),
+  })
+  .strict()
+  .superRefine((item, context) => {
+    for (const problem of textProblems(item.text, { hasEmbed: item.embed !== undefined })) {
+      custom(context, ['text'], problem.code, problem.message);
+    }
+  });
+export type PostItemInput = z.infer<typeof postItemInputSchema>;
+
+const replyRule = z.union([
+  z.enum(['mentioned', 'following', 'followers']),
+  z.object({ list: z.string().regex(LIST_URI, 'Give the list as its at:// URI.') }).strict(),
+]);
+
+/** Who may reply (Bluesky's threadgate) and whether others may quote (its postgate); root only. */
+export const postOptionsSchema = z
+  .object({
+    replyControl: z
+      .discriminatedUnion('mode', [
+        z.object({ mode: z.literal('everyone') }).strict(),
+        z.object({ mode: z.literal('nobody') }).strict(),
+        z.object({ mode: z.literal('limited'), allow: z.array(replyRule).min(1).max(5) }).strict(),
+      ])
+      .default({ mode: 'everyone' }),
+    quoteControl: z.object({ allowQuotes: z.boolean() }).strict().default({ allowQuotes: true }),
+  })
+  .strict();
+export type PostOptions = z.infer<typeof postOptionsSchema>;
+
+/** What to do if the post cannot go out on time (after an outage): publish anyway, or skip once this late. */
+export const latePolicySchema = z
+  .object({
+    mode: z.enum(LATE_POLICIES),
+    graceSeconds: z.int().min(60, 'At least a minute.').max(86_400, 'At most a day.').default(900),
+  })
+  .strict();
+export type LatePolicyInput = z.infer<typeof latePolicySchema>;
+
+/** `2026-12-24T18:00:00+01:00`, `…Z`, or `2026-12-24T18:00:00[Europe/Paris]`; stored as UTC. */
+export const scheduledTimeSchema = z.string().transform((value, context) => {
+  const parsed = parseScheduledTime(value.trim());
+  if (!parsed.ok) {
+    custom(context, [], parsed.problem.code, parsed.problem.message);
+    return z.NEVER;
+  }
+  return { at: parsed.instant, timeZone: parsed.timeZone ?? null };
+});
+
+const itemsSchema = z
+  .array(postItemInputSchema)
+  .min(1, 'A post needs at least one item.')
+  .max(MAX_THREAD_ITEMS, `A thread can hold at most ${MAX_THREAD_ITEMS} posts.`);
+
+/** `POST /posts`: without `scheduledAt` it is a draft. */
+export const createPostSchema = z
+  .object({
+    items: itemsSchema,
+    scheduledAt: scheduledTimeSchema.nullable().optional(),
+    latePolicy: latePolicySchema.default({ mode: 'skip', graceSeconds: 900 }),
+    options: postOptionsSchema.default({ replyControl: { mode: 'everyone' }, quoteControl: { allowQuotes: true } }),
+  })
+  .strict();
+export type CreatePostInput = z.input<typeof createPostSchema>;
+export type CreatePost = z.output<typeof createPostSchema>;
+
+/** `PATCH /posts/{id}`: any of the fields; `scheduledAt: null` turns a scheduled post back into a draft. */
+export const updatePostSchema = z
+  .object({
+    items: itemsSchema.optional(),
+    scheduledAt: scheduledTimeSchema.nullable().optional(),
+    latePolicy: latePolicySchema.optional(),
+    options: postOptionsSchema.optional(),
+    /** Instead of an If-Match header. */
+    version: z.int().positive().optional(),
+  })
+  .strict()
+  .refine((body) => Object.keys(body).some((key) => key !== 'version'), 'Nothing to change.');
+export type UpdatePost = z.output<typeof updatePostSchema>;
+
+/** `POST /posts/{id}/schedule` for a draft, `POST /posts/{id}/retry` for a failed, missed or blocked post. */
+export const schedulePostSchema = z
+  .object({ scheduledAt: scheduledTimeSchema, latePolicy: latePolicySchema.optional(), version: z.int().positive().optional() })
+  .strict();
+export const retryPostSchema = z.object({ scheduledAt: scheduledTimeSchema.optional(), version: z.int().positive().optional() }).strict();
+
+export const postStatusSchema = z.enum(POST_STATUSES);
+
+/** A detected link, mention or hashtag, by UTF-8 byte range (mentions hold the handle until publication). */
+export const facetSchema = z.object({
+  byteStart: z.int().nonnegative(),
+  byteEnd: z.int().positive(),
+  type: z.enum(['mention', 'link', 'tag']),
+  value: z.string(),
+});
+export type Facet = z.infer<typeof facetSchema>;
+
+export const postItemSchema = z.object({
+  position: z.int().nonnegative(),
+  text: z.string(),
+  langs: z.array(z.string()),
+  labels: z.array(z.enum(SELF_LABELS)),
+  embed: storedEmbedSchema.nullable(),
+  facets: z.array(facetSchema),
+  rkey: z.string().nullable(),
+  uri: z.string().nullable(),
+  cid: z.string().nullable(),
+});
+
+export const postSchema = z.object({
+  id: z.uuid(),
+  status: postStatusSchema,
+  scheduledAt: z.iso.datetime().nullable(),
+  timeZone: z.string().nullable(),
+  latePolicy: latePolicySchema,
+  options: postOptionsSchema,
+  items: z.array(postItemSchema),
+  attempts: z.int(),
+  lastError: z.object({ class: z.string().nullable(), message: z.string() }).nullable(),
+  version: z.int(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+  publishedAt: z.iso.datetime().nullable(),
+});
+export type Post = z.infer<typeof postSchema>;
+
+export const warningSchema = z.object({ path: z.string(), code: z.string(), message: z.string() });
+/** A created or edited post, with what might still go wrong at publication. */
+export const postResponseSchema = postSchema.extend({ warnings: z.array(warningSchema) });
+
+export const listPostsQuerySchema = z
+  .object({
+    status: z
+      .string()
+      .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+      .pipe(z.array(postStatusSchema).min(1))
+      .optional(),
+    from: z.iso.datetime({ offset: true }).optional(),
+    to: z.iso.datetime({ offset: true }).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(50),
+    order: z.enum(['asc', 'desc']).default('asc'),
+    cursor: z.string().max(200).optional(),
+  })
+  .strict();
+export type ListPostsQuery = z.output<typeof listPostsQuerySchema>;
+
+export const listPostsResponseSchema = z.object({ posts: z.array(postSchema), nextCursor: z.string().nullable() });
+
+export const publishAttemptSchema = z.object({
+  attempt: z.int(),
+  startedAt: z.iso.datetime(),
+  finishedAt: z.iso.datetime().nullable(),
+  outcome: z.string().nullable(),
+  errorClass: z.string().nullable(),
+  message: z.string().nullable(),
+  latencyMs: z.int().nullable(),
+});
+export const listAttemptsResponseSchema = z.object({ attempts: z.array(publishAttemptSchema) });
