@@ -25,31 +25,28 @@ export const callbackUrl = (config: Pick<OauthClientConfig, 'publicUrl'>) => `${
 /** The client metadata this deployment publishes (confidential) or implies (loopback). */
 export function clientMetadata(config: OauthClientConfig) {
   const redirectUri = callbackUrl(config);
-  if (config.mode === 'loopback') {
-    return {
-      client_id: `http://localhost?redirect_uri=${encodeURIComponent(redirectUri)}&scope=${encodeURIComponent(OAUTH_SCOPE)}`,
-      client_name: config.clientName,
-      redirect_uris: [redirectUri] as [string],
-      scope: OAUTH_SCOPE,
-      grant_types: ['authorization_code', 'refresh_token'] as ['authorization_code', 'refresh_token'],
-      response_types: ['code'] as ['code'],
-      application_type: 'web' as const,
-      token_endpoint_auth_method: 'none' as const,
-      dpop_bound_access_tokens: true,
-    };
-  }
-  return {
-    client_id: `${config.publicUrl}/oauth/client-metadata.json`,
+  const common = {
     client_name: config.clientName,
-    client_uri: config.publicUrl,
     redirect_uris: [redirectUri] as [string],
     scope: OAUTH_SCOPE,
     grant_types: ['authorization_code', 'refresh_token'] as ['authorization_code', 'refresh_token'],
     response_types: ['code'] as ['code'],
     application_type: 'web' as const,
+    dpop_bound_access_tokens: true,
+  };
+  if (config.mode === 'loopback') {
+    return {
+      ...common,
+      client_id: `http://localhost?redirect_uri=${encodeURIComponent(redirectUri)}&scope=${encodeURIComponent(OAUTH_SCOPE)}`,
+      token_endpoint_auth_method: 'none' as const,
+    };
+  }
+  return {
+    ...common,
+    client_id: `${config.publicUrl}/oauth/client-metadata.json`,
+    client_uri: config.publicUrl,
     token_endpoint_auth_method: 'private_key_jwt' as const,
     token_endpoint_auth_signing_alg: 'ES256',
-    dpop_bound_access_tokens: true,
     jwks_uri: `${config.publicUrl}/oauth/jwks.json`,
   };
 }

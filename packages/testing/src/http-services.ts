@@ -9,7 +9,8 @@ import * as api from '@chronopost/service-api';
 import * as oauth from '@chronopost/service-oauth';
 import { HTTP_ROUTES } from '@chronopost/shared-schemas';
 import { testAwsEnv, testDynamoDbClient } from './aws';
-import type { TestDatabase } from './database';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestDatabase, type TestDatabase } from './database';
 import { testEnvironment } from './environment';
 import { uniqueName } from './names';
 
@@ -95,4 +96,21 @@ export async function startHttpServices(options: {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Starts the services on a fresh database before the tests of the enclosing `describe` and stops
+ * them after. Read `.services` and `.database` inside the tests (they exist from `beforeAll` on).
+ */
+export function useHttpServices(options: Omit<Parameters<typeof startHttpServices>[0], 'database'> = {}) {
+  const rig = {} as { services: HttpServices; database: TestDatabase };
+  beforeAll(async () => {
+    rig.database = await createTestDatabase();
+    rig.services = await startHttpServices({ ...options, database: rig.database });
+  });
+  afterAll(async () => {
+    await rig.services?.close();
+    await rig.database?.drop();
+  });
+  return rig;
 }

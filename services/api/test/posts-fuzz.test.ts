@@ -1,4 +1,6 @@
-import { createTestDatabase, type HttpServices, startHttpServices, type TestDatabase } from '@chronopost/testing';
+import {
+  useHttpServices,
+} from '@chronopost/testing';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -78,18 +80,11 @@ const mutation: fc.Arbitrary<(body: Body) => Case> = fc.oneof(
 );
 
 describe('POST /posts with generated invalid bodies', () => {
-  let database: TestDatabase;
-  let services: HttpServices;
+  const rig = useHttpServices();
   let token: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    services = await startHttpServices({ database });
-    ({ token } = await services.signUp());
-  });
-  afterAll(async () => {
-    await services.close();
-    await database.drop();
+    ({ token } = await rig.services.signUp());
   });
 
   it('answers 4xx naming the broken field, never 5xx, and writes nothing (1,200 cases)', async () => {
@@ -97,7 +92,7 @@ describe('POST /posts with generated invalid bodies', () => {
     await fc.assert(
       fc.asyncProperty(validBody, mutation, async (valid, breakIt) => {
         const { body, path } = breakIt(valid);
-        const response = await fetch(`${services.url}/posts`, {
+        const response = await fetch(`${rig.services.url}/posts`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
           body: typeof body === 'string' ? body : JSON.stringify(body),
@@ -116,7 +111,7 @@ describe('POST /posts with generated invalid bodies', () => {
       }),
       { numRuns: 1200 },
     );
-    const written = await database.db.$client.query('SELECT (SELECT count(*) FROM posts)::int AS posts, (SELECT count(*) FROM post_items)::int AS items');
+    const written = await rig.database.db.$client.query('SELECT (SELECT count(*) FROM posts)::int AS posts, (SELECT count(*) FROM post_items)::int AS items');
     expect(written.rows[0]).toEqual({ posts: 0, items: 0 });
     expect([...statuses.keys()].every((status) => status >= 400 && status < 500)).toBe(true);
   }, 240_000);

@@ -1,29 +1,25 @@
 import { TID } from '@atproto/common-web';
 import { media, publishAttempts } from '@chronopost/db';
 import { listPostsResponseSchema, postResponseSchema, postSchema } from '@chronopost/shared-schemas';
-import { createTestDatabase, type HttpServices, startHttpServices, type TestDatabase } from '@chronopost/testing';
+import {
+  type HttpServices,
+  useHttpServices,
+} from '@chronopost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 type User = Awaited<ReturnType<HttpServices['signUp']>>;
 
 describe('scheduling API', () => {
-  let database: TestDatabase;
-  let services: HttpServices;
+  const rig = useHttpServices();
   let alice: User;
   let bob: User;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    services = await startHttpServices({ database });
-    [alice, bob] = await Promise.all([services.signUp(), services.signUp()]);
-  });
-  afterAll(async () => {
-    await services.close();
-    await database.drop();
+    [alice, bob] = await Promise.all([rig.services.signUp(), rig.services.signUp()]);
   });
 
   const call = (user: User, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    fetch(`${services.url}${path}`, {
+    fetch(`${rig.services.url}${path}`, {
       method,
       headers: { authorization: `Bearer ${user.token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
       ...(body !== undefined ? { body: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
@@ -125,7 +121,7 @@ describe('scheduling API', () => {
     expect((await call(alice, 'PATCH', `/posts/${post.id}`, { items: [{ text: 'x' }], version: 2 })).status).toBe(409);
 
     const published = await create(alice, { items: [{ text: 'already out' }], scheduledAt: at(inAnHour()) });
-    await database.db.$client.query(`UPDATE posts SET status = 'published', published_at = now() WHERE id = $1`, [published.id]);
+    await rig.database.db.$client.query(`UPDATE posts SET status = 'published', published_at = now() WHERE id = $1`, [published.id]);
     const refused = await call(alice, 'DELETE', `/posts/${published.id}`);
     expect(refused.status).toBe(409);
     expect((await errorOf(refused)).error.code).toBe('invalid_status');
@@ -133,8 +129,8 @@ describe('scheduling API', () => {
 
   it('retries a failed post with the same record keys, and its attempts are listed', async () => {
     const post = await create(alice, { items: [{ text: 'will fail once' }], scheduledAt: at(inAnHour()) });
-    await database.db.$client.query(`UPDATE posts SET status = 'failed', attempts = 1, last_error = 'PDS unavailable' WHERE id = $1`, [post.id]);
-    await database.db.insert(publishAttempts).values({
+    await rig.database.db.$client.query(`UPDATE posts SET status = 'failed', attempts = 1, last_error = 'PDS unavailable' WHERE id = $1`, [post.id]);
+    await rig.database.db.insert(publishAttempts).values({
       postId: post.id,
       attempt: 1,
       startedAt: new Date(Date.now() - 5000),
@@ -176,8 +172,8 @@ describe('scheduling API', () => {
   });
 
   it('refuses images that are not the caller’s uploads, and accepts their own', async () => {
-    const [mine] = await database.db.insert(media).values({ ownerDid: alice.did, s3Key: `uploads/${alice.did}/a.png`, state: 'ready' }).returning();
-    const [theirs] = await database.db.insert(media).values({ ownerDid: bob.did, s3Key: `uploads/${bob.did}/b.png`, state: 'ready' }).returning();
+    const [mine] = await rig.database.db.insert(media).values({ ownerDid: alice.did, s3Key: `uploads/${alice.did}/a.png`, state: 'ready' }).returning();
+    const [theirs] = await rig.database.db.insert(media).values({ ownerDid: bob.did, s3Key: `uploads/${bob.did}/b.png`, state: 'ready' }).returning();
     const refused = await call(alice, 'POST', '/posts', {
       items: [{ text: '', embed: { type: 'images', images: [{ mediaId: mine!.id, alt: 'ok' }, { mediaId: theirs!.id, alt: 'not mine' }] } }],
       scheduledAt: at(inAnHour()),
@@ -210,11 +206,11 @@ describe('scheduling API', () => {
     ['a quote of something that is not a post', { items: [{ text: 'x', embed: { type: 'quote', uri: 'https://example.com' } }] }, 'items.0.embed.uri', 'invalid_post_uri'],
     ['a 26-post thread', { items: Array.from({ length: 26 }, () => ({ text: 'x' })) }, 'items', 'too_big'],
   ])('answers 400 with the field for %s', async (_, body, path, code) => {
-    const before = await database.db.$client.query('SELECT count(*)::int AS n FROM posts');
+    const before = await rig.database.db.$client.query('SELECT count(*)::int AS n FROM posts');
     const response = await call(alice, 'POST', '/posts', body);
     expect(response.status).toBe(400);
     expect((await errorOf(response)).error.issues).toContainEqual(expect.objectContaining({ path, code }));
-    const after = await database.db.$client.query('SELECT count(*)::int AS n FROM posts');
+    const after = await rig.database.db.$client.query('SELECT count(*)::int AS n FROM posts');
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
@@ -227,27 +223,20 @@ describe('scheduling API', () => {
 });
 
 describe('listing posts', () => {
-  let database: TestDatabase;
-  let services: HttpServices;
+  const rig = useHttpServices();
   let carol: User;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    services = await startHttpServices({ database });
-    carol = await services.signUp();
-  });
-  afterAll(async () => {
-    await services.close();
-    await database.drop();
+    carol = await rig.services.signUp();
   });
 
   const list = async (query: string) => {
-    const response = await fetch(`${services.url}/posts?${query}`, { headers: { authorization: `Bearer ${carol.token}` } });
+    const response = await fetch(`${rig.services.url}/posts?${query}`, { headers: { authorization: `Bearer ${carol.token}` } });
     expect(response.status, await response.clone().text()).toBe(200);
     return listPostsResponseSchema.parse(await response.json());
   };
   const post = (text: string, minutes: number | null) =>
-    fetch(`${services.url}/posts`, {
+    fetch(`${rig.services.url}/posts`, {
       method: 'POST',
       headers: { authorization: `Bearer ${carol.token}`, 'content-type': 'application/json' },
       body: JSON.stringify({ items: [{ text }], ...(minutes === null ? {} : { scheduledAt: new Date(Date.now() + minutes * 60_000).toISOString() }) }),
@@ -301,7 +290,7 @@ describe('listing posts', () => {
       ['limit=500', 'limit'],
       ['from=yesterday', 'from'],
     ] as const) {
-      const response = await fetch(`${services.url}/posts?${query}`, { headers: { authorization: `Bearer ${carol.token}` } });
+      const response = await fetch(`${rig.services.url}/posts?${query}`, { headers: { authorization: `Bearer ${carol.token}` } });
       expect(response.status, query).toBe(400);
       const body = (await response.json()) as { error: { issues: Array<{ path: string }> } };
       expect(body.error.issues.map((issue) => issue.path)).toContain(path);

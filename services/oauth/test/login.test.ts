@@ -5,13 +5,10 @@ import { loginResponseSchema, meResponseSchema } from '@chronopost/shared-schema
 import {
   completeOAuthConsent,
   createPdsAccount,
-  createTestDatabase,
-  type HttpServices,
   listOAuthSessionsAtPds,
   type PdsAccount,
-  startHttpServices,
   testEnvironment,
-  type TestDatabase,
+  useHttpServices,
 } from '@chronopost/testing';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accessToken, Browser, login } from './support';
@@ -20,22 +17,15 @@ const countActiveSessions = async (user: PdsAccount) =>
   (await listOAuthSessionsAtPds(testEnvironment().pdsUrl, { identifier: user.handle, password: user.password })).length;
 
 describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
-  let database: TestDatabase;
-  let services: HttpServices;
+  const rig = useHttpServices({ logLevel: 'DEBUG' });
   let account: PdsAccount;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    services = await startHttpServices({ database, logLevel: 'DEBUG' });
     account = await createPdsAccount(testEnvironment().pdsUrl);
-  });
-  afterAll(async () => {
-    await services.close();
-    await database.drop();
   });
   afterEach(() => vi.restoreAllMocks());
 
-  it('logs in end to end, keeps tokens out of the database row and the logs, and serves an authenticated call', async () => {
+  it('logs in end to end, keeps tokens out of the rig.database row and the logs, and serves an authenticated call', async () => {
     const output: string[] = [];
     const capture = (chunk: string | Uint8Array) => {
       output.push(String(chunk));
@@ -45,19 +35,19 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
     vi.spyOn(process.stderr, 'write').mockImplementation(capture);
 
     const started = performance.now();
-    const { browser, finished } = await login(services, account);
+    const { browser, finished } = await login(rig.services, account);
     expect(finished.status).toBe(303);
     const landing = new URL(finished.headers.get('location')!);
-    expect(`${landing.origin}${landing.pathname}`).toBe(`${new URL(services.url).origin}/dashboard`);
+    expect(`${landing.origin}${landing.pathname}`).toBe(`${new URL(rig.services.url).origin}/dashboard`);
     expect(landing.searchParams.get('login')).toBe('ok');
     expect(browser.cookies.has('chronopost_refresh')).toBe(true);
     expect(browser.cookies.has('chronopost_login')).toBe(false);
 
-    const { accessToken: jwt, did } = await accessToken(services, browser);
+    const { accessToken: jwt, did } = await accessToken(rig.services, browser);
     const loginMs = performance.now() - started;
     expect(did).toBe(account.did);
 
-    const me = await fetch(`${services.url}/me`, { headers: { authorization: `Bearer ${jwt}` } });
+    const me = await fetch(`${rig.services.url}/me`, { headers: { authorization: `Bearer ${jwt}` } });
     expect(me.status).toBe(200);
     expect(meResponseSchema.parse(await me.json())).toMatchObject({
       account: { did: account.did, handle: account.handle, pdsUrl: testEnvironment().pdsUrl },
@@ -67,12 +57,12 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
     console.log(`login round trip (start → app JWT) on the local PDS: ${loginMs.toFixed(0)} ms`);
 
     // What the session really holds, opened with the vault...
-    const row = (await loadOauthSession(database.db, account.did))!;
-    const session = await services.oauth.vault.openJson<NodeSavedSession>(row, sessionContext(account.did));
+    const row = (await loadOauthSession(rig.database.db, account.did))!;
+    const session = await rig.services.oauth.vault.openJson<NodeSavedSession>(row, sessionContext(account.did));
     const secrets = [session.tokenSet.access_token, session.tokenSet.refresh_token!, (session.dpopJwk as { d?: string }).d!];
     expect(secrets.every((secret) => secret.length > 10)).toBe(true);
     // ...appears nowhere in the row's bytes, in any encoding.
-    const raw = await database.db.$client.query(`SELECT * FROM oauth_sessions WHERE did = $1`, [account.did]);
+    const raw = await rig.database.db.$client.query(`SELECT * FROM oauth_sessions WHERE did = $1`, [account.did]);
     const rowBytes = Buffer.concat(
       Object.values(raw.rows[0] as Record<string, unknown>).map((value) => (Buffer.isBuffer(value) ? value : Buffer.from(String(value)))),
     );
@@ -88,8 +78,8 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
 
   it('refuses a callback in a browser that did not start the login', async () => {
     const other = await createPdsAccount(testEnvironment().pdsUrl);
-    const browser = new Browser(new URL(services.url).origin);
-    const started = await browser.fetch(`${services.url}/oauth/login`, {
+    const browser = new Browser(new URL(rig.services.url).origin);
+    const started = await browser.fetch(`${rig.services.url}/oauth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ identifier: other.handle }),
@@ -97,12 +87,12 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
     const { authorizationUrl } = loginResponseSchema.parse(await started.json());
     const callback = await completeOAuthConsent(authorizationUrl, { identifier: other.handle, password: other.password });
 
-    const stranger = new Browser(new URL(services.url).origin);
+    const stranger = new Browser(new URL(rig.services.url).origin);
     const response = await stranger.fetch(callback.href);
     expect(response.status).toBe(303);
     expect(new URL(response.headers.get('location')!).searchParams.get('login_error')).toBe('wrong_browser');
     expect(stranger.cookies.has('chronopost_refresh')).toBe(false);
-    expect(await loadOauthSession(database.db, other.did)).toBeUndefined();
+    expect(await loadOauthSession(rig.database.db, other.did)).toBeUndefined();
 
     // The login is spent: even the right browser cannot finish it now.
     const late = await browser.fetch(callback.href);
@@ -116,7 +106,7 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
     ['an empty identifier', { identifier: '  ' }, 'identifier'],
     ['an unknown field', { identifier: 'alice.test', admin: true }, ''],
   ])('answers 400 naming the field for %s', async (_, body, path) => {
-    const response = await fetch(`${services.url}/oauth/login`, {
+    const response = await fetch(`${rig.services.url}/oauth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
@@ -127,7 +117,7 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
   });
 
   it('answers 400 for a handle that does not exist', async () => {
-    const response = await fetch(`${services.url}/oauth/login`, {
+    const response = await fetch(`${rig.services.url}/oauth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ identifier: 'nobody-here.test' }),
@@ -137,42 +127,42 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
   });
 
   it('rotates the refresh cookie, and a reused one revokes its whole family', async () => {
-    const { browser } = await login(services, account);
+    const { browser } = await login(rig.services, account);
     const first = browser.cookies.get('chronopost_refresh')!;
-    await accessToken(services, browser);
+    await accessToken(rig.services, browser);
     const second = browser.cookies.get('chronopost_refresh')!;
     expect(second).not.toBe(first);
 
     // An attacker replays the first cookie.
-    const replay = await fetch(`${services.url}/auth/refresh`, { method: 'POST', headers: { cookie: `chronopost_refresh=${first}` } });
+    const replay = await fetch(`${rig.services.url}/auth/refresh`, { method: 'POST', headers: { cookie: `chronopost_refresh=${first}` } });
     expect(replay.status).toBe(401);
     expect(await replay.json()).toMatchObject({ error: { code: 'refresh_token_reused' } });
 
     // The legitimate browser's current cookie died with the family.
-    const after = await browser.fetch(`${services.url}/auth/refresh`, { method: 'POST' });
+    const after = await browser.fetch(`${rig.services.url}/auth/refresh`, { method: 'POST' });
     expect(after.status).toBe(401);
   });
 
   it('refuses cookie requests from another origin', async () => {
-    const { browser } = await login(services, account);
-    const response = await browser.fetch(`${services.url}/auth/refresh`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    const { browser } = await login(rig.services, account);
+    const response = await browser.fetch(`${rig.services.url}/auth/refresh`, { method: 'POST', headers: { origin: 'https://evil.example' } });
     expect(response.status).toBe(403);
   });
 
   it('logs out: revokes at the PDS, deletes the session row, and the old cookie no longer works', async () => {
     const user = await createPdsAccount(testEnvironment().pdsUrl);
-    const { browser } = await login(services, user);
+    const { browser } = await login(rig.services, user);
     const cookie = browser.cookies.get('chronopost_refresh')!;
     // Before logging out, the PDS lists one active OAuth session for the account.
     expect(await countActiveSessions(user)).toBe(1);
 
-    const response = await browser.fetch(`${services.url}/auth/logout`, { method: 'POST' });
+    const response = await browser.fetch(`${rig.services.url}/auth/logout`, { method: 'POST' });
     expect(response.status).toBe(204);
     expect(browser.cookies.has('chronopost_refresh')).toBe(false);
-    const rows = await database.db.$client.query('SELECT 1 FROM oauth_sessions WHERE did = $1', [user.did]);
+    const rows = await rig.database.db.$client.query('SELECT 1 FROM oauth_sessions WHERE did = $1', [user.did]);
     expect(rows.rowCount).toBe(0);
 
-    const reuse = await fetch(`${services.url}/auth/refresh`, { method: 'POST', headers: { cookie: `chronopost_refresh=${cookie}` } });
+    const reuse = await fetch(`${rig.services.url}/auth/refresh`, { method: 'POST', headers: { cookie: `chronopost_refresh=${cookie}` } });
     expect(reuse.status).toBe(401);
     // Revoked at the PDS as well: the account has no OAuth session left there to revoke.
     expect(await countActiveSessions(user)).toBe(0);

@@ -4,56 +4,43 @@ import { describeOauthSession } from '@chronopost/db';
 import { meResponseSchema } from '@chronopost/shared-schemas';
 import {
   createPdsAccount,
-  createTestDatabase,
-  type HttpServices,
   revokeOAuthSessionsAtPds,
-  startHttpServices,
   testEnvironment,
-  type TestDatabase,
+  useHttpServices,
 } from '@chronopost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { accessToken, countingFetch, expireStoredAccessToken, login, readStoredSession } from './support';
 
 describe('stored OAuth sessions', () => {
-  let database: TestDatabase;
-  let services: HttpServices;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    services = await startHttpServices({ database });
-  });
-  afterAll(async () => {
-    await services.close();
-    await database.drop();
-  });
+  const rig = useHttpServices();
 
   it('refreshes an expired access token on use and stores the new tokens', async () => {
     const user = await createPdsAccount(testEnvironment().pdsUrl);
-    await login(services, user);
-    const before = await expireStoredAccessToken(services, database, user.did);
+    await login(rig.services, user);
+    const before = await expireStoredAccessToken(rig.services, rig.database, user.did);
 
     const counting = countingFetch();
-    const session = await (await services.newOauthContext({ fetch: counting.fetch }).oauthClient()).restore(user.did);
+    const session = await (await rig.services.newOauthContext({ fetch: counting.fetch }).oauthClient()).restore(user.did);
     expect(counting.refreshes()).toBe(1);
     expect(counting.refusedRefreshes()).toEqual([]);
     await new Agent(session).com.atproto.server.getSession();
 
-    const after = (await readStoredSession(services, database, user.did))!;
+    const after = (await readStoredSession(rig.services, rig.database, user.did))!;
     expect(after.tokenSet.access_token).not.toBe(before.tokenSet.access_token);
     expect(after.tokenSet.refresh_token).not.toBe(before.tokenSet.refresh_token);
-    const row = (await describeOauthSession(database.db, user.did))!;
+    const row = (await describeOauthSession(rig.database.db, user.did))!;
     expect(row.state).toBe('active');
     expect(row.accessExpiresAt!.getTime()).toBeGreaterThan(Date.now());
   });
 
   it('lets twenty concurrent restores from separate clients refresh exactly once, and all succeed', async () => {
     const user = await createPdsAccount(testEnvironment().pdsUrl);
-    await login(services, user);
-    await expireStoredAccessToken(services, database, user.did);
+    await login(rig.services, user);
+    await expireStoredAccessToken(rig.services, rig.database, user.did);
 
     const counting = countingFetch();
     // Twenty "Lambda containers": each its own OAuth client, vault and lock client.
-    const clients = await Promise.all(Array.from({ length: 20 }, () => services.newOauthContext({ fetch: counting.fetch }).oauthClient()));
+    const clients = await Promise.all(Array.from({ length: 20 }, () => rig.services.newOauthContext({ fetch: counting.fetch }).oauthClient()));
     const results = await Promise.allSettled(clients.map((client) => client.restore(user.did)));
 
     expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
@@ -62,52 +49,45 @@ describe('stored OAuth sessions', () => {
     const sessions = results.map((result) => (result as PromiseFulfilledResult<Awaited<ReturnType<(typeof clients)[0]['restore']>>>).value);
     // Every restored session works against the PDS (no "refresh token replayed" anywhere).
     await Promise.all(sessions.map((session) => new Agent(session).com.atproto.server.getSession()));
-    expect((await describeOauthSession(database.db, user.did))!.state).toBe('active');
+    expect((await describeOauthSession(rig.database.db, user.did))!.state).toBe('active');
   });
 
   it('ends in `revoked` when the user revokes the access at their PDS, and tells them', async () => {
     const user = await createPdsAccount(testEnvironment().pdsUrl);
-    const { browser } = await login(services, user);
+    const { browser } = await login(rig.services, user);
     expect(await revokeOAuthSessionsAtPds(testEnvironment().pdsUrl, { identifier: user.handle, password: user.password })).toBe(1);
-    await expireStoredAccessToken(services, database, user.did);
+    await expireStoredAccessToken(rig.services, rig.database, user.did);
 
-    await expect((await services.newOauthContext().oauthClient()).restore(user.did)).rejects.toThrow();
+    await expect((await rig.services.newOauthContext().oauthClient()).restore(user.did)).rejects.toThrow();
 
-    const row = (await describeOauthSession(database.db, user.did))!;
+    const row = (await describeOauthSession(rig.database.db, user.did))!;
     expect(row).toMatchObject({ state: 'revoked' });
     expect(row.endReason).toMatch(/revoked/);
-    const ciphertext = await database.db.$client.query('SELECT ciphertext FROM oauth_sessions WHERE did = $1', [user.did]);
+    const ciphertext = await rig.database.db.$client.query('SELECT ciphertext FROM oauth_sessions WHERE did = $1', [user.did]);
     expect(ciphertext.rows[0].ciphertext).toBeNull();
 
-    const { accessToken: jwt } = await accessToken(services, browser);
-    const me = meResponseSchema.parse(await (await fetch(`${services.url}/me`, { headers: { authorization: `Bearer ${jwt}` } })).json());
+    const { accessToken: jwt } = await accessToken(rig.services, browser);
+    const me = meResponseSchema.parse(await (await fetch(`${rig.services.url}/me`, { headers: { authorization: `Bearer ${jwt}` } })).json());
     expect(me.session).toMatchObject({ state: 'revoked' });
   });
 });
 
 describe('app access tokens at the gateway', () => {
-  let database: TestDatabase;
-  let services: HttpServices;
+  const rig = useHttpServices();
   let did: string;
   let valid: string;
 
   beforeAll(async () => {
-    database = await createTestDatabase();
-    services = await startHttpServices({ database });
     const user = await createPdsAccount(testEnvironment().pdsUrl);
-    const { browser } = await login(services, user);
-    ({ accessToken: valid, did } = await accessToken(services, browser));
-  });
-  afterAll(async () => {
-    await services.close();
-    await database.drop();
+    const { browser } = await login(rig.services, user);
+    ({ accessToken: valid, did } = await accessToken(rig.services, browser));
   });
 
-  const me = (token?: string) => fetch(`${services.url}/me`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
+  const me = (token?: string) => fetch(`${rig.services.url}/me`, token ? { headers: { authorization: `Bearer ${token}` } } : {});
   const signer = async (options: { key?: Awaited<ReturnType<typeof generateAccessTokenKey>>; audience?: string; ttlSeconds?: number }) =>
     createAccessTokenSigner({
-      privateKeys: [options.key ?? JSON.parse(services.env.APP_JWT_PRIVATE_KEYS!)[0]],
-      issuer: services.env.PUBLIC_URL!,
+      privateKeys: [options.key ?? JSON.parse(rig.services.env.APP_JWT_PRIVATE_KEYS!)[0]],
+      issuer: rig.services.env.PUBLIC_URL!,
       audience: options.audience ?? 'chronopost-api',
       ttlSeconds: options.ttlSeconds ?? 900,
     });
@@ -145,21 +125,12 @@ describe('app access tokens at the gateway', () => {
 });
 
 describe('login rate limit', () => {
-  let database: TestDatabase;
-  let services: HttpServices;
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    services = await startHttpServices({ database, env: { LOGIN_RATE_LIMIT: '2' } });
-  });
-  afterAll(async () => {
-    await services.close();
-    await database.drop();
-  });
+  const rig = useHttpServices({ env: { LOGIN_RATE_LIMIT: '2' } });
 
   it('answers 429 with Retry-After once a client IP started too many logins', async () => {
     const user = await createPdsAccount(testEnvironment().pdsUrl);
     const start = () =>
-      fetch(`${services.url}/oauth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: user.handle }) });
+      fetch(`${rig.services.url}/oauth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: user.handle }) });
     expect((await start()).status).toBe(200);
     expect((await start()).status).toBe(200);
     const limited = await start();

@@ -1,4 +1,4 @@
-import { CANCELLABLE_STATUSES, EDITABLE_STATUSES, RETRYABLE_STATUSES } from '@chronopost/core';
+import { CANCELLABLE_STATUSES, EDITABLE_STATUSES, type PostStatus, RETRYABLE_STATUSES } from '@chronopost/core';
 import {
   type ConditionalUpdate,
   findPost,
@@ -64,6 +64,34 @@ function explain(result: Exclude<ConditionalUpdate, { outcome: 'updated' }>, act
   throw new ConflictError(`A ${result.current.status} post cannot be ${action}.`, 'invalid_status');
 }
 
+async function ownPost(ctx: ApiContext, did: string, id: string): Promise<PostWithItems> {
+  const post = await findPost(ctx.db, did, id);
+  if (!post) throw new NotFoundError('There is no such post.', 'post_not_found');
+  return post;
+}
+
+/**
+ * Moves a post in time with one conditional update. Its record keys follow the new time, unless
+ * something was attempted already: an attempt whose outcome was unclear may have written the
+ * records, and the next attempt must find them rather than write others.
+ */
+function reschedule(
+  ctx: ApiContext,
+  did: string,
+  current: PostWithItems,
+  at: Date,
+  expect: { version: number | undefined; statuses: readonly PostStatus[] },
+  change: PostChange,
+): Promise<ConditionalUpdate> {
+  if (current.attempts > 0) return updatePostIf(ctx.db, did, current.id, expect, change);
+  return withFreshKeys(
+    at,
+    current.items.length,
+    (clockId, rkeys) => updatePostIf(ctx.db, did, current.id, expect, { ...change, clockId }, { rkeys }),
+    current.clockId,
+  );
+}
+
 export const postRoutes = (ctx: ApiContext): Route[] => [
   {
     method: 'POST',
@@ -114,11 +142,7 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
   {
     method: 'GET',
     path: '/posts/{id}',
-    handler: async (event) => {
-      const post = await findPost(ctx.db, authenticatedDid(event), postId(event));
-      if (!post) throw new NotFoundError('There is no such post.', 'post_not_found');
-      return respond(200, post);
-    },
+    handler: async (event) => respond(200, await ownPost(ctx, authenticatedDid(event), postId(event))),
   },
   {
     method: 'PATCH',
@@ -128,8 +152,7 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
       const id = postId(event);
       const body = parseJsonBody(event, updatePostSchema);
       const version = expectedVersion(event, body.version, true);
-      const current = await findPost(ctx.db, did, id);
-      if (!current) throw new NotFoundError('There is no such post.', 'post_not_found');
+      const current = await ownPost(ctx, did, id);
       if (body.scheduledAt) assertSchedulable(ctx, body.scheduledAt.at);
       const prepared = body.items ? await prepareItems(ctx, did, body.items) : undefined;
 
@@ -184,29 +207,14 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
       const body = parseJsonBody(event, schedulePostSchema);
       const version = expectedVersion(event, body.version, false);
       assertSchedulable(ctx, body.scheduledAt.at);
-      const current = await findPost(ctx.db, did, id);
-      if (!current) throw new NotFoundError('There is no such post.', 'post_not_found');
-      const result = await withFreshKeys(
-        body.scheduledAt.at,
-        current.items.length,
-        (clockId, rkeys) =>
-          updatePostIf(
-            ctx.db,
-            did,
-            id,
-            { version, statuses: ['draft'] },
-            {
-              status: 'scheduled',
-              scheduledAt: body.scheduledAt.at,
-              nextAttemptAt: body.scheduledAt.at,
-              timeZone: body.scheduledAt.timeZone,
-              clockId,
-              ...(body.latePolicy ? { latePolicy: body.latePolicy.mode, lateGraceSeconds: body.latePolicy.graceSeconds } : {}),
-            },
-            { rkeys },
-          ),
-        current.clockId,
-      );
+      const current = await ownPost(ctx, did, id);
+      const result = await reschedule(ctx, did, current, body.scheduledAt.at, { version, statuses: ['draft'] }, {
+        status: 'scheduled',
+        scheduledAt: body.scheduledAt.at,
+        nextAttemptAt: body.scheduledAt.at,
+        timeZone: body.scheduledAt.timeZone,
+        ...(body.latePolicy ? { latePolicy: body.latePolicy.mode, lateGraceSeconds: body.latePolicy.graceSeconds } : {}),
+      });
       if (result.outcome !== 'updated') explain(result, 'scheduled (only drafts can; edit a scheduled post instead)');
       return respond(200, result.post);
     },
@@ -221,21 +229,10 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
       const version = expectedVersion(event, body.version, false);
       const at = body.scheduledAt?.at ?? new Date(ctx.now().getTime() + ctx.config.schedule.minLeadSeconds * 1000);
       if (body.scheduledAt) assertSchedulable(ctx, at);
-      const current = await findPost(ctx.db, did, id);
-      if (!current) throw new NotFoundError('There is no such post.', 'post_not_found');
+      const current = await ownPost(ctx, did, id);
       const change: PostChange = { status: 'scheduled', scheduledAt: at, nextAttemptAt: at, lastError: null, lastErrorClass: null };
       if (body.scheduledAt) change.timeZone = body.scheduledAt.timeZone;
-      // Keys stay fixed once anything was attempted: an attempt whose outcome was unclear may have
-      // written the records, and the next attempt must find them rather than write others.
-      const result =
-        current.attempts > 0
-          ? await updatePostIf(ctx.db, did, id, { version, statuses: RETRYABLE_STATUSES }, change)
-          : await withFreshKeys(
-              at,
-              current.items.length,
-              (clockId, rkeys) => updatePostIf(ctx.db, did, id, { version, statuses: RETRYABLE_STATUSES }, { ...change, clockId }, { rkeys }),
-              current.clockId,
-            );
+      const result = await reschedule(ctx, did, current, at, { version, statuses: RETRYABLE_STATUSES }, change);
       if (result.outcome !== 'updated') explain(result, 'retried (only failed, missed or blocked posts can)');
       ctx.logger.info('post retried', { postId: id, at: at.toISOString() });
       return respond(200, result.post);
@@ -245,8 +242,7 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
     method: 'GET',
     path: '/posts/{id}/attempts',
     handler: async (event) => {
-      const post = await findPost(ctx.db, authenticatedDid(event), postId(event));
-      if (!post) throw new NotFoundError('There is no such post.', 'post_not_found');
+      const post = await ownPost(ctx, authenticatedDid(event), postId(event));
       const attempts = await listAttempts(ctx.db, post.id);
       return json(200, {
         attempts: attempts.map((attempt) => ({
