@@ -62,6 +62,12 @@ export interface EventSourceOptions {
   /** Parallel pollers, each invoking the function with its own batches (Lambda starts with five). */
   pollers: number;
   timeoutMs: number;
+  /**
+   * How long one receive waits for a message. Short, because the stand-in keeps serving a receive
+   * whose client has gone (a stopped source's last poll can still take one message), but any length
+   * costs nothing while idle: the receive answers as soon as a message arrives.
+   */
+  longPollSeconds?: number;
   logger: Logger;
 }
 
@@ -105,7 +111,7 @@ export function startSqsEventSource(options: EventSourceOptions): EventSource {
             }),
             { abortSignal: abort.signal },
           );
-        messages = (await receive(1, 20)).Messages ?? [];
+        messages = (await receive(1, options.longPollSeconds ?? 5)).Messages ?? [];
         if (messages.length > 0 && options.batchSize > 1) messages.push(...((await receive(options.batchSize - 1, 0)).Messages ?? []));
       } catch (error) {
         if (abort.signal.aborted) return;
