@@ -119,11 +119,11 @@ describe('pnpm build', () => {
     expect(JSON.parse(result.body).error.issues[0].path).toBe('identifier');
   });
 
-  it('dispatcher: runs a tick against the database', async () => {
+  it('dispatcher: claims a due post and queues its message', async () => {
     await database.db.insert(accounts).values({ did: 'did:plc:smoke', handle: 'smoke.test', pdsUrl: 'http://pds.test' });
     await database.db.insert(posts).values({ ownerDid: 'did:plc:smoke', status: 'scheduled', scheduledAt: new Date(), nextAttemptAt: new Date() });
-    const result = (await invokeBundle(bundle('dispatcher'), tick, env)) as { due: number };
-    expect(result.due).toBe(1);
+    const result = (await invokeBundle(bundle('dispatcher'), tick, env)) as { queued: number; unsent: number };
+    expect(result).toMatchObject({ queued: 1, unsent: 0 });
   });
 
   it('publisher: reports a malformed message as a batch item failure', async () => {

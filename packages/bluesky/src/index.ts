@@ -6,3 +6,6 @@ export * from './session-store-postgres';
 export * from './state-store-dynamodb';
 export * from './profile';
 export * from './facets';
+export * from './records';
+export * from './publish';
+export * from './publish-errors';

@@ -10,7 +10,9 @@ import {
 import { classifySessionEnd, type SessionEndCause } from '@chronopost/core';
 import { type Database, describeOauthSession, endOauthSession } from '@chronopost/db';
 import type { OauthClientConfig } from '@chronopost/shared-schemas';
+import type { Vault } from '@chronopost/vault';
 import { type Lock, toRequestLock } from './lock';
+import { createPostgresSessionStore } from './session-store-postgres';
 
 /**
  * `atproto transition:generic`: `atproto` is required of every AT Protocol OAuth client, and
@@ -68,13 +70,25 @@ export function sessionEndCause(cause: unknown): SessionEndCause {
 
 export interface OAuthClientDeps {
   db: Database;
-  stateStore: NodeSavedStateStore;
-  sessionStore: NodeSavedSessionStore;
+  /** Pending logins; services that never start one (publisher, token refresher) leave it out. */
+  stateStore?: NodeSavedStateStore;
+  /** Defaults to the Postgres session store, sealed by `vault`. */
+  sessionStore?: NodeSavedSessionStore;
+  vault?: Vault;
   lock: Lock;
   fetch?: typeof globalThis.fetch;
   now?: () => Date;
   onSessionEnded?: (did: string, outcome: { state: 'expired' | 'revoked'; reason: string }) => void | Promise<void>;
 }
+
+/** For services that only use existing sessions: a login started there is a bug, said loudly. */
+const noLoginsStateStore: NodeSavedStateStore = {
+  get: async () => undefined,
+  set: async () => {
+    throw new Error('this service does not start logins (only the oauth service does)');
+  },
+  del: async () => undefined,
+};
 
 /**
  * The AT Protocol OAuth client every service uses. PAR, PKCE, DPoP (with nonce retry), token
@@ -85,11 +99,18 @@ export async function createOAuthClient(config: OauthClientConfig, deps: OAuthCl
   const now = deps.now ?? (() => new Date());
   const keyset =
     config.mode === 'confidential' ? await Promise.all(config.clientKeys.map((jwk) => JoseKey.fromImportable(jwk as never, jwk.kid))) : undefined;
+  const metadata = clientMetadata(config);
+  const sessionStore =
+    deps.sessionStore ??
+    (deps.vault
+      ? createPostgresSessionStore({ db: deps.db, vault: deps.vault, clientId: metadata.client_id })
+      : undefined);
+  if (!sessionStore) throw new Error('createOAuthClient needs a session store or a vault to build one');
   return new NodeOAuthClient({
-    clientMetadata: clientMetadata(config),
+    clientMetadata: metadata,
     ...(keyset ? { keyset } : {}),
-    stateStore: deps.stateStore,
-    sessionStore: deps.sessionStore,
+    stateStore: deps.stateStore ?? noLoginsStateStore,
+    sessionStore,
     requestLock: toRequestLock(deps.lock),
     ...(config.handleResolver ? { handleResolver: config.handleResolver } : {}),
     ...(config.plcUrl ? { plcDirectoryUrl: config.plcUrl } : {}),

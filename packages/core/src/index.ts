@@ -8,3 +8,5 @@ export * from './record-keys';
 export * from './scheduled-time';
 export * from './text';
 export * from './thread';
+export * from './retry-policy';
+export * from './dispatch-policy';

@@ -20,7 +20,8 @@ const TRANSITIONS: Record<PostStatus, readonly PostStatus[]> = {
   draft: ['scheduled', 'cancelled'],
   scheduled: ['draft', 'queued', 'cancelled', 'missed', 'blocked'],
   queued: ['publishing', 'scheduled', 'cancelled', 'missed', 'blocked', 'failed', 'queued'],
-  publishing: ['published', 'retrying', 'failed', 'blocked', 'missed', 'queued'],
+  // publishing → publishing: another delivery takes over once the holder's lease has run out.
+  publishing: ['published', 'retrying', 'failed', 'blocked', 'missed', 'queued', 'publishing'],
   retrying: ['queued', 'cancelled', 'missed', 'blocked', 'failed'],
   blocked: ['scheduled', 'retrying', 'missed', 'cancelled'],
   failed: ['scheduled', 'cancelled'],

@@ -8,3 +8,5 @@ export * from './repositories/sessions';
 export * from './repositories/accounts';
 export * from './repositories/oauth-sessions';
 export * from './repositories/app-refresh-tokens';
+export * from './repositories/dispatch';
+export * from './repositories/publishing';

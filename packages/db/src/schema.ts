@@ -97,6 +97,12 @@ export const posts = pgTable(
     /** Root-only options: threadgate and postgate settings. */
     options: jsonb('options').notNull().default({}),
     attempts: integer('attempts').notNull().default(0),
+    /**
+     * While `publishing`: until when the publisher that claimed the post may still be working on
+     * it (its Lambda's remaining time, plus a margin). Past it, the holder is certainly gone and
+     * another delivery may take the post over.
+     */
+    leaseExpiresAt: tstz('lease_expires_at'),
     lastError: text('last_error'),
     lastErrorClass: text('last_error_class'),
     /** Optimistic concurrency for edits (`If-Match`). */

@@ -70,3 +70,11 @@ export class ServiceUnavailableError extends AppError {
     super(503, code, message);
   }
 }
+
+/**
+ * A queue message that cannot be handled yet but will be (its post is held by another worker):
+ * the record fails so the queue delivers it again later; logged as routine, not as an error.
+ */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+}

@@ -10,6 +10,7 @@ import type {
   SQSEvent,
   SQSRecord,
 } from 'aws-lambda';
+import { RetryLaterError } from './errors';
 import type { Logger } from './logger';
 
 /**
@@ -32,7 +33,8 @@ export function createSqsHandler(options: {
           try {
             await processRecord(record, context);
           } catch (error) {
-            logger.error('message failed; it returns to the queue', { messageId: record.messageId, error });
+            if (error instanceof RetryLaterError) logger.info('message deferred; it returns to the queue', { messageId: record.messageId, reason: error.message });
+            else logger.error('message failed; it returns to the queue', { messageId: record.messageId, error });
             throw error;
           }
         },

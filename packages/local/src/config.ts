@@ -35,10 +35,12 @@ export const localEnvSchema = z.object({
   WEB_ORIGIN: httpUrlField('the origin of the web app, allowed by CORS').optional(),
   APP_JWT_AUDIENCE: z.string().min(1).default('chronopost-api'),
   LOGIN_RATE_LIMIT: positiveIntField('login starts per client IP per 10 minutes', 20),
+  SCHEDULE_MIN_LEAD_SECONDS: positiveIntField('how far ahead a post must be scheduled, in seconds', 30),
   PUBLISH_QUEUE_NAME: nameField('the publish queue name').default('chronopost-publish'),
   PUBLISH_DLQ_NAME: nameField('the dead-letter queue name').default('chronopost-publish-dlq'),
   PUBLISH_MAX_RECEIVE_COUNT: positiveIntField('receives before a message moves to the DLQ', 5),
-  PUBLISH_VISIBILITY_TIMEOUT_SECONDS: positiveIntField('the publish queue visibility timeout', 60),
+  /** Longer than the publisher's timeout (60 s) plus its lease margin, so a redelivery finds the lease run out. */
+  PUBLISH_VISIBILITY_TIMEOUT_SECONDS: positiveIntField('the publish queue visibility timeout', 90),
   PUBLISH_BATCH_SIZE: positiveIntField('messages per publisher invocation (1-10)', 10).refine(
     (value) => value <= 10,
     'must be at most 10 (the SQS receive limit)',
@@ -69,6 +71,7 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
     webOrigin: env.WEB_ORIGIN ? new URL(env.WEB_ORIGIN).origin : undefined,
     appJwtAudience: env.APP_JWT_AUDIENCE,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    scheduleMinLeadSeconds: env.SCHEDULE_MIN_LEAD_SECONDS,
     queues: {
       publish: env.PUBLISH_QUEUE_NAME,
       deadLetter: env.PUBLISH_DLQ_NAME,

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@chronopost/lambda-kit';
 import { migrateDatabase } from '@chronopost/db';
@@ -140,6 +140,7 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       PUBLISH_QUEUE_URL: queues.queueUrl,
+      PUBLISH_DLQ_URL: queues.deadLetterQueueUrl,
       MEDIA_BUCKET: config.mediaBucket,
       OAUTH_STATE_TABLE: config.tables.oauthState,
       LOCK_TABLE: config.tables.locks,
@@ -149,10 +150,15 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
       APP_JWT_PRIVATE_KEYS: JSON.stringify(secrets.appJwtKeys),
       APP_JWT_AUDIENCE: config.appJwtAudience,
       LOGIN_RATE_LIMIT: String(config.loginRateLimit),
+      SCHEDULE_MIN_LEAD_SECONDS: String(config.scheduleMinLeadSeconds),
       ...(publicUrl.startsWith('https:') ? { OAUTH_CLIENT_PRIVATE_KEYS: JSON.stringify(secrets.oauthClientKeys) } : {}),
       // With --demo, identities live on the local PDS and its PLC directory, over plain http.
       ...(pds ? { ATPROTO_HANDLE_RESOLVER: pds.url, ATPROTO_PLC_URL: pds.plcUrl, OAUTH_ALLOW_HTTP: 'true' } : {}),
     };
+    // For operator commands run beside it (`pnpm dlq:redrive`); it holds keys, so only we may read it.
+    const envFile = join(config.home, 'services.env.json');
+    await writeFile(envFile, JSON.stringify(serviceEnv, null, 2), { mode: 0o600 });
+    stops.push({ name: 'services.env.json', stop: () => rm(envFile, { force: true }) });
     const services = bootServices(serviceEnv);
     stops.push({ name: 'service connections', stop: () => Promise.all(Object.values(services).map((service) => service.close())) });
 

@@ -52,6 +52,65 @@ export function succeededRecords(records: SQSRecord[], outcome: { response?: SQS
   return records.filter((record) => !failed.has(record.messageId));
 }
 
+/**
+ * One receive as the event source mapping does it. local-aws-sqs answers a long poll only once it
+ * has the whole batch asked for (or the wait is over), where SQS answers as soon as a message is
+ * there. So: long-poll for one message, which wakes as soon as one arrives and costs nothing while
+ * the queue is idle, then take whatever else is there right now to fill the batch.
+ */
+export async function receiveBatch(options: {
+  sqs: SQSClient;
+  queueUrl: string;
+  queueArn: string;
+  batchSize: number;
+  waitSeconds: number;
+  signal?: AbortSignal;
+}): Promise<SQSRecord[]> {
+  const receive = (max: number, waitSeconds: number) =>
+    options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: options.queueUrl,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        AttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+      options.signal ? { abortSignal: options.signal } : {},
+    );
+  const messages: Message[] = (await receive(1, options.waitSeconds)).Messages ?? [];
+  if (messages.length > 0 && options.batchSize > 1) messages.push(...((await receive(options.batchSize - 1, 0)).Messages ?? []));
+  return messages.map((message) => toSqsRecord(message, options.queueArn));
+}
+
+/**
+ * Invokes the function with one batch, with its timeout, and deletes the records that succeeded
+ * (by the rules of `ReportBatchItemFailures`); failed ones reappear after the visibility timeout.
+ */
+export async function deliverBatch(
+  options: { sqs: SQSClient; queueUrl: string; functionName: string; handler: SqsLambda; timeoutMs: number; logger: Logger },
+  records: SQSRecord[],
+): Promise<{ succeeded: SQSRecord[]; response?: SQSBatchResponse | void; error?: unknown }> {
+  let outcome: { response?: SQSBatchResponse | void; error?: unknown };
+  try {
+    outcome = { response: await invoke(options.functionName, options.handler, { Records: records }, options.timeoutMs) };
+  } catch (error) {
+    options.logger.error('publisher invocation failed; the whole batch returns to the queue', { error, messages: records.length });
+    outcome = { error };
+  }
+  const succeeded = succeededRecords(records, outcome);
+  if (succeeded.length > 0) {
+    // Deleting must not be cut short by shutdown, or finished work would be delivered again.
+    const deleted = await options.sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: options.queueUrl,
+        Entries: succeeded.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
+      }),
+    );
+    if (deleted.Failed?.length) options.logger.warn('some processed messages could not be deleted', { failed: deleted.Failed.length });
+  }
+  return { succeeded, ...outcome };
+}
+
 export interface EventSourceOptions {
   sqs: SQSClient;
   queueUrl: string;
@@ -94,25 +153,9 @@ export function startSqsEventSource(options: EventSourceOptions): EventSource {
           return;
         }
       }
-      let messages: Message[];
+      let records: SQSRecord[];
       try {
-        // local-aws-sqs answers a long poll only once it has the whole batch asked for (or the wait
-        // is over), where SQS answers as soon as a message is there. So: long-poll for one message,
-        // which wakes as soon as one arrives and costs nothing while the queue is idle, then take
-        // whatever else is there right now to fill the batch.
-        const receive = (max: number, waitSeconds: number) =>
-          sqs.send(
-            new ReceiveMessageCommand({
-              QueueUrl: queueUrl,
-              MaxNumberOfMessages: max,
-              WaitTimeSeconds: waitSeconds,
-              AttributeNames: ['All'],
-              MessageAttributeNames: ['All'],
-            }),
-            { abortSignal: abort.signal },
-          );
-        messages = (await receive(1, options.longPollSeconds ?? 5)).Messages ?? [];
-        if (messages.length > 0 && options.batchSize > 1) messages.push(...((await receive(options.batchSize - 1, 0)).Messages ?? []));
+        records = await receiveBatch({ sqs, queueUrl, queueArn, batchSize: options.batchSize, waitSeconds: options.longPollSeconds ?? 5, signal: abort.signal });
       } catch (error) {
         if (abort.signal.aborted) return;
         logger.warn('receiving from the publish queue failed; retrying', { error });
@@ -120,27 +163,8 @@ export function startSqsEventSource(options: EventSourceOptions): EventSource {
         continue;
       }
       backoffMs = 0;
-      if (messages.length === 0) continue;
-
-      const records = messages.map((message) => toSqsRecord(message, queueArn));
-      let outcome: { response?: SQSBatchResponse | void; error?: unknown };
-      try {
-        outcome = { response: await invoke(functionName, handler, { Records: records }, options.timeoutMs) };
-      } catch (error) {
-        logger.error('publisher invocation failed; the whole batch returns to the queue', { error, messages: records.length });
-        outcome = { error };
-      }
-      const succeeded = succeededRecords(records, outcome);
-      if (succeeded.length > 0) {
-        // Deleting must not be cut short by shutdown, or finished work would be delivered again.
-        const deleted = await sqs.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: queueUrl,
-            Entries: succeeded.map((record, index) => ({ Id: String(index), ReceiptHandle: record.receiptHandle })),
-          }),
-        );
-        if (deleted.Failed?.length) logger.warn('some processed messages could not be deleted', { failed: deleted.Failed.length });
-      }
+      if (records.length === 0) continue;
+      await deliverBatch({ sqs, queueUrl, functionName, handler, timeoutMs: options.timeoutMs, logger }, records);
     }
   };
 

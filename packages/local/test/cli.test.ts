@@ -33,30 +33,32 @@ function startCli(env: Record<string, string>, args: string[] = []): Run {
   });
   const lines: Array<Record<string, unknown>> = [];
   const waiters: Array<{ predicate: (line: Record<string, unknown>) => boolean; resolve: (line: Record<string, unknown>) => void }> = [];
-  let buffer = '';
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
-    buffer += chunk.toString('utf8');
-    let newline: number;
-    while ((newline = buffer.indexOf('\n')) >= 0) {
-      const text = buffer.slice(0, newline);
-      buffer = buffer.slice(newline + 1);
-      if (!text.startsWith('{')) continue;
-      const line = JSON.parse(text) as Record<string, unknown>;
-      lines.push(line);
-      for (const waiter of [...waiters]) {
-        if (waiter.predicate(line)) {
-          waiters.splice(waiters.indexOf(waiter), 1);
-          waiter.resolve(line);
+  // Log lines come on stdout (info) and stderr (warnings and errors): follow both.
+  const follow = (stream: NodeJS.ReadableStream, keep: (text: string) => void) => {
+    let buffer = '';
+    stream.on('data', (chunk: Buffer) => {
+      keep(chunk.toString('utf8'));
+      buffer += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        const text = buffer.slice(0, newline);
+        buffer = buffer.slice(newline + 1);
+        if (!text.startsWith('{')) continue;
+        const line = JSON.parse(text) as Record<string, unknown>;
+        lines.push(line);
+        for (const waiter of [...waiters]) {
+          if (waiter.predicate(line)) {
+            waiters.splice(waiters.indexOf(waiter), 1);
+            waiter.resolve(line);
+          }
         }
       }
-    }
-  });
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
+    });
+  };
+  follow(child.stdout!, (text) => (stdout += text));
+  follow(child.stderr!, (text) => (stderr += text));
   const exit = once(child, 'exit').then(([code]) => code as number | null);
   return {
     child,
@@ -98,6 +100,7 @@ describe('pnpm dev (the local runtime CLI)', () => {
       LOCAL_PDS_PORT: String(await freePort()),
       LOCAL_PLC_PORT: String(await freePort()),
       DISPATCH_INTERVAL_SECONDS: '1',
+      SCHEDULE_MIN_LEAD_SECONDS: '2',
     };
   });
   afterAll(async () => {
@@ -132,11 +135,12 @@ describe('pnpm dev (the local runtime CLI)', () => {
       await client.connect();
       let postId: string;
       try {
-        await client.query(`INSERT INTO accounts (did, handle, pds_url) VALUES ('did:plc:kept', 'kept.test', 'http://pds.test')`);
+        await client.query(`INSERT INTO accounts (did, handle, pds_url) VALUES ('did:plc:keptkeptkeptkeptkeptkept', 'kept.test', 'http://pds.test')`);
         const inserted = await client.query<{ id: string }>(
-          `INSERT INTO posts (owner_did, status, scheduled_at, next_attempt_at) VALUES ('did:plc:kept', 'queued', now(), now()) RETURNING id`,
+          `INSERT INTO posts (owner_did, status, scheduled_at, next_attempt_at) VALUES ('did:plc:keptkeptkeptkeptkeptkept', 'queued', now(), now()) RETURNING id`,
         );
         postId = inserted.rows[0]!.id;
+        await client.query(`INSERT INTO post_items (post_id, position, text, rkey) VALUES ($1, 0, 'kept', '3kaaaaaaaaa22')`, [postId]);
       } finally {
         await client.end();
       }
@@ -154,8 +158,9 @@ describe('pnpm dev (the local runtime CLI)', () => {
           }),
         }),
       );
-      const received = await first.waitFor(message('publish message received'));
-      expect(received).toMatchObject({ postId, status: 'queued', service: 'publisher' });
+      // Its account never logged in, so there is no Bluesky session to publish with: blocked.
+      const blocked = await first.waitFor(message('post blocked'));
+      expect(blocked).toMatchObject({ postId, errorClass: 'session_ended', service: 'publisher' });
 
       first.child.kill('SIGINT');
       expect(await first.exit).toBe(0);
@@ -197,13 +202,27 @@ describe('pnpm dev (the local runtime CLI)', () => {
       const me = await fetch(`${gatewayUrl}/me`, { headers: { authorization: `Bearer ${tokens.accessToken}` } });
       expect(await me.json()).toMatchObject({ account: { did: pds.did, handle: 'alice.test' }, session: { state: 'active' } });
 
+      // A post scheduled through the API goes out on the demo PDS at its second.
+      const scheduledAt = new Date(Math.ceil((Date.now() + 3_000) / 1000) * 1000);
+      const created = await fetch(`${gatewayUrl}/posts`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${tokens.accessToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ items: [{ text: 'Hello from pnpm dev --demo 👋' }], scheduledAt: scheduledAt.toISOString() }),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const publishedLine = await second.waitFor((line) => line.message === 'post published' && line.postId === id);
+      expect(publishedLine.latenessMs as number).toBeLessThan(1_000);
+      const record = await agent.com.atproto.repo.getRecord({ repo: pds.did as string, collection: 'app.bsky.feed.post', rkey: String(publishedLine.uri).split('/').at(-1)! });
+      expect(record.data.value).toMatchObject({ text: 'Hello from pnpm dev --demo 👋' });
+
       const postgres = second.lines.find((line) => line.component === 'postgres')!;
       expect(postgres.url).not.toContain(await readFile(join(home, 'postgres', 'password'), 'utf8').then((p) => p.trim()));
       const password = (await readFile(join(home, 'postgres', 'password'), 'utf8')).trim();
       const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.LOCAL_POSTGRES_PORT}/chronopost` });
       await client.connect();
       try {
-        const kept = await client.query(`SELECT handle FROM accounts WHERE did = 'did:plc:kept'`);
+        const kept = await client.query(`SELECT handle FROM accounts WHERE did = 'did:plc:keptkeptkeptkeptkeptkept'`);
         expect(kept.rows).toEqual([{ handle: 'kept.test' }]);
       } finally {
         await client.end();

@@ -9,3 +9,5 @@ export * from './kms-server';
 export * from './http-services';
 export * from './test-domains';
 export * from './browser';
+export * from './oauth-login';
+export * from './publishing';

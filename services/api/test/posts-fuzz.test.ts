@@ -2,7 +2,7 @@ import {
   useHttpServices,
 } from '@chronopost/testing';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * Property: whatever is wrong with a POST /posts body, the answer is a 4xx naming where the

@@ -5,7 +5,7 @@ import {
   type HttpServices,
   useHttpServices,
 } from '@chronopost/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 type User = Awaited<ReturnType<HttpServices['signUp']>>;
 

@@ -1,22 +1,84 @@
-import { countDuePosts } from '@chronopost/db';
+import { LOOK_AHEAD_MS } from '@chronopost/core';
+import { claimDuePosts, type ClaimedPost, markCrashed, reapStuckPosts } from '@chronopost/db';
 import type { DispatcherContext } from './context';
+import { type DeadLetter, drainDeadLetters, sendPublishMessages } from './queue';
 
-/** Posts due before the next tick plus this margin are handled by this tick. */
-export const LOOK_AHEAD_MS = 75_000;
+/** Posts claimed per transaction; a tick claims pages until nothing is due or its time is up. */
+export const CLAIM_PAGE = 500;
+/** A tick stops claiming after this long (the Lambda's timeout is 60 s); the next tick continues. */
+const CLAIM_BUDGET_MS = 30_000;
 
 export interface TickResult {
   at: string;
-  due: number;
+  mode: 'lookahead' | 'naive';
+  queued: number;
+  missed: number;
+  /** Claimed but not accepted by the queue: still due, the next tick tries again. */
+  unsent: number;
+  requeued: number;
+  crashed: number;
+  deadLetters: number;
+  claimMs: number;
 }
 
 /**
- * One dispatcher tick. For now it measures what is due in the look-ahead window; claiming and
- * queueing arrive with the dispatch issue.
+ * One dispatcher tick (EventBridge, every minute): dead letters first (their posts fail with
+ * class `crash`), then claim and queue what falls due — before the next tick plus a margin in
+ * look-ahead mode, only what is already due in naive mode — then reap work that went astray.
  */
 export async function tick(ctx: DispatcherContext): Promise<TickResult> {
   const now = ctx.now();
-  const due = await countDuePosts(ctx.db, new Date(now.getTime() + LOOK_AHEAD_MS));
-  const result = { at: now.toISOString(), due };
+  const lookahead = ctx.config.mode === 'lookahead';
+  const send = (posts: ClaimedPost[]) => sendPublishMessages(ctx.sqs, ctx.config.publishQueueUrl, posts, { now: ctx.now, delay: lookahead });
+
+  const deadLetters = ctx.config.deadLetterQueueUrl ? await drainDeadLetters(ctx.sqs, ctx.config.deadLetterQueueUrl, (letter) => failDeadLetter(ctx, letter)) : 0;
+
+  const until = new Date(now.getTime() + (lookahead ? LOOK_AHEAD_MS : 0));
+  const started = performance.now();
+  let queued = 0;
+  let missed = 0;
+  let unsent = 0;
+  for (;;) {
+    const page = await claimDuePosts(ctx.db, { until, now, limit: CLAIM_PAGE }, send);
+    queued += page.queued.length;
+    missed += page.missed.length;
+    unsent += page.unsent.length;
+    for (const post of page.missed) ctx.logger.warn('post missed: too late for its late policy', { postId: post.id, scheduledAt: post.scheduledAt.toISOString() });
+    const claimed = page.queued.length + page.missed.length + page.unsent.length;
+    // A page with unsent posts stops the loop: the queue is refusing, the next tick retries them.
+    if (claimed < CLAIM_PAGE || page.unsent.length > 0 || performance.now() - started > CLAIM_BUDGET_MS) break;
+  }
+  const claimMs = Math.round(performance.now() - started);
+
+  const reaped = await reapStuckPosts(ctx.db, { now, limit: CLAIM_PAGE }, send);
+  for (const post of reaped.requeued) ctx.logger.warn('stuck post queued again', { postId: post.id, was: post.fromStatus });
+  for (const post of reaped.crashed) ctx.logger.error('post failed: its publishers died too often', { postId: post.id });
+
+  const result: TickResult = {
+    at: now.toISOString(),
+    mode: ctx.config.mode,
+    queued,
+    missed,
+    unsent,
+    requeued: reaped.requeued.length,
+    crashed: reaped.crashed.length,
+    deadLetters,
+    claimMs,
+  };
   ctx.logger.info('dispatcher tick', { ...result });
   return result;
+}
+
+export async function failDeadLetter(ctx: DispatcherContext, letter: DeadLetter): Promise<void> {
+  if (!letter.message) {
+    ctx.logger.error('dead letter that is not a publish message', { messageId: letter.messageId, receiveCount: letter.receiveCount, body: letter.body.slice(0, 200) });
+    return;
+  }
+  const failed = await markCrashed(ctx.db, letter.message.postId, ctx.now());
+  ctx.logger.error('dead letter: the publisher kept failing on this post', {
+    postId: letter.message.postId,
+    messageId: letter.messageId,
+    receiveCount: letter.receiveCount,
+    postMarkedFailed: failed,
+  });
 }

@@ -6,8 +6,6 @@ import {
   createDynamoDbLock,
   createDynamoDbStateStore,
   createOAuthClient,
-  createPostgresSessionStore,
-  clientMetadata,
   type Lock,
 } from '@chronopost/bluesky';
 import { createDatabase, type Database } from '@chronopost/db';
@@ -63,7 +61,7 @@ export const createContext = (config: OauthConfig, overrides: Partial<OauthConte
         createOAuthClient(config.oauthClient, {
           db,
           stateStore,
-          sessionStore: createPostgresSessionStore({ db, vault, clientId: clientMetadata(config.oauthClient).client_id }),
+          vault,
           lock,
           now,
           ...(overrides.fetch ? { fetch: overrides.fetch } : {}),

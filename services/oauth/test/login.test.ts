@@ -10,7 +10,7 @@ import {
   testEnvironment,
   useHttpServices,
 } from '@chronopost/testing';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { accessToken, Browser, login } from './support';
 
 const countActiveSessions = async (user: PdsAccount) =>

@@ -8,7 +8,7 @@ import {
   testEnvironment,
   useHttpServices,
 } from '@chronopost/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { accessToken, countingFetch, expireStoredAccessToken, login, readStoredSession } from './support';
 
 describe('stored OAuth sessions', () => {

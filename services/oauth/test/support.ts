@@ -1,59 +1,9 @@
 import type { NodeSavedSession } from '@atproto/oauth-client-node';
 import { sessionContext } from '@chronopost/bluesky';
 import { loadOauthSession } from '@chronopost/db';
-import { accessTokenResponseSchema, loginResponseSchema } from '@chronopost/shared-schemas';
-import { completeOAuthConsent, type HttpServices, localUrlFor, type PdsAccount, type TestDatabase } from '@chronopost/testing';
-import { expect } from 'vitest';
+import { type HttpServices, type TestDatabase } from '@chronopost/testing';
 
-/** A browser's cookie jar, enough for the login flows. */
-export class Browser {
-  readonly cookies = new Map<string, string>();
-  constructor(readonly origin: string) {}
-
-  remember(response: Response) {
-    for (const line of response.headers.getSetCookie()) {
-      const [pair] = line.split(';');
-      const [name, ...value] = pair!.split('=');
-      if (/max-age=0/i.test(line)) this.cookies.delete(name!.trim());
-      else this.cookies.set(name!.trim(), value.join('=').trim());
-    }
-  }
-
-  async fetch(url: string, init: RequestInit = {}) {
-    const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    const response = await fetch(url, {
-      ...init,
-      redirect: 'manual',
-      headers: { ...(cookie ? { cookie } : {}), ...(init.method === 'POST' ? { origin: this.origin } : {}), ...init.headers },
-    });
-    this.remember(response);
-    return response;
-  }
-}
-
-/**
- * Start → headless consent at the PDS → callback, as a browser would. Callback URLs on the test
- * domain (confidential clients) are followed to the local gateway that serves them.
- */
-export async function login(services: HttpServices, account: PdsAccount, returnTo = '/dashboard') {
-  const browser = new Browser(new URL(services.env.WEB_ORIGIN ?? services.env.PUBLIC_URL!).origin);
-  const started = await browser.fetch(`${services.url}/oauth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ identifier: account.handle, returnTo }),
-  });
-  expect(started.status, await started.clone().text()).toBe(200);
-  const { authorizationUrl } = loginResponseSchema.parse(await started.json());
-  const callback = await completeOAuthConsent(authorizationUrl, { identifier: account.handle, password: account.password });
-  const finished = await browser.fetch((localUrlFor(callback) ?? callback).href);
-  return { browser, callback, finished };
-}
-
-export async function accessToken(services: HttpServices, browser: Browser) {
-  const response = await browser.fetch(`${services.url}/auth/refresh`, { method: 'POST' });
-  expect(response.status).toBe(200);
-  return accessTokenResponseSchema.parse(await response.json());
-}
+export { accessToken, Browser, login } from '@chronopost/testing';
 
 /** Opens the stored session of a DID with the services' vault. */
 export async function readStoredSession(services: HttpServices, database: TestDatabase, did: string) {

@@ -9,7 +9,8 @@ export { createContext, type PublisherContext } from './context';
 export const makeHandler = (ctx: PublisherContext) =>
   createSqsHandler({
     logger: ctx.logger,
-    processRecord: async (record) => {
-      await receive(ctx, record);
+    processRecord: async (record, context) => {
+      await receive(ctx, record, context);
     },
   });
+export { publish, type PublishResult } from './publish';

@@ -79,6 +79,7 @@ export const storedEmbedSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('quote'), uri: z.string() }),
   z.object({ type: z.literal('quoteWithImages'), uri: z.string(), images: z.array(z.object({ mediaId: z.uuid(), alt: z.string() })) }),
 ]);
+export type StoredEmbed = z.infer<typeof storedEmbedSchema>;
 
 const languages = z
   .array(z.string().max(64))

@@ -1,9 +1,25 @@
 import { z } from 'zod';
-import { baseEnvShape, toDatabaseConfig } from './common';
+import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
+import { nameField } from './fields';
+import { checkOauthClientEnv, oauthClientEnvShape, toOauthClientConfig } from './oauth-client';
 
-export const publisherEnvSchema = z.object({ ...baseEnvShape });
+/**
+ * The publisher acts on users' accounts with their OAuth sessions, so it builds the same OAuth
+ * client as the oauth service (same client id and keys: a refresh token only works for its client).
+ */
+export const publisherEnvSchema = z
+  .object({
+    ...baseEnvShape,
+    ...awsEnvShape,
+    ...oauthClientEnvShape,
+    MEDIA_BUCKET: nameField('the name of the S3 bucket that holds uploaded images'),
+  })
+  .superRefine(checkOauthClientEnv);
 export const publisherConfigSchema = publisherEnvSchema.transform((env) => ({
   database: toDatabaseConfig(env),
+  aws: toAwsConfig(env),
   logLevel: env.LOG_LEVEL,
+  oauthClient: toOauthClientConfig(env),
+  mediaBucket: env.MEDIA_BUCKET,
 }));
 export type PublisherConfig = z.output<typeof publisherConfigSchema>;

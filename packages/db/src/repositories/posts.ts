@@ -1,22 +1,7 @@
-import { DUE_STATUSES, type LatePolicy, type PostStatus } from '@chronopost/core';
-import { and, asc, count, desc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, type SQL, sql } from 'drizzle-orm';
+import type { LatePolicy, PostStatus } from '@chronopost/core';
+import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { media, postItems, posts, publishAttempts } from '../schema';
-
-/** How many posts fall due by `until` (scheduled, or retrying with their retry time reached). */
-export async function countDuePosts(db: Database, until: Date): Promise<number> {
-  const [row] = await db
-    .select({ due: count() })
-    .from(posts)
-    .where(and(inArray(posts.status, [...DUE_STATUSES]), lte(posts.nextAttemptAt, until)));
-  return row?.due ?? 0;
-}
-
-/** The status of one post, or undefined when there is no such post. */
-export async function findPostStatus(db: Database, id: string) {
-  const row = await db.query.posts.findFirst({ where: (post, { eq }) => eq(post.id, id), columns: { id: true, status: true } });
-  return row;
-}
 
 export type PostRow = typeof posts.$inferSelect;
 export type PostItemRow = typeof postItems.$inferSelect;
@@ -151,6 +136,7 @@ function postFromJson(json: PostJson): PostWithItems {
     lateGraceSeconds: json.late_grace_seconds as number,
     options: json.options,
     attempts: json.attempts as number,
+    leaseExpiresAt: date(json.lease_expires_at),
     lastError: json.last_error as string | null,
     lastErrorClass: json.last_error_class as string | null,
     version: json.version as number,

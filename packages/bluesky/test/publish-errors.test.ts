@@ -1,0 +1,48 @@
+import { TokenRefreshError } from '@atproto/oauth-client-node';
+import { XRPCError } from '@atproto/xrpc';
+import { describe, expect, it } from 'vitest';
+import { classifyPublishError, PublishError, retryAfterFrom } from '../src';
+
+const now = new Date('2026-11-22T12:00:00.000Z');
+
+describe('classifying publication failures', () => {
+  it('sorts PDS answers into what to do next', () => {
+    const xrpc = (status: number, error?: string, headers?: Record<string, string>) => new XRPCError(status, error, `said ${status}`, headers);
+    expect(classifyPublishError(xrpc(503), now)?.errorClass).toBe('server');
+    expect(classifyPublishError(xrpc(500, 'InternalServerError'), now)?.errorClass).toBe('server');
+    expect(classifyPublishError(xrpc(400, 'InvalidRequest'), now)).toMatchObject({ errorClass: 'validation' });
+    expect(classifyPublishError(xrpc(413), now)?.errorClass).toBe('validation');
+    expect(classifyPublishError(xrpc(401, 'InvalidToken'), now)?.errorClass).toBe('auth');
+    expect(classifyPublishError(xrpc(400, 'ExpiredToken'), now)?.errorClass).toBe('auth');
+    expect(classifyPublishError(xrpc(403), now)?.errorClass).toBe('auth');
+    expect(classifyPublishError(xrpc(429, 'RateLimitExceeded', { 'ratelimit-reset': '1795435200' }), now)).toEqual({
+      errorClass: 'rate_limited',
+      message: 'Your Bluesky server is rate-limiting this account.',
+      retryAfter: new Date(1795435200 * 1000),
+    });
+  });
+
+  it('calls it the network when no answer came', () => {
+    const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    expect(classifyPublishError(refused, now)?.errorClass).toBe('network');
+    expect(classifyPublishError(XRPCError.from(refused), now)?.errorClass).toBe('network');
+    expect(classifyPublishError(new DOMException('The operation timed out.', 'TimeoutError'), now)?.errorClass).toBe('network');
+  });
+
+  it('blocks on an ended session, keeps our own verdicts, and leaves our bugs to crash', () => {
+    expect(classifyPublishError(new TokenRefreshError('did:plc:x', 'revoked'), now)?.errorClass).toBe('session_ended');
+    expect(classifyPublishError(new PublishError('validation', 'The post you quote no longer exists.'), now)).toEqual({
+      errorClass: 'validation',
+      message: 'The post you quote no longer exists.',
+    });
+    expect(classifyPublishError(new RangeError('bug'), now)).toBeUndefined();
+  });
+
+  it('reads when to come back from ratelimit-reset or Retry-After', () => {
+    expect(retryAfterFrom({ 'ratelimit-reset': '1795435200' }, now)).toEqual(new Date(1795435200 * 1000));
+    expect(retryAfterFrom({ 'retry-after': '120' }, now)).toEqual(new Date(now.getTime() + 120_000));
+    expect(retryAfterFrom(new Headers({ 'Retry-After': 'Sun, 22 Nov 2026 12:10:00 GMT' }), now)).toEqual(new Date('2026-11-22T12:10:00Z'));
+    expect(retryAfterFrom({ 'retry-after': 'soon' }, now)).toBeUndefined();
+    expect(retryAfterFrom(undefined, now)).toBeUndefined();
+  });
+});

@@ -1,0 +1,199 @@
+import {
+  isTooLate,
+  type LatePolicy,
+  MAX_ABANDONED_ATTEMPTS,
+  REQUEUE_PUBLISHING_AFTER_LEASE_MS,
+  REQUEUE_QUEUED_AFTER_MS,
+} from '@chronopost/core';
+import { and, inArray, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../connection';
+import { posts, publishAttempts } from '../schema';
+import { CRASH_REASON } from './publishing';
+
+const bump = sql`${posts.version} + 1`;
+
+export interface ClaimedPost {
+  id: string;
+  ownerDid: string;
+  /** What the post was before the claim. */
+  fromStatus: 'scheduled' | 'retrying' | 'queued' | 'publishing';
+  attempts: number;
+  scheduledAt: Date;
+  /** When it is due now: its scheduled time, or its retry time. */
+  dueAt: Date;
+}
+
+type DueRow = {
+  id: string;
+  owner_did: string;
+  status: ClaimedPost['fromStatus'];
+  attempts: number;
+  scheduled_at: string | Date;
+  next_attempt_at: string | Date;
+  late_policy: LatePolicy;
+  late_grace_seconds: number;
+};
+
+const toClaimed = (row: DueRow): ClaimedPost => ({
+  id: row.id,
+  ownerDid: row.owner_did,
+  fromStatus: row.status,
+  attempts: row.attempts,
+  scheduledAt: new Date(row.scheduled_at),
+  dueAt: new Date(row.next_attempt_at),
+});
+
+/** Sends one message per post; returns the ids whose message the queue accepted. */
+export type SendMessages = (posts: ClaimedPost[]) => Promise<Set<string>>;
+
+export const MISSED_REASON =
+  'It could not go out within the delay its late policy allows (the service was not running), so it was skipped. Nothing was posted.';
+
+/**
+ * Claims what falls due by `until`, in one transaction: the due rows are locked with `FOR UPDATE
+ * SKIP LOCKED` (a second dispatcher ticking at the same moment skips them, so every post is queued
+ * once), posts already later than their late policy allows become `missed`, and the rest are
+ * sent, then marked `queued` — only those whose message the queue accepted. The send happens
+ * before the commit: a crash in between leaves the posts due (the next tick sends again, and the
+ * publisher ignores a message whose post is not `queued`), never `queued` without a message.
+ */
+export async function claimDuePosts(
+  db: Database,
+  options: { until: Date; now: Date; limit: number },
+  send: SendMessages,
+): Promise<{ queued: ClaimedPost[]; missed: ClaimedPost[]; unsent: ClaimedPost[] }> {
+  return db.transaction(async (tx) => {
+    const due = await tx.execute<DueRow>(sql`
+      SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds
+      FROM posts
+      WHERE status IN ('scheduled', 'retrying') AND next_attempt_at <= ${options.until}
+      ORDER BY next_attempt_at
+      LIMIT ${options.limit}
+      FOR UPDATE SKIP LOCKED`);
+    const toSend: ClaimedPost[] = [];
+    const missed: ClaimedPost[] = [];
+    for (const row of due.rows) {
+      const late = isTooLate({ scheduledAt: new Date(row.scheduled_at), now: options.now, latePolicy: row.late_policy, graceSeconds: row.late_grace_seconds });
+      (late ? missed : toSend).push(toClaimed(row));
+    }
+    if (missed.length) {
+      await tx
+        .update(posts)
+        .set({ status: 'missed', nextAttemptAt: null, lastError: MISSED_REASON, lastErrorClass: null, version: bump, updatedAt: sql`now()` })
+        .where(inArray(posts.id, missed.map((post) => post.id)));
+    }
+    const sent = toSend.length ? await send(toSend) : new Set<string>();
+    const queued = toSend.filter((post) => sent.has(post.id));
+    if (queued.length) {
+      await tx
+        .update(posts)
+        // An overdue post is due from now on: the reaper measures a lost message from here.
+        .set({ status: 'queued', nextAttemptAt: sql`greatest(${posts.nextAttemptAt}, ${options.now})`, version: bump, updatedAt: sql`now()` })
+        .where(inArray(posts.id, queued.map((post) => post.id)));
+    }
+    return { queued, missed, unsent: toSend.filter((post) => !sent.has(post.id)) };
+  });
+}
+
+/**
+ * Work that went astray: `queued` posts whose message should have been delivered long ago (a lost
+ * message), and `publishing` posts whose publisher's lease ran out a while ago without its
+ * message's redelivery taking over. They go back to `queued` with a new message (the publisher
+ * checks what an earlier attempt already wrote); a post whose publishers died too often fails.
+ */
+export async function reapStuckPosts(
+  db: Database,
+  options: { now: Date; limit: number },
+  send: SendMessages,
+): Promise<{ requeued: ClaimedPost[]; crashed: ClaimedPost[] }> {
+  const queuedDeadline = new Date(options.now.getTime() - REQUEUE_QUEUED_AFTER_MS);
+  const leaseDeadline = new Date(options.now.getTime() - REQUEUE_PUBLISHING_AFTER_LEASE_MS);
+  return db.transaction(async (tx) => {
+    const stuck = await tx.execute<DueRow & { abandoned: number }>(sql`
+      SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds,
+        (SELECT count(*)::int FROM publish_attempts a WHERE a.post_id = posts.id AND (a.outcome = 'abandoned' OR a.finished_at IS NULL)) AS abandoned
+      FROM posts
+      WHERE (status = 'queued' AND next_attempt_at < ${queuedDeadline})
+         OR (status = 'publishing' AND lease_expires_at < ${leaseDeadline})
+      ORDER BY next_attempt_at
+      LIMIT ${options.limit}
+      FOR UPDATE SKIP LOCKED`);
+    if (stuck.rows.length === 0) return { requeued: [], crashed: [] };
+    const ids = stuck.rows.map((row) => row.id);
+    // An attempt that never finished was cut short: its publisher died.
+    await tx
+      .update(publishAttempts)
+      .set({ finishedAt: sql`now()`, outcome: 'abandoned', message: 'The publisher stopped before finishing (it timed out or crashed).' })
+      .where(and(inArray(publishAttempts.postId, ids), isNull(publishAttempts.finishedAt)));
+    const crashed = stuck.rows.filter((row) => row.abandoned >= MAX_ABANDONED_ATTEMPTS).map(toClaimed);
+    if (crashed.length) {
+      await tx
+        .update(posts)
+        .set({ status: 'failed', nextAttemptAt: null, leaseExpiresAt: null, lastError: CRASH_REASON, lastErrorClass: 'crash', version: bump, updatedAt: sql`now()` })
+        .where(inArray(posts.id, crashed.map((post) => post.id)));
+    }
+    const candidates = stuck.rows.filter((row) => row.abandoned < MAX_ABANDONED_ATTEMPTS).map(toClaimed);
+    const sent = candidates.length ? await send(candidates) : new Set<string>();
+    const requeued = candidates.filter((post) => sent.has(post.id));
+    if (requeued.length) {
+      await tx
+        .update(posts)
+        // Due now: the next reaping of this post is measured from here.
+        .set({ status: 'queued', nextAttemptAt: options.now, leaseExpiresAt: null, version: bump, updatedAt: sql`now()` })
+        .where(inArray(posts.id, requeued.map((post) => post.id)));
+    }
+    return { requeued, crashed };
+  });
+}
+
+/**
+ * A post whose message reached the dead-letter queue: the publisher kept failing on it. Not while a
+ * publisher still holds it (its lease is live): that one decides.
+ */
+export async function markCrashed(db: Database, postId: string, now: Date): Promise<boolean> {
+  const result = await db.execute(sql`
+    UPDATE posts SET status = 'failed', next_attempt_at = NULL, lease_expires_at = NULL, last_error = ${CRASH_REASON},
+      last_error_class = 'crash', version = version + 1, updated_at = now()
+    WHERE id = ${postId} AND (status = 'queued' OR (status = 'publishing' AND lease_expires_at < ${now}))`);
+  return (result.rowCount ?? 0) > 0;
+}
+
+/** Posts that failed by crashing (the dead-letter queue), for a redrive: ids, oldest first. */
+export async function listCrashedPosts(db: Database, limit: number): Promise<string[]> {
+  const result = await db.execute<{ id: string }>(
+    sql`SELECT id FROM posts WHERE status = 'failed' AND last_error_class = 'crash' ORDER BY updated_at LIMIT ${limit}`,
+  );
+  return result.rows.map((row) => row.id);
+}
+
+/**
+ * Puts crashed posts back in the queue for a redrive, in one transaction with their messages
+ * (sent before the commit, as the dispatcher does). Returns those requeued.
+ */
+export async function requeueCrashed(db: Database, postIds: string[], send: SendMessages): Promise<ClaimedPost[]> {
+  if (postIds.length === 0) return [];
+  return db.transaction(async (tx) => {
+    const rows = await tx.execute<DueRow>(sql`
+      SELECT id, owner_did, status, attempts, scheduled_at, coalesce(next_attempt_at, scheduled_at) AS next_attempt_at, late_policy, late_grace_seconds
+      FROM posts
+      WHERE id IN (${sql.join(postIds.map((id) => sql`${id}`), sql`, `)}) AND status = 'failed' AND last_error_class = 'crash'
+      FOR UPDATE`);
+    const candidates = rows.rows.map(toClaimed);
+    const sent = candidates.length ? await send(candidates) : new Set<string>();
+    const requeued = candidates.filter((post) => sent.has(post.id));
+    if (requeued.length) {
+      await tx
+        .update(posts)
+        .set({
+          status: 'queued',
+          nextAttemptAt: sql`coalesce(${posts.nextAttemptAt}, ${posts.scheduledAt})`,
+          lastError: null,
+          lastErrorClass: null,
+          version: bump,
+          updatedAt: sql`now()`,
+        })
+        .where(inArray(posts.id, requeued.map((post) => post.id)));
+    }
+    return requeued;
+  });
+}

@@ -1,0 +1,169 @@
+import { MAX_ABANDONED_ATTEMPTS, type PostStatus, type PublishErrorClass } from '@chronopost/core';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Database } from '../connection';
+import { media, postItems, posts, publishAttempts } from '../schema';
+import { findPost, type PostWithItems } from './posts';
+
+const bump = sql`${posts.version} + 1`;
+
+export const CRASH_REASON =
+  'Publishing this post stopped unexpectedly several times, so it was not tried again. Nothing was posted. You can retry it.';
+const ABANDONED_MESSAGE = 'The publisher stopped before finishing (it timed out or crashed).';
+
+/** A claimed post: this publisher holds it until its lease runs out; `attempt` identifies the claim. */
+export interface Claim {
+  post: PostWithItems;
+  attempt: number;
+  /** Whether an earlier holder's lease had run out (it died): its work may have reached the PDS. */
+  tookOver: boolean;
+}
+
+export type ClaimResult =
+  | { claimed: true; claim: Claim }
+  /** Not claimable: a duplicate delivery, a post already over, or one another publisher holds. */
+  | { claimed: false; status: PostStatus | undefined; leaseLive: boolean }
+  /** Taken over once too often: the post is now `failed` with class `crash`. */
+  | { claimed: false; status: 'failed'; crashed: true };
+
+/**
+ * `queued → publishing` in one conditional UPDATE, counting the attempt and taking a lease until
+ * `leaseUntil`. A `publishing` post whose lease has run out by `now` is taken over the same way:
+ * its holder died (a Lambda past its timeout is gone). Anything else is not claimed. Times are the
+ * services' clock, as for every scheduling decision (the database's clock only stamps rows).
+ */
+export async function claimForPublishing(db: Database, postId: string, lease: { now: Date; until: Date }): Promise<ClaimResult> {
+  const claimed = await db.execute<{ owner_did: string; attempts: number; previous: PostStatus }>(sql`
+    WITH target AS (
+      SELECT id, status AS previous FROM posts
+      WHERE id = ${postId} AND (status = 'queued' OR (status = 'publishing' AND lease_expires_at < ${lease.now}))
+      FOR UPDATE
+    )
+    UPDATE posts SET status = 'publishing', attempts = posts.attempts + 1, lease_expires_at = ${lease.until},
+      version = posts.version + 1, updated_at = now()
+    FROM target WHERE posts.id = target.id
+    RETURNING posts.owner_did, posts.attempts, target.previous`);
+  const row = claimed.rows[0];
+  if (!row) {
+    const current = await db.execute<{ status: PostStatus; lease_live: boolean | null }>(
+      sql`SELECT status, lease_expires_at >= ${lease.now} AS lease_live FROM posts WHERE id = ${postId}`,
+    );
+    const post = current.rows[0];
+    return { claimed: false, status: post?.status, leaseLive: post?.status === 'publishing' && post.lease_live === true };
+  }
+  const tookOver = row.previous === 'publishing';
+  if (tookOver) {
+    const abandoned = await abandonUnfinishedAttempts(db, postId);
+    if (abandoned >= MAX_ABANDONED_ATTEMPTS) {
+      await markCrashedWhilePublishing(db, postId, row.attempts);
+      return { claimed: false, status: 'failed', crashed: true };
+    }
+  }
+  const post = await findPost(db, row.owner_did, postId);
+  if (!post) return { claimed: false, status: undefined, leaseLive: false };
+  return { claimed: true, claim: { post, attempt: row.attempts, tookOver } };
+}
+
+/** Closes the attempts a dead publisher left open; returns how many attempts of the post were abandoned so far. */
+async function abandonUnfinishedAttempts(db: Database, postId: string): Promise<number> {
+  await db
+    .update(publishAttempts)
+    .set({ finishedAt: sql`now()`, outcome: 'abandoned', message: ABANDONED_MESSAGE })
+    .where(and(eq(publishAttempts.postId, postId), isNull(publishAttempts.finishedAt)));
+  const counted = await db.execute<{ abandoned: number }>(
+    sql`SELECT count(*)::int AS abandoned FROM publish_attempts WHERE post_id = ${postId} AND outcome = 'abandoned'`,
+  );
+  return counted.rows[0]?.abandoned ?? 0;
+}
+
+async function markCrashedWhilePublishing(db: Database, postId: string, attempt: number): Promise<void> {
+  await db.execute(sql`
+    UPDATE posts SET status = 'failed', next_attempt_at = NULL, lease_expires_at = NULL, last_error = ${CRASH_REASON},
+      last_error_class = 'crash', version = version + 1, updated_at = now()
+    WHERE id = ${postId} AND status = 'publishing' AND attempts = ${attempt}`);
+}
+
+export async function startAttempt(db: Database, postId: string, attempt: number): Promise<number> {
+  const [row] = await db.insert(publishAttempts).values({ postId, attempt }).returning({ id: publishAttempts.id });
+  return row!.id;
+}
+
+export type AttemptOutcome = 'published' | 'already_published' | 'retrying' | 'failed' | 'blocked' | 'missed' | 'superseded';
+
+export async function finishAttempt(
+  db: Database,
+  attemptId: number,
+  result: { outcome: AttemptOutcome; errorClass?: PublishErrorClass | undefined; message?: string | undefined; latencyMs: number },
+): Promise<void> {
+  await db
+    .update(publishAttempts)
+    .set({ finishedAt: sql`now()`, outcome: result.outcome, errorClass: result.errorClass ?? null, message: result.message ?? null, latencyMs: result.latencyMs })
+    .where(eq(publishAttempts.id, attemptId));
+}
+
+/** The holder's condition: still `publishing` under the claim it made (no one took it over since). */
+const held = (postId: string, attempt: number) => and(eq(posts.id, postId), eq(posts.status, 'publishing'), eq(posts.attempts, attempt));
+
+/** `publishing → published`, with each item's record. False if the claim was lost meanwhile. */
+export async function markPublished(
+  db: Database,
+  claim: { postId: string; attempt: number },
+  records: Array<{ uri: string; cid: string | null }>,
+  publishedAt: Date,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(posts)
+      .set({
+        status: 'published',
+        publishedAt,
+        nextAttemptAt: null,
+        leaseExpiresAt: null,
+        lastError: null,
+        lastErrorClass: null,
+        version: bump,
+        updatedAt: sql`now()`,
+      })
+      .where(held(claim.postId, claim.attempt))
+      .returning({ id: posts.id });
+    if (!row) return false;
+    for (const [position, record] of records.entries()) {
+      await tx
+        .update(postItems)
+        .set({ uri: record.uri, cid: record.cid })
+        .where(and(eq(postItems.postId, claim.postId), eq(postItems.position, position)));
+    }
+    return true;
+  });
+}
+
+/** Ends an attempt that did not publish: `retrying` at a time, or `failed`, `blocked`, `missed`. */
+export async function markNotPublished(
+  db: Database,
+  claim: { postId: string; attempt: number },
+  outcome: { status: 'retrying'; at: Date } | { status: 'failed' | 'blocked' | 'missed' },
+  error: { message: string; errorClass?: PublishErrorClass | undefined },
+): Promise<boolean> {
+  const [row] = await db
+    .update(posts)
+    .set({
+      status: outcome.status,
+      nextAttemptAt: outcome.status === 'retrying' ? outcome.at : null,
+      leaseExpiresAt: null,
+      lastError: error.message,
+      lastErrorClass: error.errorClass ?? null,
+      version: bump,
+      updatedAt: sql`now()`,
+    })
+    .where(held(claim.postId, claim.attempt))
+    .returning({ id: posts.id });
+  return Boolean(row);
+}
+
+/** The media a post's images refer to, for upload at publish time. */
+export async function findMediaForUpload(db: Database, ownerDid: string, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db
+    .select({ id: media.id, s3Key: media.s3Key, state: media.state, mime: media.mime, bytes: media.bytes, width: media.width, height: media.height })
+    .from(media)
+    .where(and(eq(media.ownerDid, ownerDid), inArray(media.id, ids)));
+}

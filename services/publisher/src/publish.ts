@@ -1,0 +1,240 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { Agent } from '@atproto/api';
+import {
+  buildWrites,
+  classifyPublishError,
+  findPublishedRecords,
+  normalizePdsUrl,
+  PublishError,
+  type Resolved,
+  resolveMentions,
+  resolveQuote,
+  uploadImage,
+  writeRecords,
+} from '@chronopost/bluesky';
+import { isTooLate, LEASE_MARGIN_MS, nextStep, type PublishErrorClass } from '@chronopost/core';
+import {
+  type AttemptOutcome,
+  type Claim,
+  claimForPublishing,
+  findMediaForUpload,
+  finishAttempt,
+  markNotPublished,
+  markPublished,
+  type PostWithItems,
+  startAttempt,
+} from '@chronopost/db';
+import { RetryLaterError } from '@chronopost/lambda-kit';
+import { facetSchema, postOptionsSchema, type PublishMessage, storedEmbedSchema } from '@chronopost/shared-schemas';
+import { z } from 'zod';
+import type { PublisherContext } from './context';
+
+export type PublishResult =
+  | { outcome: 'published' | 'already_published'; postId: string; records: Array<{ uri: string; cid: string | null }> }
+  | { outcome: 'retrying' | 'failed' | 'blocked' | 'missed'; postId: string; errorClass?: PublishErrorClass; message: string }
+  /** Not ours to publish: a duplicate delivery, or a post that is no longer waiting for this message. */
+  | { outcome: 'skipped'; postId: string; status: string | undefined }
+  | { outcome: 'crashed'; postId: string };
+
+const itemsSchema = z.array(
+  z.object({
+    rkey: z.string().min(1),
+    text: z.string(),
+    facets: z.array(facetSchema).nullable().transform((facets) => facets ?? []),
+    embed: storedEmbedSchema.nullable(),
+    langs: z.array(z.string()),
+    labels: z.array(z.string()),
+  }),
+).min(1);
+
+/** The post as stored, checked like any other input before it becomes records. */
+function readPost(post: PostWithItems) {
+  const items = itemsSchema.safeParse(post.items);
+  const options = postOptionsSchema.safeParse(post.options);
+  if (!items.success || !options.success) {
+    throw new PublishError('validation', 'This post is stored in a form we cannot publish (it may predate an upgrade). Edit and schedule it again.');
+  }
+  return { items: items.data, options: options.data };
+}
+
+type Item = ReturnType<typeof readPost>['items'][number];
+
+/**
+ * Publishes the post of one message, exactly once:
+ * 1. claim it (`queued → publishing`, or take it over from a publisher that died); anything else is
+ *    a duplicate or stale delivery and is acknowledged;
+ * 2. restore the author's OAuth session, and if an earlier attempt may have written, look first;
+ * 3. prepare everything that needs the network (mentions, quotes, image uploads) before it is due;
+ * 4. wait out the remainder, then write the whole post or thread in one `applyWrites`;
+ * 5. on failure, look whether the write landed anyway, else retry, fail or block by error class.
+ */
+export async function publish(ctx: PublisherContext, message: PublishMessage, lambda: { remainingMs: () => number }): Promise<PublishResult> {
+  const postId = message.postId;
+  const claimedAt = ctx.now();
+  const result = await claimForPublishing(ctx.db, postId, { now: claimedAt, until: new Date(claimedAt.getTime() + lambda.remainingMs() + LEASE_MARGIN_MS) });
+  if (!result.claimed) {
+    if ('crashed' in result) {
+      ctx.logger.error('post failed: its publishers died too often', { postId });
+      return { outcome: 'crashed', postId };
+    }
+    // Another publisher holds it and may still be working: come back when its lease has run out.
+    if (result.leaseLive) throw new RetryLaterError(`post ${postId} is being published by another worker`);
+    ctx.logger.info('nothing to publish for this message', { postId, status: result.status ?? 'deleted' });
+    return { outcome: 'skipped', postId, status: result.status };
+  }
+  const { claim } = result;
+  const attemptId = await startAttempt(ctx.db, postId, claim.attempt);
+  const started = performance.now();
+  const record = async (outcome: AttemptOutcome, detail: { errorClass?: PublishErrorClass | undefined; message?: string | undefined } = {}) =>
+    finishAttempt(ctx.db, attemptId, { outcome, ...detail, latencyMs: Math.round(performance.now() - started) });
+  const held = { postId, attempt: claim.attempt };
+
+  const post = claim.post;
+  if (isTooLate({ scheduledAt: post.scheduledAt!, now: ctx.now(), latePolicy: post.latePolicy, graceSeconds: post.lateGraceSeconds })) {
+    const reason = `It could not be published within ${Math.round(post.lateGraceSeconds / 60)} minutes of its time, as its late policy asks, so it was skipped. Nothing was posted.`;
+    await markNotPublished(ctx.db, held, { status: 'missed' }, { message: reason });
+    await record('missed', { message: reason });
+    return { outcome: 'missed', postId, message: reason };
+  }
+
+  try {
+    const { items, options } = readPost(post);
+    const client = await ctx.oauthClient();
+    const session = await client.restore(post.ownerDid);
+    const agent = new Agent(session);
+    const target = { did: post.ownerDid, pdsUrl: normalizePdsUrl((await session.getTokenInfo(false)).aud) };
+
+    // Any earlier attempt (a retry, or a publisher that died) may have written the records.
+    if (claim.attempt > 1) {
+      const existing = await findPublishedRecords(ctx.fetch, target, items);
+      if (existing) return await alreadyPublished(ctx, claim, existing, record);
+    }
+
+    const resolved = await prepare(ctx, { agent, identityResolver: client.identityResolver, ownerDid: post.ownerDid, items });
+    const dueAt = post.nextAttemptAt ?? post.scheduledAt!;
+    const wait = dueAt.getTime() - ctx.now().getTime();
+    if (wait > 0) await ctx.sleep(wait);
+
+    const { writes, records } = await buildWrites({ did: post.ownerDid, items, options, resolved, createdAt: ctx.now() });
+    let written;
+    try {
+      written = await writeRecords(agent, post.ownerDid, writes);
+    } catch (writeError) {
+      // The write may have been committed although its answer was lost (a timeout, a dropped
+      // connection, a 5xx from a proxy): look before deciding anything.
+      const existing = await findPublishedRecords(ctx.fetch, target, items).catch(() => undefined);
+      if (existing) return await alreadyPublished(ctx, claim, existing, record);
+      throw writeError;
+    }
+    const publishedAt = ctx.now();
+    const stored = records.map((expected, index) => {
+      const actual = written[index];
+      // The replies' root/parent refs carry CIDs computed here; the PDS does not check them.
+      if (actual && actual.cid !== expected.cid) {
+        ctx.logger.error('record CID differs from the one computed for reply refs', { postId, uri: actual.uri, expected: expected.cid, actual: actual.cid });
+      }
+      return { uri: actual?.uri || expected.uri, cid: actual?.cid || expected.cid };
+    });
+    const marked = await markPublished(ctx.db, held, stored, publishedAt);
+    if (!marked) ctx.logger.warn('published, but the claim was taken over meanwhile', { postId });
+    await record('published');
+    ctx.logger.info('post published', {
+      postId,
+      attempt: claim.attempt,
+      items: items.length,
+      latenessMs: publishedAt.getTime() - dueAt.getTime(),
+      uri: stored[0]!.uri,
+    });
+    return { outcome: 'published', postId, records: stored };
+  } catch (error) {
+    const now = ctx.now();
+    const classified = classifyPublishError(error, now);
+    // Not a failure of the PDS or of the post: a bug or our own infrastructure. Let it crash; the
+    // message comes back, takes the post over when the lease runs out, and after maxReceiveCount
+    // rests in the dead-letter queue (the post then fails with class `crash`).
+    if (!classified) throw error;
+    const step = nextStep({ attempt: claim.attempt, errorClass: classified.errorClass, now, ...(classified.retryAfter ? { retryAfter: classified.retryAfter } : {}) });
+    const detail = { message: classified.message, errorClass: classified.errorClass };
+    if (step.action === 'retry') {
+      await markNotPublished(ctx.db, held, { status: 'retrying', at: step.at }, detail);
+      await record('retrying', detail);
+      ctx.logger.warn('publish attempt failed; will retry', { postId, attempt: claim.attempt, errorClass: classified.errorClass, retryAt: step.at.toISOString() });
+      return { outcome: 'retrying', postId, ...detail };
+    }
+    const status = step.action === 'block' ? 'blocked' : 'failed';
+    await markNotPublished(ctx.db, held, { status }, detail);
+    await record(status, detail);
+    ctx.logger.warn(`post ${status}`, { postId, attempt: claim.attempt, errorClass: classified.errorClass });
+    return { outcome: status, postId, ...detail };
+  }
+}
+
+async function alreadyPublished(
+  ctx: PublisherContext,
+  claim: Claim,
+  existing: Array<{ uri: string; cid: string | null }>,
+  record: (outcome: AttemptOutcome) => Promise<void>,
+): Promise<PublishResult> {
+  await markPublished(ctx.db, { postId: claim.post.id, attempt: claim.attempt }, existing, ctx.now());
+  await record('already_published');
+  ctx.logger.info('post was already published by an earlier attempt', { postId: claim.post.id, attempt: claim.attempt, uri: existing[0]!.uri });
+  return { outcome: 'already_published', postId: claim.post.id, records: existing };
+}
+
+/** At most this many image uploads of one post at once. */
+const UPLOAD_CONCURRENCY = 4;
+
+/** Everything the records need from the network: mention DIDs, quoted posts' CIDs, uploaded images. */
+async function prepare(
+  ctx: PublisherContext,
+  input: { agent: Agent; identityResolver: Parameters<typeof resolveQuote>[0]; ownerDid: string; items: Item[] },
+): Promise<Resolved> {
+  const handles = input.items.flatMap((item) => item.facets.filter((facet) => facet.type === 'mention').map((facet) => facet.value));
+  const quoteUris = [...new Set(input.items.flatMap((item) => (item.embed?.type === 'quote' || item.embed?.type === 'quoteWithImages' ? [item.embed.uri] : [])))];
+  const imageIds = [
+    ...new Set(
+      input.items.flatMap((item) => {
+        const embed = item.embed;
+        if (!embed) return [];
+        if (embed.type === 'images' || embed.type === 'quoteWithImages') return embed.images.map((image) => image.mediaId);
+        if (embed.type === 'external' && embed.thumbMediaId) return [embed.thumbMediaId];
+        return [];
+      }),
+    ),
+  ];
+  const [mentions, quotes, images] = await Promise.all([
+    handles.length ? resolveMentions(input.identityResolver, handles) : new Map<string, string>(),
+    Promise.all(quoteUris.map(async (uri) => [uri, await resolveQuote(input.identityResolver, ctx.fetch, uri)] as const)).then((entries) => new Map(entries)),
+    uploadImages(ctx, input.agent, input.ownerDid, imageIds),
+  ]);
+  return { mentions, quotes, images };
+}
+
+async function uploadImages(ctx: PublisherContext, agent: Agent, ownerDid: string, ids: string[]): Promise<Resolved['images']> {
+  const uploaded: Resolved['images'] = new Map();
+  if (ids.length === 0) return uploaded;
+  const rows = new Map((await findMediaForUpload(ctx.db, ownerDid, ids)).map((row) => [row.id, row]));
+  for (const id of ids) {
+    const row = rows.get(id);
+    if (!row) throw new PublishError('validation', 'An image of this post was deleted before it could be published.');
+    if (row.state === 'rejected') throw new PublishError('validation', 'An image of this post could not be processed, so the post was not published.');
+    // Still being processed at publication time: try again shortly.
+    if (row.state !== 'ready' || !row.mime) throw new PublishError('server', 'An image of this post was still being processed.');
+  }
+  const queue = [...ids];
+  const worker = async () => {
+    for (let id = queue.shift(); id; id = queue.shift()) {
+      const row = rows.get(id)!;
+      const object = await ctx.s3
+        .send(new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: row.s3Key }))
+        .catch((error: unknown) => {
+          if ((error as { name?: string }).name === 'NoSuchKey') throw new PublishError('validation', 'An image of this post is missing from storage.');
+          throw error;
+        });
+      const bytes = await object.Body!.transformToByteArray();
+      uploaded.set(id, { blob: await uploadImage(agent, bytes, row.mime!), width: row.width, height: row.height });
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, ids.length) }, worker));
+  return uploaded;
+}
