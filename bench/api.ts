@@ -26,7 +26,7 @@ export async function run() {
          SELECT $1, 'scheduled', now() + make_interval(mins => g), now() + make_interval(mins => g), g % 1024
          FROM generate_series(1, $2) AS g RETURNING id
        )
-       INSERT INTO post_items (post_id, position, text, facets, langs) SELECT id, 0, 'benchmark post #' || id, '[]'::jsonb, '{en}' FROM p`,
+       INSERT INTO post_items (post_id, owner_did, position, text, facets, langs) SELECT id, $1, 0, 'benchmark post #' || id, '[]'::jsonb, '{en}' FROM p`,
       [did, SEEDED_POSTS],
     );
     await client.query('ANALYZE');

@@ -132,6 +132,8 @@ export const postItems = pgTable(
     postId: uuid('post_id')
       .notNull()
       .references(() => posts.id, { onDelete: 'cascade' }),
+    /** The post's owner, repeated here so record keys can be unique per repository. */
+    ownerDid: text('owner_did').notNull(),
     position: smallint('position').notNull(),
     text: text('text').notNull().default(''),
     facets: jsonb('facets'),
@@ -146,8 +148,10 @@ export const postItems = pgTable(
   (t) => [
     primaryKey({ columns: [t.postId, t.position] }),
     check('post_items_position_check', sql.raw('position >= 0')),
-    // Two posts must never share a record key: a retry would take the other's record for its own.
-    uniqueIndex('post_items_rkey_idx').on(t.rkey).where(sql.raw('rkey IS NOT NULL')),
+    // Two posts of one account must never share a record key: a retry would take the other's
+    // record for its own. Keys only need to be unique within a repository (an account), so
+    // accounts do not compete for the 1,024 clock ids of a microsecond.
+    uniqueIndex('post_items_owner_rkey_idx').on(t.ownerDid, t.rkey).where(sql.raw('rkey IS NOT NULL')),
   ],
 );
 

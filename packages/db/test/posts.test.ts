@@ -1,12 +1,13 @@
 import { createTestDatabase, type TestDatabase } from '@chronopost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPost, insertPost, listPosts, upsertAccount } from '../src';
+import { findPost, insertPost, isRecordKeyCollision, listPosts, upsertAccount } from '../src';
 
 describe('posts repository', () => {
   let database: TestDatabase;
   beforeAll(async () => {
     database = await createTestDatabase();
     await upsertAccount(database.db, { did: 'did:plc:repo', handle: 'repo.test', pdsUrl: 'http://pds.test' });
+    await upsertAccount(database.db, { did: 'did:plc:other', handle: 'other.test', pdsUrl: 'http://pds.test' });
   });
   afterAll(async () => {
     await database.drop();
@@ -31,5 +32,26 @@ describe('posts repository', () => {
     const one = await findPost(database.db, 'did:plc:repo', id);
     const [listed] = await listPosts(database.db, 'did:plc:repo', { limit: 10, order: 'asc' });
     expect(listed).toEqual(one);
+  });
+
+  it('keeps record keys unique per account, and recognises a collision through the driver wrapper', async () => {
+    const post = (ownerDid: string, rkey: string) => ({
+      ownerDid,
+      status: 'scheduled' as const,
+      scheduledAt: new Date('2027-02-01T10:00:00Z'),
+      timeZone: null,
+      clockId: 7,
+      latePolicy: 'skip' as const,
+      lateGraceSeconds: 900,
+      options: {},
+      items: [{ text: 'same key', facets: [], embed: null, langs: [], labels: [], rkey }],
+    });
+    await insertPost(database.db, post('did:plc:repo', '3kzzzzzzzzz22'));
+    await expect(insertPost(database.db, post('did:plc:other', '3kzzzzzzzzz22'))).resolves.toBeTypeOf('string');
+    const error = await insertPost(database.db, post('did:plc:repo', '3kzzzzzzzzz22')).catch((caught: unknown) => caught);
+    expect(isRecordKeyCollision(error)).toBe(true);
+    const { rows } = await database.db.$client.query(`SELECT count(*)::int AS n FROM posts WHERE owner_did = 'did:plc:repo' AND clock_id = 7`);
+    expect(rows[0].n).toBe(1); // the colliding post was not half written
+    expect(isRecordKeyCollision(new Error('duplicate key value violates unique constraint "posts_pkey"'))).toBe(false);
   });
 });

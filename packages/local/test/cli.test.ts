@@ -140,7 +140,7 @@ describe('pnpm dev (the local runtime CLI)', () => {
           `INSERT INTO posts (owner_did, status, scheduled_at, next_attempt_at) VALUES ('did:plc:keptkeptkeptkeptkeptkept', 'queued', now(), now()) RETURNING id`,
         );
         postId = inserted.rows[0]!.id;
-        await client.query(`INSERT INTO post_items (post_id, position, text, rkey) VALUES ($1, 0, 'kept', '3kaaaaaaaaa22')`, [postId]);
+        await client.query(`INSERT INTO post_items (post_id, owner_did, position, text, rkey) VALUES ($1, 'did:plc:keptkeptkeptkeptkeptkept', 0, 'kept', '3kaaaaaaaaa22')`, [postId]);
       } finally {
         await client.end();
       }

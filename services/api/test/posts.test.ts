@@ -153,6 +153,29 @@ describe('scheduling API', () => {
     expect((await call(alice, 'POST', `/posts/${post.id}/retry`)).status).toBe(409);
   });
 
+  it('draws a new clock id when an edit would give a post another post’s record keys', async () => {
+    const when = inAnHour();
+    const first = await create(alice, { items: [{ text: 'first' }], scheduledAt: at(when) });
+    const second = await create(alice, { items: [{ text: 'second' }], scheduledAt: at(new Date(when.getTime() + 60_000)) });
+    // Give the second post the first one's clock id: moving it to the same instant must collide once.
+    const clockId = TID.fromStr(first.items[0]!.rkey!).clockid();
+    await rig.database.db.$client.query('UPDATE posts SET clock_id = $2 WHERE id = $1', [second.id, clockId]);
+
+    const response = await call(alice, 'PATCH', `/posts/${second.id}`, { scheduledAt: at(when), version: second.version });
+    expect(response.status, await response.clone().text()).toBe(200);
+    const moved = postSchema.parse(await response.json());
+    expect(moved.scheduledAt).toBe(at(when));
+    expect(moved.items[0]!.rkey).not.toBe(first.items[0]!.rkey);
+    expect(TID.fromStr(moved.items[0]!.rkey!).timestamp()).toBe(when.getTime() * 1000);
+    // Another account may hold the very same key: keys are per repository.
+    await rig.database.db.$client.query('UPDATE posts SET clock_id = $2 WHERE id = $1', [second.id, clockId]);
+    const bobs = await create(bob, { items: [{ text: 'bob at the same instant' }], scheduledAt: at(new Date(when.getTime() + 120_000)) });
+    await rig.database.db.$client.query('UPDATE posts SET clock_id = $2 WHERE id = $1', [bobs.id, clockId]);
+    const same = await call(bob, 'PATCH', `/posts/${bobs.id}`, { scheduledAt: at(when), version: bobs.version });
+    expect(same.status).toBe(200);
+    expect(postSchema.parse(await same.json()).items[0]!.rkey).toBe(first.items[0]!.rkey);
+  });
+
   it("treats someone else's post as missing", async () => {
     const post = await create(alice, { items: [{ text: 'mine' }], scheduledAt: at(inAnHour()) });
     for (const [method, path, body] of [

@@ -28,10 +28,14 @@ export interface NewPost {
   items: NewPostItem[];
 }
 
-/** Whether an error is the unique-record-key violation (two posts drew the same keys). */
-export const isRecordKeyCollision = (error: unknown): boolean =>
-  (error as { code?: string; constraint?: string }).code === '23505' &&
-  ((error as { constraint?: string }).constraint === 'post_items_rkey_idx' || String((error as Error).message).includes('post_items_rkey_idx'));
+/** Whether an error (or what it wraps: drizzle wraps driver errors) is the unique-record-key violation. */
+export const isRecordKeyCollision = (error: unknown): boolean => {
+  let current = error as { code?: string; constraint?: string; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 5; depth += 1, current = current.cause as typeof current) {
+    if (current.code === '23505' && current.constraint === 'post_items_owner_rkey_idx') return true;
+  }
+  return false;
+};
 
 /** A post and its items, written together or not at all. */
 export async function insertPost(db: Database, post: NewPost): Promise<string> {
@@ -50,7 +54,7 @@ export async function insertPost(db: Database, post: NewPost): Promise<string> {
         options: post.options,
       })
       .returning({ id: posts.id });
-    await tx.insert(postItems).values(post.items.map((item, position) => ({ postId: row!.id, position, ...item })));
+    await tx.insert(postItems).values(post.items.map((item, position) => ({ postId: row!.id, ownerDid: post.ownerDid, position, ...item })));
     return row!.id;
   });
 }
@@ -145,6 +149,7 @@ function postFromJson(json: PostJson): PostWithItems {
     updatedAt: date(json.updated_at)!,
     items: json.items.map((item) => ({
       postId: item.post_id as string,
+      ownerDid: item.owner_did as string,
       position: item.position as number,
       text: item.text as string,
       facets: item.facets,
@@ -194,7 +199,7 @@ export async function updatePostIf(
     if (!row) return false;
     if (itemChange.items) {
       await tx.delete(postItems).where(eq(postItems.postId, id));
-      await tx.insert(postItems).values(itemChange.items.map((item, position) => ({ postId: id, position, ...item })));
+      await tx.insert(postItems).values(itemChange.items.map((item, position) => ({ postId: id, ownerDid, position, ...item })));
     } else if (itemChange.rkeys) {
       // Clear first, so keys can move between items of the post without tripping the unique index.
       await tx.update(postItems).set({ rkey: null }).where(eq(postItems.postId, id));
