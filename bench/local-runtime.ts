@@ -13,6 +13,8 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 export interface BenchRuntime {
   url: string;
   databaseUrl: string;
+  /** The environment the runtime gave its services (PDS URL with --demo, queue URLs, …). */
+  serviceEnv: Record<string, string>;
   tokenFor(did: string): Promise<string>;
   /** CPU time used so far by the runtime process and by PostgreSQL's processes, in ms (Linux /proc). */
   cpuMs(): { runtime: number; postgres: number } | undefined;
@@ -47,12 +49,12 @@ const postgresPids = (postmaster: number): number[] => {
  * `pnpm dev` in a child process (so the load generator does not share its event loop), on a fresh
  * home with its own embedded PostgreSQL, quiet logs.
  */
-export async function startBenchRuntime(env: Record<string, string> = {}): Promise<BenchRuntime> {
+export async function startBenchRuntime(env: Record<string, string> = {}, args: string[] = []): Promise<BenchRuntime> {
   const home = await mkdtemp(join(tmpdir(), 'chronopost-bench-'));
   await chmod(home, 0o755);
   const port = await freePort();
   const pgPort = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/local/src/cli.ts')], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/local/src/cli.ts'), ...args], {
     cwd: root,
     env: {
       ...process.env,
@@ -62,6 +64,8 @@ export async function startBenchRuntime(env: Record<string, string> = {}): Promi
       LOCAL_SQS_PORT: String(await freePort()),
       LOCAL_S3_PORT: String(await freePort()),
       LOCAL_DYNAMODB_PORT: String(await freePort()),
+      LOCAL_PDS_PORT: String(await freePort()),
+      LOCAL_PLC_PORT: String(await freePort()),
       LOG_LEVEL: 'ERROR',
       ...env,
     },
@@ -70,7 +74,7 @@ export async function startBenchRuntime(env: Record<string, string> = {}): Promi
   const url = `http://127.0.0.1:${port}`;
   for (let waited = 0; ; waited += 200) {
     if (child.exitCode !== null) throw new Error(`the runtime exited with ${child.exitCode}`);
-    if (waited > 60_000) throw new Error('the runtime did not become healthy in 60 s');
+    if (waited > 120_000) throw new Error('the runtime did not become healthy in 120 s');
     try {
       if ((await fetch(`${url}/health`)).ok) break;
     } catch {
@@ -82,8 +86,10 @@ export async function startBenchRuntime(env: Record<string, string> = {}): Promi
   const secrets = JSON.parse(await readFile(join(home, 'local-secrets.json'), 'utf8')) as { appJwtKeys: Array<JWK & { kid: string }> };
   const signer = await createAccessTokenSigner({ privateKeys: secrets.appJwtKeys, issuer: url, audience: 'chronopost-api', ttlSeconds: 3600 });
   const postmaster = Number((await readFile(join(home, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const serviceEnv = JSON.parse(await readFile(join(home, 'services.env.json'), 'utf8')) as Record<string, string>;
   return {
     url,
+    serviceEnv,
     databaseUrl: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/chronopost`,
     tokenFor: async (did) => (await signer.sign(did)).token,
     cpuMs: () => {

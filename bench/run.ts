@@ -4,6 +4,8 @@
  */
 const benches: Record<string, () => Promise<unknown>> = {
   api: async () => (await import('./api')).run(),
+  lateness: async () => (await import('./lateness')).run(),
+  dispatch: async () => (await import('./dispatch')).run(),
 };
 
 const name = process.argv[2];

@@ -49,6 +49,8 @@ export const localEnvSchema = z.object({
   OAUTH_STATE_TABLE: nameField('the OAuth state table name').default('chronopost-oauth-state'),
   LOCK_TABLE: nameField('the lock table name').default('chronopost-locks'),
   DISPATCH_INTERVAL_SECONDS: positiveIntField('seconds between dispatcher ticks', 60),
+  /** `naive` exists only for benchmarks (see the dispatcher's configuration). */
+  DISPATCH_MODE: z.enum(['lookahead', 'naive'], { error: 'must be lookahead or naive' }).default('lookahead'),
   TOKEN_REFRESH_INTERVAL_SECONDS: positiveIntField('seconds between token refresher runs', 300),
   LOG_LEVEL: logLevelField,
 });
@@ -72,6 +74,7 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
     appJwtAudience: env.APP_JWT_AUDIENCE,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
     scheduleMinLeadSeconds: env.SCHEDULE_MIN_LEAD_SECONDS,
+    dispatchMode: env.DISPATCH_MODE,
     queues: {
       publish: env.PUBLISH_QUEUE_NAME,
       deadLetter: env.PUBLISH_DLQ_NAME,

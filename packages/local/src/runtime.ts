@@ -151,6 +151,7 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
       APP_JWT_AUDIENCE: config.appJwtAudience,
       LOGIN_RATE_LIMIT: String(config.loginRateLimit),
       SCHEDULE_MIN_LEAD_SECONDS: String(config.scheduleMinLeadSeconds),
+      DISPATCH_MODE: config.dispatchMode,
       ...(publicUrl.startsWith('https:') ? { OAUTH_CLIENT_PRIVATE_KEYS: JSON.stringify(secrets.oauthClientKeys) } : {}),
       // With --demo, identities live on the local PDS and its PLC directory, over plain http.
       ...(pds ? { ATPROTO_HANDLE_RESOLVER: pds.url, ATPROTO_PLC_URL: pds.plcUrl, OAUTH_ALLOW_HTTP: 'true' } : {}),

@@ -11,3 +11,4 @@ export * from './test-domains';
 export * from './browser';
 export * from './oauth-login';
 export * from './publishing';
+export * from './sessions';

@@ -1,6 +1,4 @@
 import { accessTokenResponseSchema, loginResponseSchema } from '@chronopost/shared-schemas';
-import { expect } from 'vitest';
-import type { HttpServices } from './http-services';
 import { type PdsAccount } from '@chronopost/local';
 import { completeOAuthConsent } from './oauth-consent';
 import { localUrlFor } from './test-domains';
@@ -31,26 +29,30 @@ export class Browser {
   }
 }
 
+/** Where the login runs: the gateway's URL and the services' environment (for the web origin). */
+export type Gateway = { url: string; env: Record<string, string | undefined> };
+
 /**
  * Start → headless consent at the PDS → callback, as a browser would. Callback URLs on the test
- * domain (confidential clients) are followed to the local gateway that serves them.
+ * domain (confidential clients) are followed to the local gateway that serves them. (No vitest
+ * here: benchmarks log users in the same way.)
  */
-export async function login(services: HttpServices, account: PdsAccount, returnTo = '/dashboard') {
+export async function login(services: Gateway, account: Pick<PdsAccount, 'handle' | 'password'>, returnTo = '/dashboard') {
   const browser = new Browser(new URL(services.env.WEB_ORIGIN ?? services.env.PUBLIC_URL!).origin);
   const started = await browser.fetch(`${services.url}/oauth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ identifier: account.handle, returnTo }),
   });
-  expect(started.status, await started.clone().text()).toBe(200);
+  if (started.status !== 200) throw new Error(`login start answered ${started.status}: ${await started.text()}`);
   const { authorizationUrl } = loginResponseSchema.parse(await started.json());
   const callback = await completeOAuthConsent(authorizationUrl, { identifier: account.handle, password: account.password });
   const finished = await browser.fetch((localUrlFor(callback) ?? callback).href);
   return { browser, callback, finished };
 }
 
-export async function accessToken(services: HttpServices, browser: Browser) {
+export async function accessToken(services: Gateway, browser: Browser) {
   const response = await browser.fetch(`${services.url}/auth/refresh`, { method: 'POST' });
-  expect(response.status).toBe(200);
+  if (response.status !== 200) throw new Error(`refresh answered ${response.status}: ${await response.text()}`);
   return accessTokenResponseSchema.parse(await response.json());
 }

@@ -4,6 +4,7 @@ import { createLogger } from '@chronopost/lambda-kit';
 import { createPdsAccount, createPublishQueues, deliverBatch, type PublishQueues, receiveBatch } from '@chronopost/local';
 import * as dispatcher from '@chronopost/service-dispatcher';
 import * as publisher from '@chronopost/service-publisher';
+import * as tokenRefresher from '@chronopost/service-token-refresher';
 import { type CreatePostInput, type Post, postResponseSchema, postSchema } from '@chronopost/shared-schemas';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { testS3Client, testSqsClient } from './aws';
@@ -33,6 +34,8 @@ export interface PublishingRig {
   /** A publisher "container" on this rig (overrides: a faulty fetch, a fake clock, …). */
   publisher(overrides?: Partial<publisher.PublisherContext>): publisher.PublisherContext;
   dispatcher(overrides?: Partial<dispatcher.DispatcherContext>): dispatcher.DispatcherContext;
+  /** A token refresher "container" on this rig, sharing the lock table and master key. */
+  refresher(overrides?: Partial<tokenRefresher.TokenRefresherContext>): tokenRefresher.TokenRefresherContext;
   /** A new PDS account, logged in to Chronopost with OAuth (its session is stored as in production). */
   user(): Promise<TestUser>;
   /** POST /posts as the user; fails the test unless it was created. */
@@ -58,13 +61,20 @@ const PUBLISHER_TIMEOUT_MS = 60_000;
  * configures them. Users log in through the real OAuth flow against the shared local PDS.
  */
 export function usePublishingRig(
-  options: { visibilityTimeoutSeconds?: number; maxReceiveCount?: number; env?: Record<string, string> } = {},
+  options: {
+    visibilityTimeoutSeconds?: number;
+    maxReceiveCount?: number;
+    env?: Record<string, string>;
+    /**
+     * Give the API the publish queue, as the local runtime and AWS do, so it dispatches posts due
+     * before the next tick itself. Off by default: most tests drive the dispatcher's tick by hand.
+     */
+    apiDispatches?: boolean;
+  } = {},
 ): PublishingRig {
   const rig = {} as PublishingRig;
   beforeAll(async () => {
     const database = await createTestDatabase();
-    // Posts may be scheduled a second ahead, so tests can watch them go out on the real clock.
-    const services = await startHttpServices({ database, env: { SCHEDULE_MIN_LEAD_SECONDS: '1', ...options.env } });
     const sqs = testSqsClient();
     const name = uniqueName('publish');
     const queues = await createPublishQueues(sqs, {
@@ -73,12 +83,18 @@ export function usePublishingRig(
       maxReceiveCount: options.maxReceiveCount ?? 5,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds ?? 90,
     });
+    // Posts may be scheduled a second ahead, so tests can watch them go out on the real clock.
+    const services = await startHttpServices({
+      database,
+      env: { SCHEDULE_MIN_LEAD_SECONDS: '1', ...(options.apiDispatches ? { PUBLISH_QUEUE_URL: queues.queueUrl } : {}), ...options.env },
+    });
     const bucket = uniqueName('media').replaceAll('_', '-');
     await testS3Client().send(new CreateBucketCommand({ Bucket: bucket }));
     const publisherEnv = { ...services.env, MEDIA_BUCKET: bucket };
     const dispatcherEnv = { ...services.env, PUBLISH_QUEUE_URL: queues.queueUrl, PUBLISH_DLQ_URL: queues.deadLetterQueueUrl };
     const publisherConfig = publisher.loadConfig(publisherEnv);
     const dispatcherConfig = dispatcher.loadConfig(dispatcherEnv);
+    const refresherConfig = tokenRefresher.loadConfig(publisherEnv);
     const silent = createLogger('test', 'SILENT');
     const api = async (user: TestUser, path: string, init: RequestInit = {}) =>
       fetch(`${services.url}${path}`, { ...init, headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', ...init.headers } });
@@ -93,6 +109,7 @@ export function usePublishingRig(
       dispatcherEnv,
       publisher: (overrides = {}) => publisher.createContext(publisherConfig, { db: database.db, logger: silent, ...overrides }),
       dispatcher: (overrides = {}) => dispatcher.createContext(dispatcherConfig, { db: database.db, sqs, logger: silent, ...overrides }),
+      refresher: (overrides = {}) => tokenRefresher.createContext(refresherConfig, { db: database.db, logger: silent, ...overrides }),
       user: async () => {
         const account = await createPdsAccount(testEnvironment().pdsUrl);
         const { browser, finished } = await login(services, account);

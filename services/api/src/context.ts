@@ -1,5 +1,6 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDatabase, type Database } from '@chronopost/db';
-import { createLogger, type Logger } from '@chronopost/lambda-kit';
+import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
 import type { ApiConfig } from '@chronopost/shared-schemas';
 
 export interface ApiContext {
@@ -8,6 +9,8 @@ export interface ApiContext {
   db: Database;
   /** For resolving mentions through the author's PDS. */
   fetch: typeof globalThis.fetch;
+  /** For dispatching posts due before the dispatcher's next tick. */
+  sqs: SQSClient;
   now: () => Date;
 }
 
@@ -17,5 +20,6 @@ export const createContext = (config: ApiConfig, overrides: Partial<ApiContext> 
   logger: overrides.logger ?? createLogger('api', config.logLevel),
   db: overrides.db ?? createDatabase(config.database, { applicationName: 'chronopost-api' }),
   fetch: overrides.fetch ?? globalThis.fetch,
+  sqs: overrides.sqs ?? new SQSClient(awsClientOptions(config.aws, 'sqs')),
   now: overrides.now ?? (() => new Date()),
 });

@@ -1,6 +1,7 @@
 import { type ClaimedPost, listCrashedPosts, requeueCrashed } from '@chronopost/db';
+import { sendPublishMessages } from '@chronopost/lambda-kit/publish-queue';
 import type { DispatcherContext } from './context';
-import { drainDeadLetters, sendPublishMessages } from './queue';
+import { drainDeadLetters } from './queue';
 import { failDeadLetter } from './tick';
 
 export interface RedriveResult {

@@ -1,7 +1,8 @@
 import { LOOK_AHEAD_MS } from '@chronopost/core';
 import { claimDuePosts, type ClaimedPost, markCrashed, reapStuckPosts } from '@chronopost/db';
+import { sendPublishMessages } from '@chronopost/lambda-kit/publish-queue';
 import type { DispatcherContext } from './context';
-import { type DeadLetter, drainDeadLetters, sendPublishMessages } from './queue';
+import { type DeadLetter, drainDeadLetters } from './queue';
 
 /** Posts claimed per transaction; a tick claims pages until nothing is due or its time is up. */
 export const CLAIM_PAGE = 500;

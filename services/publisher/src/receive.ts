@@ -22,10 +22,7 @@ export async function receive(ctx: PublisherContext, record: SQSRecord, lambda: 
       `message ${record.messageId} is not a publish message: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`,
     );
   }
-  ctx.logger.appendKeys({ postId: parsed.data.postId });
-  try {
-    return await publish(ctx, parsed.data, { remainingMs: () => lambda.getRemainingTimeInMillis() });
-  } finally {
-    ctx.logger.removeKeys(['postId']);
-  }
+  // Records of a batch run in parallel on one logger, so the post id goes on each line, not on
+  // the logger (appended keys would label one post's lines with another's id).
+  return publish(ctx, parsed.data, { remainingMs: () => lambda.getRemainingTimeInMillis() });
 }

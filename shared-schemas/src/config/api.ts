@@ -1,15 +1,27 @@
 import { z } from 'zod';
-import { baseEnvShape, toDatabaseConfig } from './common';
-import { positiveIntField } from './fields';
+import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
+import { httpUrlField, positiveIntField } from './fields';
 
 export const apiEnvSchema = z.object({
   ...baseEnvShape,
+  ...awsEnvShape,
   SCHEDULE_MIN_LEAD_SECONDS: positiveIntField('how far ahead a post must be scheduled, in seconds', 30),
   SCHEDULE_MAX_AHEAD_DAYS: positiveIntField('how far ahead a post may be scheduled, in days', 365),
+  /**
+   * The publish queue. With it, a post that falls due before the dispatcher's next tick could
+   * claim it in time is dispatched by the API at once; without it, such a post waits for the tick
+   * (up to a minute late).
+   */
+  PUBLISH_QUEUE_URL: httpUrlField('the URL of the SQS publish queue').optional(),
+  /** As the dispatcher's: in `naive` mode the API dispatches nothing itself. */
+  DISPATCH_MODE: z.enum(['lookahead', 'naive'], { error: 'must be lookahead or naive' }).default('lookahead'),
 });
 export const apiConfigSchema = apiEnvSchema.transform((env) => ({
   database: toDatabaseConfig(env),
+  aws: toAwsConfig(env),
   logLevel: env.LOG_LEVEL,
   schedule: { minLeadSeconds: env.SCHEDULE_MIN_LEAD_SECONDS, maxAheadDays: env.SCHEDULE_MAX_AHEAD_DAYS },
+  /** Where to send posts due too soon for the next tick; undefined: leave them to the tick. */
+  publishQueueUrl: env.DISPATCH_MODE === 'lookahead' ? env.PUBLISH_QUEUE_URL : undefined,
 }));
 export type ApiConfig = z.output<typeof apiConfigSchema>;

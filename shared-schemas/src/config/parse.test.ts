@@ -18,9 +18,17 @@ describe('parseConfig', () => {
     const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgres://u:p@db:5432/chronopost' });
     expect(config).toEqual({
       database: { url: 'postgres://u:p@db:5432/chronopost', schema: 'public' },
+      aws: { region: 'us-east-1', endpoints: { sqs: undefined, s3: undefined, dynamodb: undefined, kms: undefined } },
       logLevel: 'INFO',
       schedule: { minLeadSeconds: 30, maxAheadDays: 365 },
+      publishQueueUrl: undefined,
     });
+  });
+
+  it('gives the api the publish queue only in look-ahead mode', () => {
+    const env = { DATABASE_URL: 'postgres://u:p@db:5432/chronopost', PUBLISH_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/publish' };
+    expect(parseConfig(apiConfigSchema, env).publishQueueUrl).toBe(env.PUBLISH_QUEUE_URL);
+    expect(parseConfig(apiConfigSchema, { ...env, DISPATCH_MODE: 'naive' }).publishQueueUrl).toBeUndefined();
   });
 
   it('names a missing variable and says what it must be', () => {

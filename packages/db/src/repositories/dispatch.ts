@@ -59,14 +59,16 @@ export const MISSED_REASON =
  */
 export async function claimDuePosts(
   db: Database,
-  options: { until: Date; now: Date; limit: number },
+  options: { until: Date; now: Date; limit: number; /** Only these posts (the API dispatching a post due soon). */ ids?: string[] },
   send: SendMessages,
 ): Promise<{ queued: ClaimedPost[]; missed: ClaimedPost[]; unsent: ClaimedPost[] }> {
+  if (options.ids?.length === 0) return { queued: [], missed: [], unsent: [] };
   return db.transaction(async (tx) => {
+    const only = options.ids ? sql`AND id IN (${sql.join(options.ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
     const due = await tx.execute<DueRow>(sql`
       SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds
       FROM posts
-      WHERE status IN ('scheduled', 'retrying') AND next_attempt_at <= ${options.until}
+      WHERE status IN ('scheduled', 'retrying') AND next_attempt_at <= ${options.until} ${only}
       ORDER BY next_attempt_at
       LIMIT ${options.limit}
       FOR UPDATE SKIP LOCKED`);

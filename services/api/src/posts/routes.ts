@@ -31,6 +31,7 @@ import {
 import { z } from 'zod';
 import type { ApiContext } from '../context';
 import { decodeCursor, encodeCursor } from './cursor';
+import { dispatchIfDueSoon } from './dispatch-soon';
 import { assertSchedulable, prepareItems, type Warning, withFreshKeys } from './prepare';
 import { etag, parseIfMatch, presentPost } from './present';
 
@@ -115,7 +116,7 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
           items: items.map((item, index) => ({ ...item, rkey: rkeys[index] ?? null })),
         }),
       );
-      const post = (await findPost(ctx.db, did, id))!;
+      const post = await dispatchIfDueSoon(ctx, (await findPost(ctx.db, did, id))!);
       ctx.logger.info('post created', { postId: id, status: post.status, items: items.length });
       return respond(201, post, warnings, { location: `/posts/${id}` });
     },
@@ -181,7 +182,7 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
         current.clockId,
       );
       if (result.outcome !== 'updated') explain(result, 'edited');
-      return respond(200, result.post, prepared?.warnings ?? []);
+      return respond(200, await dispatchIfDueSoon(ctx, result.post), prepared?.warnings ?? []);
     },
   },
   {
@@ -216,7 +217,7 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
         ...(body.latePolicy ? { latePolicy: body.latePolicy.mode, lateGraceSeconds: body.latePolicy.graceSeconds } : {}),
       });
       if (result.outcome !== 'updated') explain(result, 'scheduled (only drafts can; edit a scheduled post instead)');
-      return respond(200, result.post);
+      return respond(200, await dispatchIfDueSoon(ctx, result.post));
     },
   },
   {
@@ -235,7 +236,7 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
       const result = await reschedule(ctx, did, current, at, { version, statuses: RETRYABLE_STATUSES }, change);
       if (result.outcome !== 'updated') explain(result, 'retried (only failed, missed or blocked posts can)');
       ctx.logger.info('post retried', { postId: id, at: at.toISOString() });
-      return respond(200, result.post);
+      return respond(200, await dispatchIfDueSoon(ctx, result.post));
     },
   },
   {

@@ -1,0 +1,59 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { deliveryDelaySeconds } from '@chronopost/core';
+import type { PublishMessage } from '@chronopost/shared-schemas';
+
+/** What a publish message is made from: a post just claimed for publication. */
+export interface QueuedPost {
+  id: string;
+  /** `retrying` posts go out as retries. */
+  fromStatus: string;
+  attempts: number;
+  /** When it is due: its scheduled time, or its retry time. */
+  dueAt: Date;
+}
+
+/** SendMessageBatch takes at most ten entries; this many batches are in flight at once. */
+const BATCH = 10;
+const CONCURRENT_BATCHES = 8;
+
+export const publishMessageFor = (post: QueuedPost, now: Date): PublishMessage => ({
+  postId: post.id,
+  action: post.fromStatus === 'retrying' ? 'retry' : 'publish',
+  attempt: post.attempts + 1,
+  requestedAt: now.toISOString(),
+  scheduledAt: post.dueAt.toISOString(),
+});
+
+/**
+ * One message per post, in batches of ten. With `delay`, each is delayed to arrive a few seconds
+ * before its post is due (see `deliveryDelaySeconds`). Returns the ids of the posts whose message
+ * the queue accepted; a batch that throws (the queue unreachable) throws.
+ */
+export async function sendPublishMessages(
+  sqs: SQSClient,
+  queueUrl: string,
+  posts: QueuedPost[],
+  options: { now: () => Date; delay: boolean },
+): Promise<Set<string>> {
+  const batches: QueuedPost[][] = [];
+  for (let index = 0; index < posts.length; index += BATCH) batches.push(posts.slice(index, index + BATCH));
+  const sent = new Set<string>();
+  const work = async () => {
+    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+      const now = options.now();
+      const result = await sqs.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map((post, index) => ({
+            Id: String(index),
+            MessageBody: JSON.stringify(publishMessageFor(post, now)),
+            DelaySeconds: options.delay ? deliveryDelaySeconds(post.dueAt, now) : 0,
+          })),
+        }),
+      );
+      for (const entry of result.Successful ?? []) sent.add(batch[Number(entry.Id)]!.id);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(CONCURRENT_BATCHES, batches.length) }, work));
+  return sent;
+}
