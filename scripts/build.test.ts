@@ -132,9 +132,12 @@ describe('pnpm build', () => {
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
   });
 
-  it('token-refresher: runs against the database', async () => {
-    const result = (await invokeBundle(bundle('token-refresher'), tick, env)) as { expiringSessions: number };
-    expect(result.expiringSessions).toBe(0);
+  it('token-refresher: applies the retention policy to the database', async () => {
+    await database.db.insert(accounts).values({ did: 'did:plc:retained', handle: 'retained.test', pdsUrl: 'http://pds.test' });
+    const longAgo = new Date(Date.now() - 10 * 24 * 3600_000);
+    await database.db.insert(posts).values({ ownerDid: 'did:plc:retained', status: 'failed', scheduledAt: longAgo, updatedAt: longAgo });
+    const result = (await invokeBundle(bundle('token-refresher'), tick, env)) as { refresh: { sessions: number }; retention: { failedPosts: number } };
+    expect(result).toMatchObject({ refresh: { sessions: 0 }, retention: { failedPosts: 1 } });
   });
 
   it('media: reads an uploaded object from S3', async () => {

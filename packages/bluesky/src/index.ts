@@ -9,3 +9,4 @@ export * from './facets';
 export * from './records';
 export * from './publish';
 export * from './publish-errors';
+export * from './session-services';

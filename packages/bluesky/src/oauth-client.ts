@@ -8,7 +8,7 @@ import {
   TokenRevokedError,
 } from '@atproto/oauth-client-node';
 import { classifySessionEnd, type SessionEndCause } from '@chronopost/core';
-import { type Database, describeOauthSession, endOauthSession } from '@chronopost/db';
+import { type Database, describeOauthSession, endSessionAndBlockPosts } from '@chronopost/db';
 import type { OauthClientConfig } from '@chronopost/shared-schemas';
 import type { Vault } from '@chronopost/vault';
 import { type Lock, toRequestLock } from './lock';
@@ -78,7 +78,7 @@ export interface OAuthClientDeps {
   lock: Lock;
   fetch?: typeof globalThis.fetch;
   now?: () => Date;
-  onSessionEnded?: (did: string, outcome: { state: 'expired' | 'revoked'; reason: string }) => void | Promise<void>;
+  onSessionEnded?: (did: string, outcome: { state: 'expired' | 'revoked'; reason: string; blockedPosts: number }) => void | Promise<void>;
 }
 
 /** For services that only use existing sessions: a login started there is a bug, said loudly. */
@@ -93,7 +93,8 @@ const noLoginsStateStore: NodeSavedStateStore = {
 /**
  * The AT Protocol OAuth client every service uses. PAR, PKCE, DPoP (with nonce retry), token
  * refresh and revocation are the library's; this wires our stores, the distributed lock, and the
- * session state machine (a session the client gives up becomes `expired` or `revoked`).
+ * session state machine (a session the client gives up becomes `expired` or `revoked`, and the
+ * account's waiting posts `blocked` until the user logs in again).
  */
 export async function createOAuthClient(config: OauthClientConfig, deps: OAuthClientDeps): Promise<NodeOAuthClient> {
   const now = deps.now ?? (() => new Date());
@@ -126,8 +127,9 @@ export async function createOAuthClient(config: OauthClientConfig, deps: OAuthCl
         lastRefreshAt: row.lastRefreshAt,
         now: now(),
       });
-      await endOauthSession(deps.db, did, outcome.state, outcome.reason);
-      await deps.onSessionEnded?.(did, outcome);
+      // Ended, its waiting posts held (`blocked`) and the user told, whichever process noticed.
+      const { blocked } = await endSessionAndBlockPosts(deps.db, did, outcome);
+      await deps.onSessionEnded?.(did, { ...outcome, blockedPosts: blocked.length });
     },
   });
 }

@@ -10,3 +10,4 @@ export * from './text';
 export * from './thread';
 export * from './retry-policy';
 export * from './dispatch-policy';
+export * from './token-policy';

@@ -225,3 +225,27 @@ export const appRefreshTokens = pgTable(
     index('app_refresh_tokens_did_idx').on(t.did),
   ],
 );
+
+export const NOTIFICATION_KINDS = ['session_ended', 'session_ends_soon', 'posts_resumed'] as const;
+
+/** What the user must hear about without asking: returned by `GET /me`. */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    ownerDid: text('owner_did')
+      .notNull()
+      .references(() => accounts.did, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
+    message: text('message').notNull(),
+    details: jsonb('details').notNull().default({}),
+    /** One notification per event, however many processes notice it (e.g. `session_ended:<ended_at>`). */
+    dedupeKey: text('dedupe_key').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check('notifications_kind_check', oneOf('kind', NOTIFICATION_KINDS)),
+    uniqueIndex('notifications_owner_dedupe_idx').on(t.ownerDid, t.dedupeKey),
+    index('notifications_owner_created_idx').on(t.ownerDid, t.createdAt),
+  ],
+);

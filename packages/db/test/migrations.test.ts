@@ -30,7 +30,7 @@ describe('migrations', () => {
     expect(first.applied).toBe(latest);
     expect(second.applied).toBe(latest);
 
-    const expected = ['__drizzle_migrations', 'accounts', 'app_refresh_tokens', 'media', 'oauth_sessions', 'post_items', 'posts', 'publish_attempts'];
+    const expected = ['__drizzle_migrations', 'accounts', 'app_refresh_tokens', 'media', 'notifications', 'oauth_sessions', 'post_items', 'posts', 'publish_attempts'];
     expect(await tablesIn('pr_101')).toEqual(expected);
     expect(await tablesIn('pr_102')).toEqual(expected);
     expect(await tablesIn('public')).toEqual([]);

@@ -65,7 +65,7 @@ export const createContext = (config: OauthConfig, overrides: Partial<OauthConte
           lock,
           now,
           ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
-          onSessionEnded: (did, outcome) => logger.info('oauth session ended', { did, state: outcome.state }),
+          onSessionEnded: (did, outcome) => logger.info('oauth session ended', { did, state: outcome.state, blockedPosts: outcome.blockedPosts }),
         }),
       ),
     signer:

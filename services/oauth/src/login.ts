@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { OAuthCallbackError, OAuthResolverError } from '@atproto/oauth-client-node';
 import { fetchOwnProfile, normalizePdsUrl, OAUTH_SCOPE } from '@chronopost/bluesky';
-import { issueRefreshToken, upsertAccount } from '@chronopost/db';
+import { issueRefreshToken, resumeBlockedPosts, upsertAccount } from '@chronopost/db';
 import { AppError, ForbiddenError, TooManyRequestsError, ValidationError } from '@chronopost/lambda-kit';
 import type { LoginErrorCode, LoginRequest } from '@chronopost/shared-schemas';
 import { z } from 'zod';
@@ -92,8 +92,10 @@ export async function completeLogin(ctx: OauthContext, query: URLSearchParams, l
   const identity = await client.identityResolver.resolve(session.did).catch(() => undefined);
   const profile = await fetchOwnProfile(session, pdsUrl);
   await upsertAccount(ctx.db, { did: session.did, handle: identity?.handle ?? 'handle.invalid', pdsUrl, ...profile });
+  // A new session: posts held while there was none go back to the schedule.
+  const { resumed, missed } = await resumeBlockedPosts(ctx.db, session.did, ctx.now());
   const refresh = await issueRefreshToken(ctx.db, session.did, ctx.config.appTokens.refreshTtlMs);
-  ctx.logger.info('login completed', { did: session.did });
+  ctx.logger.info('login completed', { did: session.did, resumedPosts: resumed.length, missedPosts: missed.length });
   const redirect = new URL(back);
   redirect.searchParams.set('login', 'ok');
   return { ok: true, redirect, did: session.did, refreshToken: refresh.token, refreshExpiresAt: refresh.expiresAt };

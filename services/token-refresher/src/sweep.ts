@@ -1,17 +1,108 @@
-import { countSessionsExpiringBy } from '@chronopost/db';
+import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
+import { clientKindOf, type RefreshReason, refreshReason, sessionEndsBefore } from '@chronopost/core';
+import { applyRetention, countSessionBlockedPosts, describeOauthSession, listSessionsWithPendingPosts, notify, type RefreshCandidate, type RetentionReport } from '@chronopost/db';
 import type { TokenRefresherContext } from './context';
 
-/** Sessions whose access token ends within this window are candidates for a refresh. */
-export const REFRESH_WINDOW_MS = 15 * 60_000;
+/** Sessions read per query, and at most this many refreshed per run (the rest next run). */
+const PAGE = 200;
+const MAX_REFRESHES_PER_RUN = 1_000;
+/** Refreshes in flight at once: each holds the lock of one account for a round trip or two. */
+export const REFRESH_CONCURRENCY = 4;
 
-/**
- * One refresher run. For now it counts the sessions that will need a refresh; refreshing them
- * arrives with the token-lifecycle issue.
- */
-export async function sweep(ctx: TokenRefresherContext): Promise<{ at: string; expiringSessions: number }> {
+export interface RefreshSummary {
+  /** Live sessions of accounts with posts waiting. */
+  sessions: number;
+  refreshed: number;
+  /** Refresh refused for good: the session ended and its posts were blocked. */
+  ended: number;
+  /** Posts held by those ended sessions. */
+  blockedPosts: number;
+  /** Could not reach the authorization server (network, 5xx): next run tries again. */
+  failed: number;
+  /** Users told their public-client session ends before their last scheduled post. */
+  warned: number;
+}
+
+export interface SweepResult {
+  at: string;
+  refresh: RefreshSummary;
+  retention: Omit<RetentionReport, 'mediaKeys'>;
+}
+
+/** One refresher run: renew what will be needed, then apply the retention policy. */
+export async function sweep(ctx: TokenRefresherContext): Promise<SweepResult> {
   const now = ctx.now();
-  const expiringSessions = await countSessionsExpiringBy(ctx.db, new Date(now.getTime() + REFRESH_WINDOW_MS));
-  const result = { at: now.toISOString(), expiringSessions };
-  ctx.logger.info('token refresher run', { ...result });
+  const refresh = await refreshSessions(ctx, now);
+  const retention = await retain(ctx, now);
+  const result = { at: now.toISOString(), refresh, retention };
+  ctx.logger.info('token refresher run', { ...refresh, retention });
   return result;
+}
+
+/** Renews, under the shared lock, every session a scheduled post will soon need (see `refreshReason`). */
+export async function refreshSessions(ctx: TokenRefresherContext, now: Date): Promise<RefreshSummary> {
+  const summary: RefreshSummary = { sessions: 0, refreshed: 0, ended: 0, blockedPosts: 0, failed: 0, warned: 0 };
+  const due: Array<{ candidate: RefreshCandidate; reason: RefreshReason }> = [];
+  for (let afterDid: string | undefined; due.length < MAX_REFRESHES_PER_RUN; ) {
+    const page = await listSessionsWithPendingPosts(ctx.db, { limit: PAGE, ...(afterDid ? { afterDid } : {}) });
+    summary.sessions += page.length;
+    for (const candidate of page) {
+      const clientKind = clientKindOf(candidate.clientId);
+      const reason = refreshReason({ ...candidate, clientKind, now });
+      if (reason) due.push({ candidate, reason });
+      const endsAt = sessionEndsBefore({ clientKind, createdAt: candidate.createdAt, lastDueAt: candidate.lastDueAt });
+      if (endsAt && (await warnSessionEnds(ctx, candidate, endsAt))) summary.warned += 1;
+    }
+    if (page.length < PAGE) break;
+    afterDid = page.at(-1)!.did;
+  }
+
+  const client = due.length ? await ctx.oauthClient() : undefined;
+  const work = async () => {
+    for (let next = due.shift(); next; next = due.shift()) {
+      const { did } = next.candidate;
+      try {
+        // `true`: refresh now, whatever the token's age; under the lock, as every refresh is.
+        await client!.restore(did, true);
+        summary.refreshed += 1;
+        ctx.logger.info('session refreshed', { did, reason: next.reason });
+      } catch (error) {
+        const state = (await describeOauthSession(ctx.db, did))?.state;
+        if (state === 'expired' || state === 'revoked') {
+          // The OAuth client has ended it, blocked its posts and told the user (onSessionDeleted).
+          summary.ended += 1;
+          summary.blockedPosts += await countSessionBlockedPosts(ctx.db, did);
+        } else {
+          summary.failed += 1;
+          ctx.logger.warn('session refresh failed; next run tries again', { did, error: (error as Error).name, message: (error as Error).message });
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: REFRESH_CONCURRENCY }, work));
+  return summary;
+}
+
+async function warnSessionEnds(ctx: TokenRefresherContext, candidate: RefreshCandidate, endsAt: Date): Promise<boolean> {
+  return notify(ctx.db, {
+    ownerDid: candidate.did,
+    kind: 'session_ends_soon',
+    message: `Your Bluesky login ends on ${endsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, before some of your scheduled posts. Log in again before then, or they will be held.`,
+    details: { endsAt: endsAt.toISOString() },
+    dedupeKey: `session_ends_soon:${candidate.createdAt.toISOString()}`,
+  });
+}
+
+/** Applies the retention policy, then deletes the objects of the media rows it removed. */
+async function retain(ctx: TokenRefresherContext, now: Date): Promise<SweepResult['retention']> {
+  const { mediaKeys, ...report } = await applyRetention(ctx.db, ctx.config.retention.policy, now, { dryRun: ctx.config.retention.dryRun });
+  for (let index = 0; index < mediaKeys.length && !report.dryRun; index += 1000) {
+    const keys = mediaKeys.slice(index, index + 1000);
+    // A failure leaves objects no row points to (harmless, but they cost storage until removed
+    // by hand or by a bucket lifecycle rule); the rows are gone either way.
+    await ctx.s3
+      .send(new DeleteObjectsCommand({ Bucket: ctx.config.mediaBucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }))
+      .catch((error: unknown) => ctx.logger.warn('could not delete media objects', { count: keys.length, error: (error as Error).name }));
+  }
+  return report;
 }

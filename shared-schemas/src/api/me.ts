@@ -17,5 +17,15 @@ export const meResponseSchema = z.object({
       endReason: z.string().nullable(),
     })
     .nullable(),
+  /** What the user must know without asking (a session that ended and the posts it holds, …), newest first. */
+  notifications: z.array(
+    z.object({
+      id: z.uuid(),
+      kind: z.enum(['session_ended', 'session_ends_soon', 'posts_resumed']),
+      message: z.string(),
+      details: z.record(z.string(), z.unknown()),
+      createdAt: z.iso.datetime(),
+    }),
+  ),
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;

@@ -1,11 +1,11 @@
-import { describeOauthSession, findAccount } from '@chronopost/db';
+import { describeOauthSession, findAccount, listNotifications } from '@chronopost/db';
 import { authenticatedDid, json, NotFoundError, type Route } from '@chronopost/lambda-kit';
 import type { MeResponse } from '@chronopost/shared-schemas';
 import type { ApiContext } from '../context';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
-/** `GET /me`: the caller's account and the state of its Bluesky session. */
+/** `GET /me`: the caller's account, the state of its Bluesky session, and its latest notifications. */
 export const meRoute = (ctx: ApiContext): Route => ({
   method: 'GET',
   path: '/me',
@@ -13,7 +13,7 @@ export const meRoute = (ctx: ApiContext): Route => ({
     const did = authenticatedDid(event);
     const account = await findAccount(ctx.db, did);
     if (!account) throw new NotFoundError('No account for this login.', 'account_not_found');
-    const session = await describeOauthSession(ctx.db, did);
+    const [session, notifications] = await Promise.all([describeOauthSession(ctx.db, did), listNotifications(ctx.db, did)]);
     const body: MeResponse = {
       account: { did, handle: account.handle, displayName: account.displayName, avatarUrl: account.avatarUrl, pdsUrl: account.pdsUrl },
       session: session
@@ -25,6 +25,13 @@ export const meRoute = (ctx: ApiContext): Route => ({
             endReason: session.endReason,
           }
         : null,
+      notifications: notifications.map((notification) => ({
+        id: notification.id,
+        kind: notification.kind,
+        message: notification.message,
+        details: notification.details as Record<string, unknown>,
+        createdAt: notification.createdAt.toISOString(),
+      })),
     };
     return json(200, body);
   },

@@ -1,0 +1,52 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { NodeOAuthClient } from '@atproto/oauth-client-node';
+import type { Database } from '@chronopost/db';
+import { awsClientOptions } from '@chronopost/lambda-kit';
+import type { AwsConfig, OauthClientConfig } from '@chronopost/shared-schemas';
+import { createConfiguredKeyring, createVault, type Vault } from '@chronopost/vault';
+import type { Lock } from './lock';
+import { createDynamoDbLock } from './lock-dynamodb';
+import { createOAuthClient, type OAuthClientDeps } from './oauth-client';
+
+/** No request to a PDS (or anything it leads to) may hang a run: past this it is a network failure. */
+export const REQUEST_TIMEOUT_MS = 15_000;
+
+/** A fetch that gives up after `timeoutMs` unless the caller brought its own signal. */
+export const withTimeout =
+  (fetchImpl: typeof globalThis.fetch, timeoutMs: number): typeof globalThis.fetch =>
+  (input, init) =>
+    fetchImpl(input, init?.signal ? init : { ...init, signal: AbortSignal.timeout(timeoutMs) });
+
+/** What a service needs to act with users' stored sessions. */
+export interface SessionServices {
+  vault: Vault;
+  /** The refresh lock, shared by every process that may refresh (DynamoDB). */
+  lock: Lock;
+  /** The AT Protocol OAuth client, built on first use (importing keys is asynchronous). */
+  oauthClient: () => Promise<NodeOAuthClient>;
+}
+
+const once = <T>(make: () => T) => {
+  let value: T | undefined;
+  return () => (value ??= make());
+};
+
+/**
+ * The vault, the lock and the OAuth client of a service that uses existing sessions (the
+ * publisher, the token refresher), configured as in AWS; tests override any of them.
+ */
+export function createSessionServices(
+  config: { oauthClient: OauthClientConfig; aws: AwsConfig },
+  deps: Pick<OAuthClientDeps, 'db' | 'fetch' | 'now' | 'onSessionEnded'> & { db: Database },
+  overrides: Partial<SessionServices> = {},
+): SessionServices {
+  const vault =
+    overrides.vault ?? createVault(createConfiguredKeyring(config.oauthClient.keyring, () => new KMSClient(awsClientOptions(config.aws, 'kms'))));
+  const lock = overrides.lock ?? createDynamoDbLock({ dynamodb: new DynamoDBClient(awsClientOptions(config.aws, 'dynamodb')), table: config.oauthClient.lockTable });
+  return {
+    vault,
+    lock,
+    oauthClient: overrides.oauthClient ?? once(() => createOAuthClient(config.oauthClient, { ...deps, vault, lock })),
+  };
+}

@@ -1,0 +1,170 @@
+import { isTooLate, type LatePolicy, type SessionState } from '@chronopost/core';
+import { desc, eq, sql } from 'drizzle-orm';
+import type { Database } from '../connection';
+import { notifications, oauthSessions } from '../schema';
+import { MISSED_REASON } from './dispatch';
+import { endOauthSession } from './oauth-sessions';
+
+/** Posts that wait for a publication and so need a live session. */
+const PENDING = sql.raw(`('scheduled', 'retrying', 'queued')`);
+/** Error classes of posts held back because of the account's session (not of the post itself). */
+export const SESSION_BLOCK_CLASSES = ['auth', 'session_ended'] as const;
+
+type NotificationKind = (typeof notifications.$inferInsert)['kind'];
+
+/** How many of the account's posts are held because of its session. */
+export async function countSessionBlockedPosts(db: Database, did: string): Promise<number> {
+  const { rows } = await db.execute<{ n: number }>(sql`
+    SELECT count(*)::int AS n FROM posts WHERE owner_did = ${did} AND status = 'blocked' AND last_error_class = 'session_ended'`);
+  return rows[0]?.n ?? 0;
+}
+
+/** Stores a notification once per `dedupeKey` of the account; says whether it is new. */
+export async function notify(
+  db: Pick<Database, 'insert'>,
+  input: { ownerDid: string; kind: NotificationKind; message: string; details?: Record<string, unknown>; dedupeKey: string },
+): Promise<boolean> {
+  const inserted = await db
+    .insert(notifications)
+    .values({ ...input, details: input.details ?? {} })
+    .onConflictDoNothing({ target: [notifications.ownerDid, notifications.dedupeKey] })
+    .returning({ id: notifications.id });
+  return inserted.length === 1;
+}
+
+/** The account's latest notifications, newest first. */
+export async function listNotifications(db: Database, ownerDid: string, limit = 20) {
+  return db.select().from(notifications).where(eq(notifications.ownerDid, ownerDid)).orderBy(desc(notifications.createdAt)).limit(limit);
+}
+
+/**
+ * A session has ended (`expired` or `revoked`): end it (wiping its secrets) if it is still live,
+ * hold every post of the account that waits for publication (`blocked`, with the reason), and
+ * tell the user once. Safe to call from every process that notices: the posts are blocked and
+ * the user notified once per ending.
+ */
+export async function endSessionAndBlockPosts(
+  db: Database,
+  did: string,
+  outcome: { state: Extract<SessionState, 'expired' | 'revoked'>; reason: string },
+): Promise<{ blocked: string[]; notified: boolean }> {
+  return db.transaction(async (tx) => {
+    await endOauthSession(tx, did, outcome.state, outcome.reason);
+    const [session] = await tx
+      .select({ state: oauthSessions.state, endedAt: oauthSessions.endedAt })
+      .from(oauthSessions)
+      .where(eq(oauthSessions.did, did));
+    if (!session || (session.state !== 'expired' && session.state !== 'revoked')) return { blocked: [], notified: false };
+    const blocked = await tx.execute<{ id: string }>(sql`
+      UPDATE posts SET status = 'blocked', next_attempt_at = NULL, last_error = ${outcome.reason},
+        last_error_class = 'session_ended', version = version + 1, updated_at = now()
+      WHERE owner_did = ${did} AND status IN ${PENDING}
+      RETURNING id`);
+    const ids = blocked.rows.map((row) => row.id);
+    const waiting = ids.length === 1 ? 'One scheduled post is' : `${ids.length} scheduled posts are`;
+    const notified = await notify(tx, {
+      ownerDid: did,
+      kind: 'session_ended',
+      message: ids.length ? `${outcome.reason} ${waiting} on hold until you log in again.` : outcome.reason,
+      details: { state: session.state, blockedPosts: ids.length },
+      dedupeKey: `session_ended:${session.endedAt?.toISOString() ?? 'unknown'}`,
+    });
+    return { blocked: ids, notified };
+  });
+}
+
+/**
+ * After a new login: posts held back because of the session go back to the schedule — at their
+ * time, or at once if it has passed — unless they are now later than their late policy allows
+ * (then `missed`, as after any outage). Tells the user what happened to them.
+ */
+export async function resumeBlockedPosts(db: Database, did: string, now: Date): Promise<{ resumed: string[]; missed: string[] }> {
+  return db.transaction(async (tx) => {
+    const held = await tx.execute<{ id: string; scheduled_at: string | Date; late_policy: LatePolicy; late_grace_seconds: number }>(sql`
+      SELECT id, scheduled_at, late_policy, late_grace_seconds FROM posts
+      WHERE owner_did = ${did} AND status = 'blocked' AND scheduled_at IS NOT NULL
+        AND last_error_class IN (${sql.join(SESSION_BLOCK_CLASSES.map((value) => sql`${value}`), sql`, `)})
+      FOR UPDATE`);
+    const resumed: string[] = [];
+    const missed: string[] = [];
+    for (const row of held.rows) {
+      const late = isTooLate({ scheduledAt: new Date(row.scheduled_at), now, latePolicy: row.late_policy, graceSeconds: row.late_grace_seconds });
+      (late ? missed : resumed).push(row.id);
+    }
+    const ids = (list: string[]) => sql.join(list.map((id) => sql`${id}::uuid`), sql`, `);
+    if (resumed.length) {
+      await tx.execute(sql`
+        UPDATE posts SET status = 'scheduled', next_attempt_at = greatest(scheduled_at, ${now}), last_error = NULL,
+          last_error_class = NULL, version = version + 1, updated_at = now()
+        WHERE id IN (${ids(resumed)})`);
+    }
+    if (missed.length) {
+      await tx.execute(sql`
+        UPDATE posts SET status = 'missed', next_attempt_at = NULL, last_error = ${MISSED_REASON},
+          last_error_class = NULL, version = version + 1, updated_at = now()
+        WHERE id IN (${ids(missed)})`);
+    }
+    if (resumed.length || missed.length) {
+      const parts = [
+        resumed.length ? `${resumed.length} held post${resumed.length === 1 ? '' : 's'} will go out as scheduled (or now, if its time has passed).` : '',
+        missed.length ? `${missed.length} ${missed.length === 1 ? 'was' : 'were'} past ${missed.length === 1 ? 'its' : 'their'} late policy and skipped: nothing was posted for ${missed.length === 1 ? 'it' : 'them'}.` : '',
+      ];
+      await notify(tx, {
+        ownerDid: did,
+        kind: 'posts_resumed',
+        message: `Welcome back. ${parts.filter(Boolean).join(' ')}`,
+        details: { resumed: resumed.length, missed: missed.length },
+        dedupeKey: `posts_resumed:${now.toISOString()}`,
+      });
+    }
+    return { resumed, missed };
+  });
+}
+
+export interface RefreshCandidate {
+  did: string;
+  clientId: string;
+  accessExpiresAt: Date | null;
+  lastRefreshAt: Date | null;
+  createdAt: Date;
+  /** The earliest due time of the account's waiting posts. */
+  nextDueAt: Date | null;
+  /** The latest one. */
+  lastDueAt: Date | null;
+}
+
+/**
+ * Live sessions of accounts with posts waiting, with when those posts are due: what the token
+ * refresher decides on. Accounts with nothing scheduled are not read at all.
+ */
+export async function listSessionsWithPendingPosts(db: Database, options: { limit: number; afterDid?: string }): Promise<RefreshCandidate[]> {
+  const rows = await db.execute<{
+    did: string;
+    client_id: string;
+    access_expires_at: string | Date | null;
+    last_refresh_at: string | Date | null;
+    created_at: string | Date;
+    next_due: string | Date | null;
+    last_due: string | Date | null;
+  }>(sql`
+    SELECT s.did, s.client_id, s.access_expires_at, s.last_refresh_at, s.created_at, p.next_due, p.last_due
+    FROM oauth_sessions s
+    JOIN LATERAL (
+      SELECT min(coalesce(next_attempt_at, scheduled_at)) AS next_due, max(coalesce(next_attempt_at, scheduled_at)) AS last_due
+      FROM posts WHERE owner_did = s.did AND status IN ${PENDING}
+    ) p ON p.next_due IS NOT NULL
+    WHERE s.state = 'active' ${options.afterDid ? sql`AND s.did > ${options.afterDid}` : sql``}
+    ORDER BY s.did
+    LIMIT ${options.limit}`);
+  const date = (value: string | Date | null) => (value === null ? null : new Date(value));
+  return rows.rows.map((row) => ({
+    did: row.did,
+    clientId: row.client_id,
+    accessExpiresAt: date(row.access_expires_at),
+    lastRefreshAt: date(row.last_refresh_at),
+    createdAt: new Date(row.created_at),
+    nextDueAt: date(row.next_due),
+    lastDueAt: date(row.last_due),
+  }));
+}
+

@@ -1,0 +1,87 @@
+import { createTestDatabase, type TestDatabase } from '@chronopost/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyRetention, type RetentionPolicy } from '../src';
+
+const policy: RetentionPolicy = { endedSessionsDays: 90, publishedPostsDays: 30, failedPostsDays: 7, orphanMediaHours: 24 };
+const now = new Date('2026-11-22T12:00:00Z');
+const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 3600_000);
+
+describe('retention', () => {
+  let database: TestDatabase;
+  const sql = (text: string, params: unknown[] = []) => database.db.$client.query(text, params);
+  const ids = async (table: string, key = 'id') =>
+    (await sql(`SELECT ${key} AS id FROM ${table} ORDER BY ${key}`)).rows.map((row: { id: string }) => row.id);
+  const counts = async () => ({
+    sessions: await ids('oauth_sessions', 'did'),
+    posts: await ids('posts'),
+    attempts: (await sql('SELECT count(*)::int AS n FROM publish_attempts')).rows[0].n as number,
+    media: await ids('media'),
+  });
+  const post = async (label: string, status: string, at: Date, embed: unknown = null) => {
+    const { rows } = await sql(
+      `INSERT INTO posts (owner_did, status, scheduled_at, published_at, updated_at) VALUES ('did:plc:keep', $1, $2, $3, $2) RETURNING id`,
+      [status, at, status === 'published' ? at : null],
+    );
+    await sql(`INSERT INTO post_items (post_id, owner_did, position, text, embed) VALUES ($1, 'did:plc:keep', 0, $2, $3)`, [rows[0].id, label, embed]);
+    return rows[0].id as string;
+  };
+  const upload = async (created: Date) =>
+    (await sql(`INSERT INTO media (owner_did, s3_key, state, created_at) VALUES ('did:plc:keep', $1, 'ready', $2) RETURNING id, s3_key`, [`uploads/${Math.random()}.png`, created])).rows[0] as {
+      id: string;
+      s3_key: string;
+    };
+  const images = (mediaId: string) => JSON.stringify({ type: 'images', images: [{ mediaId, alt: 'a picture' }] });
+
+  const doomed = {} as { session: string; posts: string[]; media: string[] };
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    for (const did of ['did:plc:keep', 'did:plc:ended-long-ago', 'did:plc:ended-lately', 'did:plc:active']) {
+      await sql(`INSERT INTO accounts (did, handle, pds_url) VALUES ($1, 'x.test', 'http://pds.test')`, [did]);
+    }
+    const session = `INSERT INTO oauth_sessions (did, state, client_id, ended_at) VALUES ($1, $2, 'http://localhost', $3)`;
+    await sql(session, ['did:plc:ended-long-ago', 'revoked', daysAgo(91)]);
+    await sql(session, ['did:plc:ended-lately', 'expired', daysAgo(89)]);
+    await sql(`INSERT INTO oauth_sessions (did, state, client_id, ciphertext, encrypted_data_key, key_id) VALUES ('did:plc:active', 'active', 'http://localhost', '\\x00', '\\x00', 'k')`);
+    doomed.session = 'did:plc:ended-long-ago';
+
+    const onlyOnOldPost = await upload(daysAgo(40));
+    const onKeptPost = await upload(daysAgo(40));
+    const orphanOld = await upload(daysAgo(2));
+    await upload(new Date(now.getTime() - 3600_000)); // orphan, but fresh: may be attached any moment
+    const oldPublished = await post('published 31 days ago', 'published', daysAgo(31), images(onlyOnOldPost.id));
+    await post('published 29 days ago', 'published', daysAgo(29), images(onKeptPost.id));
+    const oldFailed = await post('failed 8 days ago', 'failed', daysAgo(8));
+    await post('failed 6 days ago', 'failed', daysAgo(6));
+    await post('cancelled long ago: not in the policy', 'cancelled', daysAgo(200));
+    await post('missed long ago: not in the policy', 'missed', daysAgo(200));
+    await post('scheduled', 'scheduled', new Date(now.getTime() + 3600_000));
+    const attempt = `INSERT INTO publish_attempts (post_id, attempt, outcome) VALUES ($1, $2, $3)`;
+    await sql(attempt, [oldPublished, 1, 'retrying']);
+    await sql(attempt, [oldPublished, 2, 'published']);
+    await sql(attempt, [oldFailed, 1, 'failed']);
+    doomed.posts = [oldPublished, oldFailed];
+    doomed.media = [onlyOnOldPost.id, orphanOld.id];
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('reports in a dry run exactly what it then deletes, and deletes nothing else', async () => {
+    const before = await counts();
+    const dry = await applyRetention(database.db, policy, now, { dryRun: true });
+    expect(await counts()).toEqual(before);
+    expect(dry).toMatchObject({ dryRun: true, endedSessions: 1, publishedPosts: 1, failedPosts: 1, attempts: 3, media: 2 });
+
+    const real = await applyRetention(database.db, policy, now, { dryRun: false });
+    expect({ ...real, dryRun: true, mediaKeys: [...real.mediaKeys].sort() }).toEqual({ ...dry, mediaKeys: [...dry.mediaKeys].sort() });
+    const after = await counts();
+    expect(after.sessions).toEqual(before.sessions.filter((did) => did !== doomed.session));
+    expect(after.posts).toEqual(before.posts.filter((id) => !doomed.posts.includes(id)));
+    expect(after.attempts).toBe(before.attempts - 3);
+    expect(after.media).toEqual(before.media.filter((id) => !doomed.media.includes(id)));
+
+    // Nothing left to do: a second run deletes nothing.
+    expect(await applyRetention(database.db, policy, now, { dryRun: false })).toMatchObject({ endedSessions: 0, publishedPosts: 0, failedPosts: 0, media: 0 });
+  });
+});
