@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { NodeOAuthClient } from '@atproto/oauth-client-node';
-import type { Database } from '@chronopost/db';
-import { awsClientOptions } from '@chronopost/lambda-kit';
-import type { AwsConfig, OauthClientConfig } from '@chronopost/shared-schemas';
+import { createDatabase, type Database } from '@chronopost/db';
+import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
+import type { AwsConfig, DatabaseConfig, OauthClientConfig } from '@chronopost/shared-schemas';
 import { createConfiguredKeyring, createVault, type Vault } from '@chronopost/vault';
 import type { Lock } from './lock';
 import { createDynamoDbLock } from './lock-dynamodb';
@@ -49,4 +49,32 @@ export function createSessionServices(
     lock,
     oauthClient: overrides.oauthClient ?? once(() => createOAuthClient(config.oauthClient, { ...deps, vault, lock })),
   };
+}
+
+/** The context shared by the services that act with users' sessions (publisher, token refresher). */
+export interface SessionServiceContext extends SessionServices {
+  logger: Logger;
+  db: Database;
+  /** Every request to a PDS or authorization server goes through this (with a timeout). */
+  fetch: typeof globalThis.fetch;
+  now: () => Date;
+}
+
+/**
+ * Builds that context as in AWS: a logger, a database pool of `poolSize`, a fetch with a timeout,
+ * the clock, and the session services; every part can be overridden (tests).
+ */
+export function createSessionServiceContext(
+  service: string,
+  config: { database: DatabaseConfig; logLevel: Parameters<typeof createLogger>[1]; oauthClient: OauthClientConfig; aws: AwsConfig },
+  options: { poolSize: number; overrides: Partial<SessionServiceContext> },
+): SessionServiceContext {
+  const { overrides } = options;
+  const logger = overrides.logger ?? createLogger(service, config.logLevel);
+  const db = overrides.db ?? createDatabase(config.database, { max: options.poolSize, applicationName: `chronopost-${service}` });
+  const fetchImpl = overrides.fetch ?? withTimeout(globalThis.fetch, REQUEST_TIMEOUT_MS);
+  const now = overrides.now ?? (() => new Date());
+  const onSessionEnded = (did: string, outcome: { state: string; blockedPosts: number }) =>
+    logger.warn('oauth session ended', { did, state: outcome.state, blockedPosts: outcome.blockedPosts });
+  return { logger, db, fetch: fetchImpl, now, ...createSessionServices(config, { db, now, fetch: fetchImpl, onSessionEnded }, overrides) };
 }
