@@ -52,6 +52,12 @@ export const localEnvSchema = z.object({
   /** `naive` exists only for benchmarks (see the dispatcher's configuration). */
   DISPATCH_MODE: z.enum(['lookahead', 'naive'], { error: 'must be lookahead or naive' }).default('lookahead'),
   TOKEN_REFRESH_INTERVAL_SECONDS: positiveIntField('seconds between token refresher runs', 300),
+  /**
+   * Identities from another network than Bluesky's (a PDS and PLC directory you run yourself,
+   * over plain http), passed to the services. `--demo` sets them to its own PDS.
+   */
+  ATPROTO_HANDLE_RESOLVER: httpUrlField('the URL of a PDS that resolves handles').optional(),
+  ATPROTO_PLC_URL: httpUrlField('the URL of a PLC directory').optional(),
   LOG_LEVEL: logLevelField,
 });
 
@@ -89,6 +95,7 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
       dispatcherMs: env.DISPATCH_INTERVAL_SECONDS * 1000,
       tokenRefresherMs: env.TOKEN_REFRESH_INTERVAL_SECONDS * 1000,
     },
+    identities: env.ATPROTO_HANDLE_RESOLVER ? { handleResolver: env.ATPROTO_HANDLE_RESOLVER, plcUrl: env.ATPROTO_PLC_URL } : undefined,
     logLevel: env.LOG_LEVEL,
     masterKeyFile: resolve(home, 'master.key'),
     secretsFile: resolve(home, 'local-secrets.json'),
