@@ -64,7 +64,8 @@ type Item = ReturnType<typeof readPost>['items'][number];
  * 1. claim it (`queued → publishing`, or take it over from a publisher that died); anything else is
  *    a duplicate or stale delivery and is acknowledged;
  * 2. restore the author's OAuth session, and if an earlier attempt may have written, look first;
- * 3. prepare everything that needs the network (mentions, quotes, image uploads) before it is due;
+ * 3. prepare everything that needs the network (mentions, quotes, image uploads) and build the
+ *    records before it is due;
  * 4. wait out the remainder, then write the whole post or thread in one `applyWrites`;
  * 5. on failure, look whether the write landed anyway, else retry, fail or block by error class.
  */
@@ -111,11 +112,14 @@ export async function publish(ctx: PublisherContext, message: PublishMessage, la
     }
 
     const resolved = await prepare(ctx, { agent, identityResolver: client.identityResolver, ownerDid: post.ownerDid, items });
+    // The records are built before the due time too (createdAt is the time they are due, or now if
+    // that has passed), so at the second itself only the write remains.
     const dueAt = post.nextAttemptAt ?? post.scheduledAt!;
+    const createdAt = new Date(Math.max(dueAt.getTime(), ctx.now().getTime()));
+    const { writes, records } = await buildWrites({ did: post.ownerDid, items, options, resolved, createdAt });
     const wait = dueAt.getTime() - ctx.now().getTime();
     if (wait > 0) await ctx.sleep(wait);
 
-    const { writes, records } = await buildWrites({ did: post.ownerDid, items, options, resolved, createdAt: ctx.now() });
     let written;
     try {
       written = await writeRecords(agent, post.ownerDid, writes);
