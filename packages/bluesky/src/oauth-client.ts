@@ -8,7 +8,7 @@ import {
   TokenRevokedError,
 } from '@atproto/oauth-client-node';
 import { classifySessionEnd, type SessionEndCause } from '@chronopost/core';
-import { type Database, describeOauthSession, endSessionAndBlockPosts } from '@chronopost/db';
+import { type Database, describeOauthSession, endOauthSession, endSessionAndBlockPosts } from '@chronopost/db';
 import type { OauthClientConfig } from '@chronopost/shared-schemas';
 import type { Vault } from '@chronopost/vault';
 import { type Lock, toRequestLock } from './lock';
@@ -120,13 +120,21 @@ export async function createOAuthClient(config: OauthClientConfig, deps: OAuthCl
     onSessionDeleted: async (did, cause) => {
       const row = await describeOauthSession(deps.db, did);
       if (!row) return;
+      const endCause = sessionEndCause(cause);
       const outcome = classifySessionEnd({
-        cause: sessionEndCause(cause),
+        cause: endCause,
         clientKind: config.mode,
         createdAt: row.createdAt,
         lastRefreshAt: row.lastRefreshAt,
         now: now(),
       });
+      if (endCause === 'revoked-by-us') {
+        // Our own revocation: a logout (which holds the posts itself) or a new login replacing
+        // this session (the library revokes the old one first): nothing to hold, nothing to tell.
+        await endOauthSession(deps.db, did, outcome.state, outcome.reason);
+        await deps.onSessionEnded?.(did, { ...outcome, blockedPosts: 0 });
+        return;
+      }
       // Ended, its waiting posts held (`blocked`) and the user told, whichever process noticed.
       const { blocked } = await endSessionAndBlockPosts(deps.db, did, outcome);
       await deps.onSessionEnded?.(did, { ...outcome, blockedPosts: blocked.length });

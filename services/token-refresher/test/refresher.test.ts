@@ -20,7 +20,7 @@ describe('token refresher', () => {
   let users: TestUser[];
 
   beforeAll(async () => {
-    users = await Promise.all(Array.from({ length: 4 }, () => rig.user()));
+    users = await Promise.all(Array.from({ length: 5 }, () => rig.user()));
   });
 
   const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
@@ -90,6 +90,22 @@ describe('token refresher', () => {
     await dueNow(soon.id);
     await publishDue();
     expect(await status(soon.id)).toBe('published');
+  });
+
+  it('holds nothing when the user logs in again over a live session, and holds the posts on logout', async () => {
+    const user = users[4]!;
+    const post = await rig.schedule(user, { items: [{ text: 'through logins and logouts' }], scheduledAt: inMinutes(600) });
+    // Logging in again replaces the session (the OAuth client revokes the old one first).
+    const { browser } = await login(rig.services, user);
+    expect(await status(post.id)).toBe('scheduled');
+    expect((await me(user)).notifications).toEqual([]);
+
+    const out = await browser.fetch(`${rig.services.url}/auth/logout`, { method: 'POST' });
+    expect(out.status).toBe(204);
+    expect(await status(post.id)).toBe('blocked');
+    expect((await me(user)).notifications[0]).toMatchObject({ kind: 'session_ended', details: { state: 'logged_out', blockedPosts: 1 } });
+    await login(rig.services, user);
+    expect(await status(post.id)).toBe('scheduled');
   });
 
   it('never replays a refresh token when the refresher and twenty publishers restore one session at once', async () => {

@@ -37,6 +37,39 @@ export async function listNotifications(db: Database, ownerDid: string, limit = 
   return db.select().from(notifications).where(eq(notifications.ownerDid, ownerDid)).orderBy(desc(notifications.createdAt)).limit(limit);
 }
 
+/** Holds every post of the account that waits for publication (`blocked`, with the reason). */
+async function blockPendingPosts(db: Pick<Database, 'execute'>, did: string, reason: string): Promise<string[]> {
+  const blocked = await db.execute<{ id: string }>(sql`
+    UPDATE posts SET status = 'blocked', next_attempt_at = NULL, last_error = ${reason},
+      last_error_class = 'session_ended', version = version + 1, updated_at = now()
+    WHERE owner_did = ${did} AND status IN ${PENDING}
+    RETURNING id`);
+  return blocked.rows.map((row) => row.id);
+}
+
+const onHold = (reason: string, count: number) =>
+  count ? `${reason} ${count === 1 ? 'One scheduled post is' : `${count} scheduled posts are`} on hold until you log in again.` : reason;
+
+/**
+ * The user logged out: Chronopost can no longer publish for them, so their waiting posts are held
+ * and they are told (the session row itself is deleted by the caller).
+ */
+export async function holdPostsAfterLogout(db: Database, did: string, now: Date): Promise<string[]> {
+  return db.transaction(async (tx) => {
+    const ids = await blockPendingPosts(tx, did, 'You logged out of Chronopost.');
+    if (ids.length) {
+      await notify(tx, {
+        ownerDid: did,
+        kind: 'session_ended',
+        message: onHold('You logged out of Chronopost.', ids.length),
+        details: { state: 'logged_out', blockedPosts: ids.length },
+        dedupeKey: `logout:${now.toISOString()}`,
+      });
+    }
+    return ids;
+  });
+}
+
 /**
  * A session has ended (`expired` or `revoked`): end it (wiping its secrets) if it is still live,
  * hold every post of the account that waits for publication (`blocked`, with the reason), and
@@ -55,17 +88,11 @@ export async function endSessionAndBlockPosts(
       .from(oauthSessions)
       .where(eq(oauthSessions.did, did));
     if (!session || (session.state !== 'expired' && session.state !== 'revoked')) return { blocked: [], notified: false };
-    const blocked = await tx.execute<{ id: string }>(sql`
-      UPDATE posts SET status = 'blocked', next_attempt_at = NULL, last_error = ${outcome.reason},
-        last_error_class = 'session_ended', version = version + 1, updated_at = now()
-      WHERE owner_did = ${did} AND status IN ${PENDING}
-      RETURNING id`);
-    const ids = blocked.rows.map((row) => row.id);
-    const waiting = ids.length === 1 ? 'One scheduled post is' : `${ids.length} scheduled posts are`;
+    const ids = await blockPendingPosts(tx, did, outcome.reason);
     const notified = await notify(tx, {
       ownerDid: did,
       kind: 'session_ended',
-      message: ids.length ? `${outcome.reason} ${waiting} on hold until you log in again.` : outcome.reason,
+      message: onHold(outcome.reason, ids.length),
       details: { state: session.state, blockedPosts: ids.length },
       dedupeKey: `session_ended:${session.endedAt?.toISOString() ?? 'unknown'}`,
     });

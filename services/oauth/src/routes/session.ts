@@ -1,4 +1,4 @@
-import { deleteOauthSession, peekRefreshToken, revokeRefreshTokensOf, rotateRefreshToken } from '@chronopost/db';
+import { deleteOauthSession, holdPostsAfterLogout, peekRefreshToken, revokeRefreshTokensOf, rotateRefreshToken } from '@chronopost/db';
 import { json, type Route, UnauthorizedError } from '@chronopost/lambda-kit';
 import type { AccessTokenResponse } from '@chronopost/shared-schemas';
 import type { OauthContext } from '../context';
@@ -55,7 +55,8 @@ export const sessionRoutes = (ctx: OauthContext): Route[] => {
             ctx.logger.warn('revoking the OAuth session at the server failed', { did: owner.did, error });
           }
           await deleteOauthSession(ctx.db, owner.did);
-          ctx.logger.info('logged out', { did: owner.did });
+          const held = await holdPostsAfterLogout(ctx.db, owner.did, ctx.now());
+          ctx.logger.info('logged out', { did: owner.did, heldPosts: held.length });
         }
         return { statusCode: 204, headers: { 'cache-control': 'no-store' }, cookies: cleared(), body: '' };
       },
