@@ -20,7 +20,7 @@ describe('token refresher', () => {
   let users: TestUser[];
 
   beforeAll(async () => {
-    users = await Promise.all(Array.from({ length: 5 }, () => rig.user()));
+    users = await Promise.all(Array.from({ length: 6 }, () => rig.user()));
   });
 
   const inMinutes = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
@@ -106,6 +106,19 @@ describe('token refresher', () => {
     expect((await me(user)).notifications[0]).toMatchObject({ kind: 'session_ended', details: { state: 'logged_out', blockedPosts: 1 } });
     await login(rig.services, user);
     expect(await status(post.id)).toBe('scheduled');
+  });
+
+  it('warns, once, when a public-client session will end before a scheduled post', async () => {
+    const user = users[5]!;
+    // A loopback (public) client session lives two weeks: this one started ten days ago.
+    await rig.database.db.$client.query(`UPDATE oauth_sessions SET created_at = now() - interval '10 days' WHERE did = $1`, [user.did]);
+    await rig.schedule(user, { items: [{ text: 'after the session ends' }], scheduledAt: inMinutes(6 * 24 * 60) });
+    expect((await refreshSessions(rig.refresher(), new Date())).warned).toBe(1);
+    expect((await refreshSessions(rig.refresher(), new Date())).warned).toBe(0);
+    const [warning, ...others] = (await me(user)).notifications;
+    expect(others).toEqual([]);
+    expect(warning).toMatchObject({ kind: 'session_ends_soon' });
+    expect(warning!.message).toMatch(/Log in again before then/);
   });
 
   it('never replays a refresh token when the refresher and twenty publishers restore one session at once', async () => {
