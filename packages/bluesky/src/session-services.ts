@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { NodeOAuthClient } from '@atproto/oauth-client-node';
 import { createDatabase, type Database } from '@chronopost/db';
-import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
+import { awsClientOptions, createLogger, type Logger, once } from '@chronopost/lambda-kit';
 import type { AwsConfig, DatabaseConfig, OauthClientConfig } from '@chronopost/shared-schemas';
 import { createConfiguredKeyring, createVault, type Vault } from '@chronopost/vault';
 import type { Lock } from './lock';
@@ -10,10 +10,10 @@ import { createDynamoDbLock } from './lock-dynamodb';
 import { createOAuthClient, type OAuthClientDeps } from './oauth-client';
 
 /** No request to a PDS (or anything it leads to) may hang a run: past this it is a network failure. */
-export const REQUEST_TIMEOUT_MS = 15_000;
+const REQUEST_TIMEOUT_MS = 15_000;
 
 /** A fetch that gives up after `timeoutMs` unless the caller brought its own signal. */
-export const withTimeout =
+const withTimeout =
   (fetchImpl: typeof globalThis.fetch, timeoutMs: number): typeof globalThis.fetch =>
   (input, init) =>
     fetchImpl(input, init?.signal ? init : { ...init, signal: AbortSignal.timeout(timeoutMs) });
@@ -27,16 +27,11 @@ export interface SessionServices {
   oauthClient: () => Promise<NodeOAuthClient>;
 }
 
-const once = <T>(make: () => T) => {
-  let value: T | undefined;
-  return () => (value ??= make());
-};
-
 /**
  * The vault, the lock and the OAuth client of a service that uses existing sessions (the
  * publisher, the token refresher), configured as in AWS; tests override any of them.
  */
-export function createSessionServices(
+function createSessionServices(
   config: { oauthClient: OauthClientConfig; aws: AwsConfig },
   deps: Pick<OAuthClientDeps, 'db' | 'fetch' | 'now' | 'onSessionEnded'> & { db: Database },
   overrides: Partial<SessionServices> = {},

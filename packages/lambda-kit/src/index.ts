@@ -6,3 +6,4 @@ export * from './logger';
 export * from './redact';
 export * from './validation';
 export * from './aws';
+export * from './once';

@@ -9,7 +9,7 @@ import {
   type Lock,
 } from '@chronopost/bluesky';
 import { createDatabase, type Database } from '@chronopost/db';
-import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
+import { awsClientOptions, createLogger, type Logger, once } from '@chronopost/lambda-kit';
 import type { OauthConfig } from '@chronopost/shared-schemas';
 import { createConfiguredKeyring, createVault, type Vault } from '@chronopost/vault';
 import { createLoginRateLimiter, type RateLimiter } from './rate-limit';
@@ -29,11 +29,6 @@ export interface OauthContext {
   fetch?: typeof globalThis.fetch;
   now: () => Date;
 }
-
-const once = <T>(make: () => T) => {
-  let value: T | undefined;
-  return () => (value ??= make());
-};
 
 export const createContext = (config: OauthConfig, overrides: Partial<OauthContext> = {}): OauthContext => {
   const logger = overrides.logger ?? createLogger('oauth', config.logLevel);

@@ -1,18 +1,19 @@
 import { generateClientKey } from '@chronopost/bluesky';
 import {
+  accessToken,
   createPdsAccount,
   createTestDatabase,
   type HttpServices,
   listOAuthSessionsAtPds,
+  login,
   routeTestDomains,
   startHttpServices,
+  type TestDatabase,
   testDomainUrl,
   testEnvironment,
-  type TestDatabase,
 } from '@chronopost/testing';
 import { freePort } from '@chronopost/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, login } from './support';
 
 // A confidential client needs an https client_id on a public domain, even against a dev PDS: this
 // one is https://port-<N>.test-clients.chronopost.app, which the test processes route to 127.0.0.1:<N>.

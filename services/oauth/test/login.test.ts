@@ -1,17 +1,18 @@
-import type { NodeSavedSession } from '@atproto/oauth-client-node';
-import { sessionContext } from '@chronopost/bluesky';
 import { loadOauthSession } from '@chronopost/db';
 import { loginResponseSchema, meResponseSchema } from '@chronopost/shared-schemas';
 import {
+  accessToken,
+  Browser,
   completeOAuthConsent,
   createPdsAccount,
   listOAuthSessionsAtPds,
+  login,
   type PdsAccount,
+  readStoredSession,
   testEnvironment,
   useHttpServices,
 } from '@chronopost/testing';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { accessToken, Browser, login } from './support';
 
 const countActiveSessions = async (user: PdsAccount) =>
   (await listOAuthSessionsAtPds(testEnvironment().pdsUrl, { identifier: user.handle, password: user.password })).length;
@@ -57,8 +58,7 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
     console.log(`login round trip (start → app JWT) on the local PDS: ${loginMs.toFixed(0)} ms`);
 
     // What the session really holds, opened with the vault...
-    const row = (await loadOauthSession(rig.database.db, account.did))!;
-    const session = await rig.services.oauth.vault.openJson<NodeSavedSession>(row, sessionContext(account.did));
+    const session = (await readStoredSession(rig.services, rig.database, account.did))!;
     const secrets = [session.tokenSet.access_token, session.tokenSet.refresh_token!, (session.dpopJwk as { d?: string }).d!];
     expect(secrets.every((secret) => secret.length > 10)).toBe(true);
     // ...appears nowhere in the row's bytes, in any encoding.

@@ -3,13 +3,17 @@ import { createAccessTokenSigner, generateAccessTokenKey } from '@chronopost/app
 import { describeOauthSession } from '@chronopost/db';
 import { meResponseSchema } from '@chronopost/shared-schemas';
 import {
+  accessToken,
+  countingFetch,
   createPdsAccount,
+  expireStoredAccessToken,
+  login,
+  readStoredSession,
   revokeOAuthSessionsAtPds,
   testEnvironment,
   useHttpServices,
 } from '@chronopost/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accessToken, countingFetch, expireStoredAccessToken, login, readStoredSession } from './support';
 
 describe('stored OAuth sessions', () => {
   const rig = useHttpServices();

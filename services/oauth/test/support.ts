@@ -1,1 +1,0 @@
-export { accessToken, Browser, countingFetch, expireStoredAccessToken, login, readStoredSession } from '@chronopost/testing';
