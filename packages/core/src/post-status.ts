@@ -39,6 +39,9 @@ export const DUE_STATUSES = ['scheduled', 'retrying'] as const satisfies readonl
 /** The states in which work is in flight and a lost message or crashed worker must be reaped. */
 export const IN_FLIGHT_STATUSES = ['queued', 'publishing'] as const satisfies readonly PostStatus[];
 
+/** The statuses of posts waiting to be published: they need their account's session to stay live. */
+export const AWAITING_STATUSES = ['scheduled', 'retrying', 'queued'] as const satisfies readonly PostStatus[];
+
 /** The statuses a user may cancel from: anything not being published or already over. */
 export const CANCELLABLE_STATUSES = ['draft', 'scheduled', 'queued', 'retrying', 'blocked', 'failed', 'missed'] as const satisfies readonly PostStatus[];
 

@@ -18,6 +18,8 @@ export const PUBLISH_ERROR_CLASSES = [
 export type PublishErrorClass = (typeof PUBLISH_ERROR_CLASSES)[number];
 
 export const RETRYABLE_CLASSES: readonly PublishErrorClass[] = ['network', 'server', 'rate_limited'];
+/** Failures of the account's session, not of the post: the post waits (`blocked`) for a new login. */
+export const BLOCKING_CLASSES: readonly PublishErrorClass[] = ['auth', 'session_ended'];
 
 /** Waits after the 1st, 2nd and 3rd failed attempt; the 4th failure is final. */
 export const RETRY_DELAYS_MS = [30_000, 120_000, 480_000] as const;
@@ -33,7 +35,7 @@ export type NextStep =
  * if the server said when), give up after the fourth, block on session problems, fail on bad posts.
  */
 export function nextStep(input: { attempt: number; errorClass: PublishErrorClass; now: Date; retryAfter?: Date }): NextStep {
-  if (input.errorClass === 'auth' || input.errorClass === 'session_ended') return { action: 'block' };
+  if (BLOCKING_CLASSES.includes(input.errorClass)) return { action: 'block' };
   if (!RETRYABLE_CLASSES.includes(input.errorClass)) return { action: 'fail' };
   const delay = RETRY_DELAYS_MS[input.attempt - 1];
   if (delay === undefined) return { action: 'fail' };

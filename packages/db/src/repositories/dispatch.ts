@@ -49,6 +49,15 @@ export type SendMessages = (posts: ClaimedPost[]) => Promise<Set<string>>;
 export const MISSED_REASON =
   'It could not go out within the delay its late policy allows (the service was not running), so it was skipped. Nothing was posted.';
 
+/** Posts later than their late policy allows: `missed`, with the reason, never published. */
+export async function markMissed(db: Pick<Database, 'update'>, ids: string[]): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .update(posts)
+    .set({ status: 'missed', nextAttemptAt: null, lastError: MISSED_REASON, lastErrorClass: null, version: bump, updatedAt: sql`now()` })
+    .where(inArray(posts.id, ids));
+}
+
 /**
  * Claims what falls due by `until`, in one transaction: the due rows are locked with `FOR UPDATE
  * SKIP LOCKED` (a second dispatcher ticking at the same moment skips them, so every post is queued
@@ -78,12 +87,7 @@ export async function claimDuePosts(
       const late = isTooLate({ scheduledAt: new Date(row.scheduled_at), now: options.now, latePolicy: row.late_policy, graceSeconds: row.late_grace_seconds });
       (late ? missed : toSend).push(toClaimed(row));
     }
-    if (missed.length) {
-      await tx
-        .update(posts)
-        .set({ status: 'missed', nextAttemptAt: null, lastError: MISSED_REASON, lastErrorClass: null, version: bump, updatedAt: sql`now()` })
-        .where(inArray(posts.id, missed.map((post) => post.id)));
-    }
+    await markMissed(tx, missed.map((post) => post.id));
     const sent = toSend.length ? await send(toSend) : new Set<string>();
     const queued = toSend.filter((post) => sent.has(post.id));
     if (queued.length) {

@@ -1,14 +1,11 @@
-import { isTooLate, type LatePolicy, type SessionState } from '@chronopost/core';
-import { desc, eq, sql } from 'drizzle-orm';
+import { AWAITING_STATUSES, BLOCKING_CLASSES, isTooLate, type SessionState } from '@chronopost/core';
+import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { notifications, oauthSessions } from '../schema';
-import { MISSED_REASON } from './dispatch';
+import { notifications, oauthSessions, posts } from '../schema';
+import { markMissed } from './dispatch';
 import { endOauthSession } from './oauth-sessions';
 
-/** Posts that wait for a publication and so need a live session. */
-const PENDING = sql.raw(`('scheduled', 'retrying', 'queued')`);
-/** Error classes of posts held back because of the account's session (not of the post itself). */
-export const SESSION_BLOCK_CLASSES = ['auth', 'session_ended'] as const;
+const bump = sql`${posts.version} + 1`;
 
 type NotificationKind = (typeof notifications.$inferInsert)['kind'];
 
@@ -38,13 +35,13 @@ export async function listNotifications(db: Database, ownerDid: string, limit = 
 }
 
 /** Holds every post of the account that waits for publication (`blocked`, with the reason). */
-async function blockPendingPosts(db: Pick<Database, 'execute'>, did: string, reason: string): Promise<string[]> {
-  const blocked = await db.execute<{ id: string }>(sql`
-    UPDATE posts SET status = 'blocked', next_attempt_at = NULL, last_error = ${reason},
-      last_error_class = 'session_ended', version = version + 1, updated_at = now()
-    WHERE owner_did = ${did} AND status IN ${PENDING}
-    RETURNING id`);
-  return blocked.rows.map((row) => row.id);
+async function blockPendingPosts(db: Pick<Database, 'update'>, did: string, reason: string): Promise<string[]> {
+  const blocked = await db
+    .update(posts)
+    .set({ status: 'blocked', nextAttemptAt: null, lastError: reason, lastErrorClass: 'session_ended', version: bump, updatedAt: sql`now()` })
+    .where(and(eq(posts.ownerDid, did), inArray(posts.status, [...AWAITING_STATUSES])))
+    .returning({ id: posts.id });
+  return blocked.map((row) => row.id);
 }
 
 const onHold = (reason: string, count: number) =>
@@ -107,30 +104,37 @@ export async function endSessionAndBlockPosts(
  */
 export async function resumeBlockedPosts(db: Database, did: string, now: Date): Promise<{ resumed: string[]; missed: string[] }> {
   return db.transaction(async (tx) => {
-    const held = await tx.execute<{ id: string; scheduled_at: string | Date; late_policy: LatePolicy; late_grace_seconds: number }>(sql`
-      SELECT id, scheduled_at, late_policy, late_grace_seconds FROM posts
-      WHERE owner_did = ${did} AND status = 'blocked' AND scheduled_at IS NOT NULL
-        AND last_error_class IN (${sql.join(SESSION_BLOCK_CLASSES.map((value) => sql`${value}`), sql`, `)})
-      FOR UPDATE`);
+    const held = await tx
+      .select({ id: posts.id, scheduledAt: posts.scheduledAt, latePolicy: posts.latePolicy, graceSeconds: posts.lateGraceSeconds })
+      .from(posts)
+      .where(
+        and(
+          eq(posts.ownerDid, did),
+          eq(posts.status, 'blocked'),
+          isNotNull(posts.scheduledAt),
+          inArray(posts.lastErrorClass, [...BLOCKING_CLASSES]),
+        ),
+      )
+      .for('update');
     const resumed: string[] = [];
     const missed: string[] = [];
-    for (const row of held.rows) {
-      const late = isTooLate({ scheduledAt: new Date(row.scheduled_at), now, latePolicy: row.late_policy, graceSeconds: row.late_grace_seconds });
-      (late ? missed : resumed).push(row.id);
+    for (const row of held) {
+      (isTooLate({ ...row, scheduledAt: row.scheduledAt!, now }) ? missed : resumed).push(row.id);
     }
-    const ids = (list: string[]) => sql.join(list.map((id) => sql`${id}::uuid`), sql`, `);
     if (resumed.length) {
-      await tx.execute(sql`
-        UPDATE posts SET status = 'scheduled', next_attempt_at = greatest(scheduled_at, ${now}), last_error = NULL,
-          last_error_class = NULL, version = version + 1, updated_at = now()
-        WHERE id IN (${ids(resumed)})`);
+      await tx
+        .update(posts)
+        .set({
+          status: 'scheduled',
+          nextAttemptAt: sql`greatest(${posts.scheduledAt}, ${now})`,
+          lastError: null,
+          lastErrorClass: null,
+          version: bump,
+          updatedAt: sql`now()`,
+        })
+        .where(inArray(posts.id, resumed));
     }
-    if (missed.length) {
-      await tx.execute(sql`
-        UPDATE posts SET status = 'missed', next_attempt_at = NULL, last_error = ${MISSED_REASON},
-          last_error_class = NULL, version = version + 1, updated_at = now()
-        WHERE id IN (${ids(missed)})`);
-    }
+    await markMissed(tx, missed);
     if (resumed.length || missed.length) {
       const parts = [
         resumed.length ? `${resumed.length} held post${resumed.length === 1 ? '' : 's'} will go out as scheduled (or now, if its time has passed).` : '',
@@ -178,7 +182,7 @@ export async function listSessionsWithPendingPosts(db: Database, options: { limi
     FROM oauth_sessions s
     JOIN LATERAL (
       SELECT min(coalesce(next_attempt_at, scheduled_at)) AS next_due, max(coalesce(next_attempt_at, scheduled_at)) AS last_due
-      FROM posts WHERE owner_did = s.did AND status IN ${PENDING}
+      FROM posts WHERE owner_did = s.did AND ${inArray(posts.status, [...AWAITING_STATUSES])}
     ) p ON p.next_due IS NOT NULL
     WHERE s.state = 'active' ${options.afterDid ? sql`AND s.did > ${options.afterDid}` : sql``}
     ORDER BY s.did
