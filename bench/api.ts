@@ -42,7 +42,14 @@ export async function run() {
     const listPaced = await openLoop({ url: `${runtime.url}/posts?limit=50`, rate: LIST_RATE, seconds: DURATION_SECONDS, headers });
     const after = runtime.cpuMs();
     const generator = process.cpuUsage(generatorBefore);
-    const list = await autocannon({ url: `${runtime.url}/posts?limit=50`, headers, connections: 10, overallRate: LIST_RATE, duration: DURATION_SECONDS, ignoreCoordinatedOmission: true });
+    const list = await autocannon({
+      url: `${runtime.url}/posts?limit=50`,
+      headers,
+      connections: 10,
+      overallRate: LIST_RATE,
+      duration: DURATION_SECONDS,
+      ignoreCoordinatedOmission: true,
+    });
     const createPaced = await openLoop({
       url: `${runtime.url}/posts`,
       method: 'POST',
@@ -79,7 +86,9 @@ export async function run() {
       `${name.padEnd(46)} ${result.requests.average.toFixed(0).padStart(6)} req/s   p50 ${String(result.latency.p50).padStart(5)} ms   p99 ${String(result.latency.p99).padStart(5)} ms   max ${String(result.latency.max).padStart(5)} ms   non-2xx ${result.non2xx}   errors ${result.errors}`;
     const paced = (name: string, result: OpenLoopResult) =>
       `${name.padEnd(46)} ${String(result.rate).padStart(6)} req/s   p50 ${String(result.p50).padStart(5)} ms   p99 ${String(result.p99).padStart(5)} ms   max ${String(result.max).padStart(5)} ms   non-2xx ${result.errors}   of ${result.sent}`;
-    console.log(`\nscheduling API on the local runtime (one Node process), real PostgreSQL, ${SEEDED_POSTS.toLocaleString('en')} posts, ${DURATION_SECONDS} s each`);
+    console.log(
+      `\nscheduling API on the local runtime (one Node process), real PostgreSQL, ${SEEDED_POSTS.toLocaleString('en')} posts, ${DURATION_SECONDS} s each`,
+    );
     console.log(paced(`GET /posts (50), paced at ${LIST_RATE} req/s`, listPaced));
     console.log(line(`GET /posts (50), autocannon at ${LIST_RATE} req/s*`, list));
     console.log(line('GET /posts (50), autocannon flat out', listMax));

@@ -37,7 +37,10 @@ export async function run() {
 
     // The 1,000 due: within the look-ahead window (claimed ones from the previous run go first).
     const resetDue = async () => {
-      await sql(`DELETE FROM posts WHERE status IN ('scheduled', 'queued', 'missed') AND scheduled_at < $1::timestamptz + interval '5 minutes'`, [now]);
+      await sql(
+        `DELETE FROM posts WHERE status IN ('scheduled', 'queued', 'missed') AND scheduled_at < $1::timestamptz + interval '5 minutes'`,
+        [now],
+      );
       await sql(
         `INSERT INTO posts (owner_did, status, scheduled_at, next_attempt_at)
          SELECT 'did:plc:bench', 'scheduled', $1::timestamptz + make_interval(secs => g % 70), $1::timestamptz + make_interval(secs => g % 70) FROM generate_series(1, $2) AS g`,
@@ -57,7 +60,10 @@ export async function run() {
       );
       seeded = waiting;
       // And some in flight and finished, as a live table has.
-      await sql(`UPDATE posts SET status = 'published', next_attempt_at = NULL, published_at = now() WHERE id IN (SELECT id FROM posts WHERE status = 'scheduled' ORDER BY random() LIMIT $1)`, [Math.floor(size / 10)]);
+      await sql(
+        `UPDATE posts SET status = 'published', next_attempt_at = NULL, published_at = now() WHERE id IN (SELECT id FROM posts WHERE status = 'scheduled' ORDER BY random() LIMIT $1)`,
+        [Math.floor(size / 10)],
+      );
       await sql('VACUUM ANALYZE posts');
 
       const claims: number[] = [];
@@ -96,10 +102,14 @@ export async function run() {
     await db.$client.end();
 
     const fmt = (ms: number) => `${ms.toFixed(1)} ms`;
-    process.stdout.write(`dispatch: one tick claiming ${DUE} due posts (pages of ${PAGE}), median of ${RUNS - 1} runs, durable commits\n\n`);
+    process.stdout.write(
+      `dispatch: one tick claiming ${DUE} due posts (pages of ${PAGE}), median of ${RUNS - 1} runs, durable commits\n\n`,
+    );
     process.stdout.write(`${'posts waiting'.padEnd(16)}${'claim'.padStart(12)}${'worst'.padStart(12)}${'reaper'.padStart(12)}\n`);
     for (const result of results) {
-      process.stdout.write(`${result.size.toLocaleString('en').padEnd(16)}${fmt(result.claimMs).padStart(12)}${fmt(result.worstMs).padStart(12)}${fmt(result.reapMs).padStart(12)}\n`);
+      process.stdout.write(
+        `${result.size.toLocaleString('en').padEnd(16)}${fmt(result.claimMs).padStart(12)}${fmt(result.worstMs).padStart(12)}${fmt(result.reapMs).padStart(12)}\n`,
+      );
     }
     for (const result of results) process.stdout.write(`\nplan at ${result.size.toLocaleString('en')}:\n${result.plan}\n`);
     const [small, large] = results as [(typeof results)[number], (typeof results)[number]];

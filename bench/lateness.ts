@@ -45,7 +45,8 @@ async function mapLimit<T, R>(items: T[], limit: number, work: (item: T, index: 
   return results;
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 
 /** 30 accounts on the runtime's demo PDS, each logged in to Chronopost through the real OAuth flow. */
 async function users(runtime: BenchRuntime) {
@@ -74,7 +75,9 @@ async function measure(mode: Mode, pds: DevPds): Promise<Lateness> {
     // The window starts on a whole second after the scheduling is done; the burst is 40 s in.
     const start = Math.ceil((Date.now() + LEAD_SECONDS * 1000) / 1000) * 1000;
     const burst = start + 40_000;
-    const times = Array.from({ length: POSTS }, (_, index) => (index < SAME_SECOND ? burst : start + Math.floor(Math.random() * WINDOW_SECONDS) * 1000));
+    const times = Array.from({ length: POSTS }, (_, index) =>
+      index < SAME_SECOND ? burst : start + Math.floor(Math.random() * WINDOW_SECONDS) * 1000,
+    );
     await mapLimit(times, 10, async (at, index) => {
       const account = accounts[index % ACCOUNTS]!;
       const response = await fetch(`${runtime.url}/posts`, {
@@ -105,7 +108,10 @@ async function measure(mode: Mode, pds: DevPds): Promise<Lateness> {
       );
       const published = rows.filter((row) => row.status === 'published');
       const lateness = published.map((row) => row.late_ms!).sort((a, b) => a - b);
-      const burstLateness = published.filter((row) => row.same_second).map((row) => row.late_ms!).sort((a, b) => a - b);
+      const burstLateness = published
+        .filter((row) => row.same_second)
+        .map((row) => row.late_ms!)
+        .sort((a, b) => a - b);
       const notPublished: Record<string, number> = {};
       for (const row of rows) if (row.status !== 'published') notPublished[row.status] = (notPublished[row.status] ?? 0) + 1;
       return {
@@ -136,7 +142,9 @@ async function measure(mode: Mode, pds: DevPds): Promise<Lateness> {
  * `pnpm bench lateness lookahead` (or `naive`) runs one mode only.
  */
 export async function run() {
-  process.stdout.write(`lateness: ${POSTS} posts, ${ACCOUNTS} accounts, ${SAME_SECOND} in one second, due within ${WINDOW_SECONDS} s, ${POLLERS} publisher invocations at once\n`);
+  process.stdout.write(
+    `lateness: ${POSTS} posts, ${ACCOUNTS} accounts, ${SAME_SECOND} in one second, due within ${WINDOW_SECONDS} s, ${POLLERS} publisher invocations at once\n`,
+  );
   const results: Lateness[] = [];
   const only = process.argv[3] as Mode | undefined;
   // The users' PDS runs here, not inside the runtime as with `--demo`: a user's PDS never shares
@@ -151,7 +159,8 @@ export async function run() {
     await rm(pdsDir, { recursive: true, force: true });
   }
   const ms = (value: number) => `${Math.round(value).toLocaleString('en')} ms`.padStart(12);
-  const row = (label: string, pick: (result: Lateness) => string) => `${label.padEnd(26)}${results.map((result) => pick(result).padStart(14)).join('')}\n`;
+  const row = (label: string, pick: (result: Lateness) => string) =>
+    `${label.padEnd(26)}${results.map((result) => pick(result).padStart(14)).join('')}\n`;
   process.stdout.write(
     `\n${row('', (result) => result.mode)}` +
       row('published', (result) => `${result.published}/${POSTS}`) +

@@ -35,14 +35,19 @@ const processTicks = (pid: number): number => {
 
 /** PostgreSQL's server processes run as the data directory's postmaster's children. */
 const postgresPids = (postmaster: number): number[] => {
-  const children = readdirSync('/proc').filter((entry) => /^\d+$/.test(entry)).map(Number);
-  return [postmaster, ...children.filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(postmaster);
-    } catch {
-      return false;
-    }
-  })];
+  const children = readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .map(Number);
+  return [
+    postmaster,
+    ...children.filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[1] === String(postmaster);
+      } catch {
+        return false;
+      }
+    }),
+  ];
 };
 
 /**
@@ -84,7 +89,12 @@ export async function startBenchRuntime(env: Record<string, string> = {}, args: 
   }
   const password = (await readFile(join(home, 'postgres', 'password'), 'utf8')).trim();
   const secrets = JSON.parse(await readFile(join(home, 'local-secrets.json'), 'utf8')) as { appJwtKeys: Array<JWK & { kid: string }> };
-  const signer = await createAccessTokenSigner({ privateKeys: secrets.appJwtKeys, issuer: url, audience: 'chronopost-api', ttlSeconds: 3600 });
+  const signer = await createAccessTokenSigner({
+    privateKeys: secrets.appJwtKeys,
+    issuer: url,
+    audience: 'chronopost-api',
+    ttlSeconds: 3600,
+  });
   const postmaster = Number((await readFile(join(home, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
   const serviceEnv = JSON.parse(await readFile(join(home, 'services.env.json'), 'utf8')) as Record<string, string>;
   return {

@@ -39,7 +39,14 @@ async function invokeBundle(bundle: string, event: unknown, env: Record<string, 
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script, bundle, JSON.stringify(event)], {
     timeout: 20_000,
     cwd: tmpdir(),
-    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '--enable-source-maps', LOG_LEVEL: 'ERROR', AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_OPTIONS: '--enable-source-maps',
+      LOG_LEVEL: 'ERROR',
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      ...env,
+    },
   });
   const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
   if (!line) throw new Error(`no result from ${bundle}: ${stdout}`);
@@ -104,10 +111,19 @@ describe('pnpm build', () => {
   });
 
   it('oauth: serves its client metadata and app keys', async () => {
-    const metadata = (await invokeBundle(bundle('oauth'), httpEvent('GET', '/oauth/client-metadata.json'), env)) as { statusCode: number; body: string };
+    const metadata = (await invokeBundle(bundle('oauth'), httpEvent('GET', '/oauth/client-metadata.json'), env)) as {
+      statusCode: number;
+      body: string;
+    };
     expect(metadata.statusCode).toBe(200);
-    expect(JSON.parse(metadata.body)).toMatchObject({ redirect_uris: ['http://127.0.0.1:3000/oauth/callback'], dpop_bound_access_tokens: true });
-    const jwks = (await invokeBundle(bundle('oauth'), httpEvent('GET', '/.well-known/jwks.json'), env)) as { statusCode: number; body: string };
+    expect(JSON.parse(metadata.body)).toMatchObject({
+      redirect_uris: ['http://127.0.0.1:3000/oauth/callback'],
+      dpop_bound_access_tokens: true,
+    });
+    const jwks = (await invokeBundle(bundle('oauth'), httpEvent('GET', '/.well-known/jwks.json'), env)) as {
+      statusCode: number;
+      body: string;
+    };
     expect(JSON.parse(jwks.body).keys[0]).toMatchObject({ kid: 'smoke', kty: 'RSA' });
     expect(JSON.parse(jwks.body).keys[0]).not.toHaveProperty('d');
   });
@@ -121,14 +137,26 @@ describe('pnpm build', () => {
 
   it('dispatcher: claims a due post and queues its message', async () => {
     await database.db.insert(accounts).values({ did: 'did:plc:smoke', handle: 'smoke.test', pdsUrl: 'http://pds.test' });
-    await database.db.insert(posts).values({ ownerDid: 'did:plc:smoke', status: 'scheduled', scheduledAt: new Date(), nextAttemptAt: new Date() });
+    await database.db
+      .insert(posts)
+      .values({ ownerDid: 'did:plc:smoke', status: 'scheduled', scheduledAt: new Date(), nextAttemptAt: new Date() });
     const result = (await invokeBundle(bundle('dispatcher'), tick, env)) as { queued: number; unsent: number };
     expect(result).toMatchObject({ queued: 1, unsent: 0 });
   });
 
   it('publisher: reports a malformed message as a batch item failure', async () => {
-    const valid = { postId: '00000000-0000-4000-8000-000000000000', action: 'publish', attempt: 1, requestedAt: new Date().toISOString(), scheduledAt: new Date().toISOString() };
-    const result = await invokeBundle(bundle('publisher'), { Records: [sqsRecord('ok', JSON.stringify(valid)), sqsRecord('bad', 'not json')] }, env);
+    const valid = {
+      postId: '00000000-0000-4000-8000-000000000000',
+      action: 'publish',
+      attempt: 1,
+      requestedAt: new Date().toISOString(),
+      scheduledAt: new Date().toISOString(),
+    };
+    const result = await invokeBundle(
+      bundle('publisher'),
+      { Records: [sqsRecord('ok', JSON.stringify(valid)), sqsRecord('bad', 'not json')] },
+      env,
+    );
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'bad' }] });
   });
 
@@ -136,12 +164,17 @@ describe('pnpm build', () => {
     await database.db.insert(accounts).values({ did: 'did:plc:retained', handle: 'retained.test', pdsUrl: 'http://pds.test' });
     const longAgo = new Date(Date.now() - 10 * 24 * 3600_000);
     await database.db.insert(posts).values({ ownerDid: 'did:plc:retained', status: 'failed', scheduledAt: longAgo, updatedAt: longAgo });
-    const result = (await invokeBundle(bundle('token-refresher'), tick, env)) as { refresh: { sessions: number }; retention: { failedPosts: number } };
+    const result = (await invokeBundle(bundle('token-refresher'), tick, env)) as {
+      refresh: { sessions: number };
+      retention: { failedPosts: number };
+    };
     expect(result).toMatchObject({ refresh: { sessions: 0 }, retention: { failedPosts: 1 } });
   });
 
   it('media: reads an uploaded object from S3', async () => {
-    await testS3Client().send(new PutObjectCommand({ Bucket: bucket, Key: 'uploads/smoke.png', Body: Buffer.alloc(10), ContentType: 'image/png' }));
+    await testS3Client().send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'uploads/smoke.png', Body: Buffer.alloc(10), ContentType: 'image/png' }),
+    );
     await expect(invokeBundle(bundle('media'), s3Event(bucket, 'uploads/smoke.png', 10), env)).resolves.toBeNull();
     await expect(invokeBundle(bundle('media'), s3Event(bucket, 'uploads/missing.png', 1), env)).rejects.toThrow();
   });

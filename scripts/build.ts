@@ -75,7 +75,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
   const built = await buildServices();
   for (const service of built) {
-    console.log(`${service.name.padEnd(16)} ${kib(service.bundleBytes).padStart(11)}  ${relative(root, service.zip)} ${kib(service.zipBytes)}`);
+    console.log(
+      `${service.name.padEnd(16)} ${kib(service.bundleBytes).padStart(11)}  ${relative(root, service.zip)} ${kib(service.zipBytes)}`,
+    );
   }
   console.log(`built ${built.length} bundles in ${Math.round(performance.now() - started)} ms`);
 }

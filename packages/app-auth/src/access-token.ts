@@ -36,7 +36,12 @@ export function publicJwks(privateKeys: ReadonlyArray<JWK>): { keys: JWK[] } {
 }
 
 /** Signs access tokens with the first key; the others stay published for tokens they signed before a rotation. */
-export async function createAccessTokenSigner(options: { privateKeys: ReadonlyArray<JWK & { kid?: string }>; issuer: string; audience: string; ttlSeconds: number }) {
+export async function createAccessTokenSigner(options: {
+  privateKeys: ReadonlyArray<JWK & { kid?: string }>;
+  issuer: string;
+  audience: string;
+  ttlSeconds: number;
+}) {
   const [current] = options.privateKeys;
   if (!current?.kid) throw new Error('at least one signing key with a kid is required');
   const key = await importJWK({ ...current, alg: ACCESS_TOKEN_ALG }, ACCESS_TOKEN_ALG);
@@ -90,7 +95,8 @@ export function createAccessTokenVerifier(options: { issuer: string; audience: s
           requiredClaims: ['sub', 'exp', 'iat'],
         });
         // Like API Gateway: a token "issued" in the future is refused (jose only checks exp and nbf).
-        if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + 5) throw new AccessTokenError('"iat" claim is in the future');
+        if (typeof payload.iat === 'number' && payload.iat > Date.now() / 1000 + 5)
+          throw new AccessTokenError('"iat" claim is in the future');
         return payload as unknown as AccessTokenClaims;
       } catch (error) {
         if (error instanceof AccessTokenError) throw error;

@@ -20,9 +20,12 @@ export function detectFacets(text: string): DetectedFacet[] {
     const { byteStart, byteEnd } = facet.index;
     for (const feature of facet.features) {
       const type = feature.$type;
-      if (type === 'app.bsky.richtext.facet#mention') found.push({ byteStart, byteEnd, type: 'mention', value: (feature as { did: string }).did });
-      else if (type === 'app.bsky.richtext.facet#link') found.push({ byteStart, byteEnd, type: 'link', value: (feature as { uri: string }).uri });
-      else if (type === 'app.bsky.richtext.facet#tag') found.push({ byteStart, byteEnd, type: 'tag', value: (feature as { tag: string }).tag });
+      if (type === 'app.bsky.richtext.facet#mention')
+        found.push({ byteStart, byteEnd, type: 'mention', value: (feature as { did: string }).did });
+      else if (type === 'app.bsky.richtext.facet#link')
+        found.push({ byteStart, byteEnd, type: 'link', value: (feature as { uri: string }).uri });
+      else if (type === 'app.bsky.richtext.facet#tag')
+        found.push({ byteStart, byteEnd, type: 'tag', value: (feature as { tag: string }).tag });
     }
   }
   return found.sort((a, b) => a.byteStart - b.byteStart);

@@ -35,7 +35,12 @@ export function createDynamoDbLock(options: DynamoDbLockOptions): Lock {
       await dynamodb.send(
         new PutItemCommand({
           TableName: table,
-          Item: { pk: { S: pk }, owner: { S: owner }, leaseUntil: { N: String(now() + leaseMs) }, expiresAt: { N: String(Math.ceil((now() + leaseMs) / 1000) + 3600) } },
+          Item: {
+            pk: { S: pk },
+            owner: { S: owner },
+            leaseUntil: { N: String(now() + leaseMs) },
+            expiresAt: { N: String(Math.ceil((now() + leaseMs) / 1000) + 3600) },
+          },
           ConditionExpression: 'attribute_not_exists(pk) OR leaseUntil < :now',
           ExpressionAttributeValues: { ':now': { N: String(now()) } },
         }),

@@ -99,13 +99,13 @@ const noLoginsStateStore: NodeSavedStateStore = {
 export async function createOAuthClient(config: OauthClientConfig, deps: OAuthClientDeps): Promise<NodeOAuthClient> {
   const now = deps.now ?? (() => new Date());
   const keyset =
-    config.mode === 'confidential' ? await Promise.all(config.clientKeys.map((jwk) => JoseKey.fromImportable(jwk as never, jwk.kid))) : undefined;
+    config.mode === 'confidential'
+      ? await Promise.all(config.clientKeys.map((jwk) => JoseKey.fromImportable(jwk as never, jwk.kid)))
+      : undefined;
   const metadata = clientMetadata(config);
   const sessionStore =
     deps.sessionStore ??
-    (deps.vault
-      ? createPostgresSessionStore({ db: deps.db, vault: deps.vault, clientId: metadata.client_id })
-      : undefined);
+    (deps.vault ? createPostgresSessionStore({ db: deps.db, vault: deps.vault, clientId: metadata.client_id }) : undefined);
   if (!sessionStore) throw new Error('createOAuthClient needs a session store or a vault to build one');
   return new NodeOAuthClient({
     clientMetadata: metadata,

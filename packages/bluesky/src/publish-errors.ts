@@ -32,7 +32,8 @@ export interface ClassifiedError {
 /** `ratelimit-reset` (epoch seconds, Bluesky's) or `Retry-After` (seconds or an HTTP date). */
 export function retryAfterFrom(headers: Record<string, string | undefined> | Headers | undefined, now: Date): Date | undefined {
   if (!headers) return undefined;
-  const get = (name: string) => (headers instanceof Headers ? (headers.get(name) ?? undefined) : (headers[name] ?? headers[name.toLowerCase()]));
+  const get = (name: string) =>
+    headers instanceof Headers ? (headers.get(name) ?? undefined) : (headers[name] ?? headers[name.toLowerCase()]);
   const reset = get('ratelimit-reset');
   if (reset && /^\d+$/.test(reset.trim())) return new Date(Number(reset.trim()) * 1000);
   const retryAfter = get('retry-after');
@@ -52,7 +53,8 @@ const isNetworkError = (error: unknown): boolean => {
   return error.cause !== undefined && error.cause !== error && isNetworkError(error.cause);
 };
 
-const statusText = (status: number) => (status === 429 ? 'too many requests' : status >= 500 ? `a server error (${status})` : `error ${status}`);
+const statusText = (status: number) =>
+  status === 429 ? 'too many requests' : status >= 500 ? `a server error (${status})` : `error ${status}`;
 
 /**
  * What a publication failure means for what to do next. XRPC errors carry the PDS's status and
@@ -60,13 +62,20 @@ const statusText = (status: number) => (status === 429 ? 'too many requests' : s
  * answer is the network. Undefined for what is none of these: an error of ours, not of the PDS.
  */
 export function classifyPublishError(error: unknown, now: Date): ClassifiedError | undefined {
-  if (error instanceof PublishError) return { errorClass: error.errorClass, message: error.message, ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}) };
+  if (error instanceof PublishError)
+    return { errorClass: error.errorClass, message: error.message, ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}) };
   if (error instanceof TokenRevokedError || error instanceof TokenInvalidError || error instanceof TokenRefreshError) {
-    return { errorClass: 'session_ended', message: 'Your Bluesky login has ended (it expired or was revoked). Log in again to publish this post.' };
+    return {
+      errorClass: 'session_ended',
+      message: 'Your Bluesky login has ended (it expired or was revoked). Log in again to publish this post.',
+    };
   }
   if (error instanceof OAuthResponseError) {
     if (error.status >= 500 || error.status === 429) {
-      return { errorClass: error.status === 429 ? 'rate_limited' : 'server', message: `Your Bluesky server's login service answered with ${statusText(error.status)}.` };
+      return {
+        errorClass: error.status === 429 ? 'rate_limited' : 'server',
+        message: `Your Bluesky server's login service answered with ${statusText(error.status)}.`,
+      };
     }
     return { errorClass: 'auth', message: `Your Bluesky server refused our login (${error.error}). Log in again to publish this post.` };
   }
@@ -78,13 +87,22 @@ export function classifyPublishError(error: unknown, now: Date): ClassifiedError
     const detail = error.message && error.message !== error.error ? `: ${error.message}` : '';
     if (status === 429) {
       const retryAfter = retryAfterFrom(error.headers, now);
-      return { errorClass: 'rate_limited', message: 'Your Bluesky server is rate-limiting this account.', ...(retryAfter ? { retryAfter } : {}) };
+      return {
+        errorClass: 'rate_limited',
+        message: 'Your Bluesky server is rate-limiting this account.',
+        ...(retryAfter ? { retryAfter } : {}),
+      };
     }
     if (status === 401 || status === 403 || ['ExpiredToken', 'InvalidToken', 'AuthMissing', 'AuthRequired'].includes(error.error)) {
-      return { errorClass: 'auth', message: `Your Bluesky server refused our login (${error.error || status}). Log in again to publish this post.` };
+      return {
+        errorClass: 'auth',
+        message: `Your Bluesky server refused our login (${error.error || status}). Log in again to publish this post.`,
+      };
     }
-    if (status >= 500 || status === 408) return { errorClass: 'server', message: `Your Bluesky server answered with ${statusText(status)}${detail}.` };
-    if (status >= 400) return { errorClass: 'validation', message: `Your Bluesky server did not accept the post (${error.error || status})${detail}.` };
+    if (status >= 500 || status === 408)
+      return { errorClass: 'server', message: `Your Bluesky server answered with ${statusText(status)}${detail}.` };
+    if (status >= 400)
+      return { errorClass: 'validation', message: `Your Bluesky server did not accept the post (${error.error || status})${detail}.` };
     if (isNetworkError(error)) return { errorClass: 'network', message: 'Your Bluesky server could not be reached.' };
     return { errorClass: 'server', message: `Your Bluesky server gave an answer we could not read${detail}.` };
   }

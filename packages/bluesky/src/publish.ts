@@ -29,7 +29,13 @@ export async function getRecord(
   url.searchParams.set('collection', ref.collection);
   url.searchParams.set('rkey', ref.rkey);
   const response = await fetchImpl(url, { headers: { accept: 'application/json' } });
-  const body = (await response.json().catch(() => ({}))) as { uri?: string; cid?: string; value?: Record<string, unknown>; error?: string; message?: string };
+  const body = (await response.json().catch(() => ({}))) as {
+    uri?: string;
+    cid?: string;
+    value?: Record<string, unknown>;
+    error?: string;
+    message?: string;
+  };
   if (response.ok && body.uri && body.cid && body.value) return { uri: body.uri, cid: body.cid, value: body.value };
   if (response.status === 400 && body.error === 'RecordNotFound') return undefined;
   throw new XRPCError(response.status, body.error, body.message, Object.fromEntries(response.headers));
@@ -103,7 +109,8 @@ export async function resolveQuote(resolver: IdentityResolver, fetchImpl: Fetch,
     did = info.did;
     pds = pdsEndpoint(info.didDoc as never);
   } catch (error) {
-    if (error instanceof TypeError || (error instanceof Error && /fetch|network|timeout/i.test(`${error.name} ${error.message}`))) throw error;
+    if (error instanceof TypeError || (error instanceof Error && /fetch|network|timeout/i.test(`${error.name} ${error.message}`)))
+      throw error;
     throw new PublishError('validation', 'The account of the post you quote could not be found.');
   }
   if (!pds) throw new PublishError('validation', 'The account of the post you quote has no Bluesky server.');

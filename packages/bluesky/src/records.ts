@@ -47,7 +47,8 @@ const facetsFor = (facets: Facet[], mentions: Map<string, string>): Array<Record
       const did = mentions.get(facet.value.toLowerCase());
       return did ? [{ $type: 'app.bsky.richtext.facet', index, features: [{ $type: 'app.bsky.richtext.facet#mention', did }] }] : [];
     }
-    if (facet.type === 'link') return [{ $type: 'app.bsky.richtext.facet', index, features: [{ $type: 'app.bsky.richtext.facet#link', uri: facet.value }] }];
+    if (facet.type === 'link')
+      return [{ $type: 'app.bsky.richtext.facet', index, features: [{ $type: 'app.bsky.richtext.facet#link', uri: facet.value }] }];
     return [{ $type: 'app.bsky.richtext.facet', index, features: [{ $type: 'app.bsky.richtext.facet#tag', tag: facet.value }] }];
   });
 
@@ -125,7 +126,9 @@ export async function buildWrites(input: {
       ...(facets.length ? { facets } : {}),
       ...(embed ? { embed } : {}),
       ...(item.langs.length ? { langs: item.langs } : {}),
-      ...(item.labels.length ? { labels: { $type: 'com.atproto.label.defs#selfLabels', values: item.labels.map((val) => ({ val })) } } : {}),
+      ...(item.labels.length
+        ? { labels: { $type: 'com.atproto.label.defs#selfLabels', values: item.labels.map((val) => ({ val })) } }
+        : {}),
       ...(root && parent ? { reply: { root, parent } } : {}),
     };
     const uri = `at://${input.did}/${POST_COLLECTION}/${item.rkey}`;

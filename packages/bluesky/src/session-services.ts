@@ -37,8 +37,11 @@ function createSessionServices(
   overrides: Partial<SessionServices> = {},
 ): SessionServices {
   const vault =
-    overrides.vault ?? createVault(createConfiguredKeyring(config.oauthClient.keyring, () => new KMSClient(awsClientOptions(config.aws, 'kms'))));
-  const lock = overrides.lock ?? createDynamoDbLock({ dynamodb: new DynamoDBClient(awsClientOptions(config.aws, 'dynamodb')), table: config.oauthClient.lockTable });
+    overrides.vault ??
+    createVault(createConfiguredKeyring(config.oauthClient.keyring, () => new KMSClient(awsClientOptions(config.aws, 'kms'))));
+  const lock =
+    overrides.lock ??
+    createDynamoDbLock({ dynamodb: new DynamoDBClient(awsClientOptions(config.aws, 'dynamodb')), table: config.oauthClient.lockTable });
   return {
     vault,
     lock,

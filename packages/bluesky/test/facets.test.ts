@@ -8,15 +8,40 @@ const slice = (text: string, start: number, end: number) => decoder.decode(new T
 /** Text that moves byte offsets around: multi-byte scripts, emoji sequences, flags, combining marks. */
 const hardText = fc
   .array(
-    fc.constantFrom('a', 'Z', ' ', 'é', 'e\u0301', '日本', 'ひらがな', '한국어', 'Ωμέγα', 'مرحبا', '👍', '👍🏽', '👨‍👩‍👧‍👦', '🏳️‍🌈', '🇯🇵', '🇫🇷', '\n', '…', '—', '𝕏'),
+    fc.constantFrom(
+      'a',
+      'Z',
+      ' ',
+      'é',
+      'e\u0301',
+      '日本',
+      'ひらがな',
+      '한국어',
+      'Ωμέγα',
+      'مرحبا',
+      '👍',
+      '👍🏽',
+      '👨‍👩‍👧‍👦',
+      '🏳️‍🌈',
+      '🇯🇵',
+      '🇫🇷',
+      '\n',
+      '…',
+      '—',
+      '𝕏',
+    ),
     { maxLength: 12 },
   )
   .map((parts) => parts.join(''));
 
 /** What the detector should find, with the exact text its byte range must cover. */
 const token = fc.oneof(
-  fc.constantFrom('alice.test', 'bob.bsky.social', 'x-y.example.com').map((handle) => ({ text: `@${handle}`, type: 'mention', value: handle })),
-  fc.constantFrom('https://atproto.com', 'https://example.com/a/b?c=d', 'https://日本.jp/パス').map((url) => ({ text: url, type: 'link', value: url })),
+  fc
+    .constantFrom('alice.test', 'bob.bsky.social', 'x-y.example.com')
+    .map((handle) => ({ text: `@${handle}`, type: 'mention', value: handle })),
+  fc
+    .constantFrom('https://atproto.com', 'https://example.com/a/b?c=d', 'https://日本.jp/パス')
+    .map((url) => ({ text: url, type: 'link', value: url })),
   fc.constantFrom('日本語', 'chronopost', 'café', 'tag_2').map((tag) => ({ text: `#${tag}`, type: 'tag', value: tag })),
 );
 

@@ -7,7 +7,8 @@ const now = new Date('2026-11-22T12:00:00.000Z');
 
 describe('classifying publication failures', () => {
   it('sorts PDS answers into what to do next', () => {
-    const xrpc = (status: number, error?: string, headers?: Record<string, string>) => new XRPCError(status, error, `said ${status}`, headers);
+    const xrpc = (status: number, error?: string, headers?: Record<string, string>) =>
+      new XRPCError(status, error, `said ${status}`, headers);
     expect(classifyPublishError(xrpc(503), now)?.errorClass).toBe('server');
     expect(classifyPublishError(xrpc(500, 'InternalServerError'), now)?.errorClass).toBe('server');
     expect(classifyPublishError(xrpc(400, 'InvalidRequest'), now)).toMatchObject({ errorClass: 'validation' });

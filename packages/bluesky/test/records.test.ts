@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { buildWrites, type ItemToPublish, recordCid, type Resolved } from '../src';
 
 const did = 'did:plc:author';
-const item = (rkey: string, text: string, extra: Partial<ItemToPublish> = {}): ItemToPublish => ({ rkey, text, facets: [], embed: null, langs: [], labels: [], ...extra });
+const item = (rkey: string, text: string, extra: Partial<ItemToPublish> = {}): ItemToPublish => ({
+  rkey,
+  text,
+  facets: [],
+  embed: null,
+  langs: [],
+  labels: [],
+  ...extra,
+});
 const nothingResolved: Resolved = { mentions: new Map(), quotes: new Map(), images: new Map() };
 const everyone = { replyControl: { mode: 'everyone' as const }, quoteControl: { allowQuotes: true } };
 const createdAt = new Date('2026-11-22T12:00:00.000Z');
@@ -26,7 +34,11 @@ describe('building records', () => {
     expect(writes[0]!.value.reply).toBeUndefined();
     expect(writes[1]!.value.reply).toEqual({ root: records[0], parent: records[0] });
     expect(writes[2]!.value.reply).toEqual({ root: records[0], parent: records[1] });
-    expect(writes.map((write) => write.value.createdAt)).toEqual(['2026-11-22T12:00:00.000Z', '2026-11-22T12:00:00.001Z', '2026-11-22T12:00:00.002Z']);
+    expect(writes.map((write) => write.value.createdAt)).toEqual([
+      '2026-11-22T12:00:00.000Z',
+      '2026-11-22T12:00:00.001Z',
+      '2026-11-22T12:00:00.002Z',
+    ]);
     expect(records[2]!.uri).toBe(`at://${did}/app.bsky.feed.post/3kaaaaaaaaa24`);
   });
 
@@ -55,9 +67,21 @@ describe('building records', () => {
       createdAt,
     });
     expect(writes[0]!.value.facets).toEqual([
-      { $type: 'app.bsky.richtext.facet', index: { byteStart: 0, byteEnd: 11 }, features: [{ $type: 'app.bsky.richtext.facet#mention', did: 'did:plc:known' }] },
-      { $type: 'app.bsky.richtext.facet', index: { byteStart: 28, byteEnd: 32 }, features: [{ $type: 'app.bsky.richtext.facet#tag', tag: 'tag' }] },
-      { $type: 'app.bsky.richtext.facet', index: { byteStart: 33, byteEnd: 52 }, features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://example.com' }] },
+      {
+        $type: 'app.bsky.richtext.facet',
+        index: { byteStart: 0, byteEnd: 11 },
+        features: [{ $type: 'app.bsky.richtext.facet#mention', did: 'did:plc:known' }],
+      },
+      {
+        $type: 'app.bsky.richtext.facet',
+        index: { byteStart: 28, byteEnd: 32 },
+        features: [{ $type: 'app.bsky.richtext.facet#tag', tag: 'tag' }],
+      },
+      {
+        $type: 'app.bsky.richtext.facet',
+        index: { byteStart: 33, byteEnd: 52 },
+        features: [{ $type: 'app.bsky.richtext.facet#link', uri: 'https://example.com' }],
+      },
     ]);
   });
 
@@ -87,10 +111,21 @@ describe('building records', () => {
         $type: 'com.atproto.repo.applyWrites#create',
         collection: 'app.bsky.feed.postgate',
         rkey: '3kaaaaaaaaa42',
-        value: { $type: 'app.bsky.feed.postgate', post: root, embeddingRules: [{ $type: 'app.bsky.feed.postgate#disableRule' }], createdAt: createdAt.toISOString() },
+        value: {
+          $type: 'app.bsky.feed.postgate',
+          post: root,
+          embeddingRules: [{ $type: 'app.bsky.feed.postgate#disableRule' }],
+          createdAt: createdAt.toISOString(),
+        },
       },
     ]);
-    const nobody = await buildWrites({ did, items: [item('3kaaaaaaaaa52', 'x')], options: { ...everyone, replyControl: { mode: 'nobody' } }, resolved: nothingResolved, createdAt });
+    const nobody = await buildWrites({
+      did,
+      items: [item('3kaaaaaaaaa52', 'x')],
+      options: { ...everyone, replyControl: { mode: 'nobody' } },
+      resolved: nothingResolved,
+      createdAt,
+    });
     expect(nobody.writes[1]!.value.allow).toEqual([]);
     const open = await buildWrites({ did, items: [item('3kaaaaaaaaa62', 'x')], options: everyone, resolved: nothingResolved, createdAt });
     expect(open.writes).toHaveLength(1);
@@ -98,6 +133,8 @@ describe('building records', () => {
 
   it('refuses to build a post whose image or quote was not prepared', async () => {
     const images = { type: 'images' as const, images: [{ mediaId: '00000000-0000-4000-8000-000000000001', alt: 'x' }] };
-    await expect(buildWrites({ did, items: [item('3kaaaaaaaaa72', 'x', { embed: images })], options: everyone, resolved: nothingResolved, createdAt })).rejects.toThrow(/not uploaded/);
+    await expect(
+      buildWrites({ did, items: [item('3kaaaaaaaaa72', 'x', { embed: images })], options: everyone, resolved: nothingResolved, createdAt }),
+    ).rejects.toThrow(/not uploaded/);
   });
 });

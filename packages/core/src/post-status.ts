@@ -43,7 +43,15 @@ export const IN_FLIGHT_STATUSES = ['queued', 'publishing'] as const satisfies re
 export const AWAITING_STATUSES = ['scheduled', 'retrying', 'queued'] as const satisfies readonly PostStatus[];
 
 /** The statuses a user may cancel from: anything not being published or already over. */
-export const CANCELLABLE_STATUSES = ['draft', 'scheduled', 'queued', 'retrying', 'blocked', 'failed', 'missed'] as const satisfies readonly PostStatus[];
+export const CANCELLABLE_STATUSES = [
+  'draft',
+  'scheduled',
+  'queued',
+  'retrying',
+  'blocked',
+  'failed',
+  'missed',
+] as const satisfies readonly PostStatus[];
 
 /** The statuses whose content and time may still be edited: nothing has been attempted yet. */
 export const EDITABLE_STATUSES = ['draft', 'scheduled'] as const satisfies readonly PostStatus[];

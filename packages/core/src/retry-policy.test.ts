@@ -13,8 +13,14 @@ describe('retry policy', () => {
   });
 
   it('waits for a later reset the server gave, never less than the backoff', () => {
-    expect(nextStep({ attempt: 1, errorClass: 'rate_limited', now, retryAfter: inSeconds(600) })).toEqual({ action: 'retry', at: inSeconds(600) });
-    expect(nextStep({ attempt: 1, errorClass: 'rate_limited', now, retryAfter: inSeconds(5) })).toEqual({ action: 'retry', at: inSeconds(30) });
+    expect(nextStep({ attempt: 1, errorClass: 'rate_limited', now, retryAfter: inSeconds(600) })).toEqual({
+      action: 'retry',
+      at: inSeconds(600),
+    });
+    expect(nextStep({ attempt: 1, errorClass: 'rate_limited', now, retryAfter: inSeconds(5) })).toEqual({
+      action: 'retry',
+      at: inSeconds(30),
+    });
   });
 
   it('blocks on session problems and fails bad posts at once', () => {

@@ -25,10 +25,7 @@ export const BLOCKING_CLASSES: readonly PublishErrorClass[] = ['auth', 'session_
 export const RETRY_DELAYS_MS = [30_000, 120_000, 480_000] as const;
 export const MAX_ATTEMPTS = RETRY_DELAYS_MS.length + 1;
 
-export type NextStep =
-  | { action: 'retry'; at: Date }
-  | { action: 'fail' }
-  | { action: 'block' };
+export type NextStep = { action: 'retry'; at: Date } | { action: 'fail' } | { action: 'block' };
 
 /**
  * What to do after attempt number `attempt` (1-based) failed: retry at 30 s, 2 min, 8 min (or later,

@@ -67,13 +67,17 @@ export function parseScheduledTime(input: string): ParsedTime {
   if (check.getUTCMonth() !== fields[1] || check.getUTCDate() !== fields[2] || fields[3] > 23 || fields[4] > 59 || fields[5] > 59) {
     return bad('invalid_time', 'That date or time does not exist.');
   }
-  const offsetMs = offset && offset !== 'Z' ? (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 3_600_000 + Number(offset.slice(4, 6)) * 60_000) : 0;
+  const offsetMs =
+    offset && offset !== 'Z'
+      ? (offset.startsWith('-') ? -1 : 1) * (Number(offset.slice(1, 3)) * 3_600_000 + Number(offset.slice(4, 6)) * 60_000)
+      : 0;
 
   if (!zone) return { ok: true, instant: new Date(local - offsetMs) };
   if (!isValidZone(zone)) return bad('invalid_time_zone', `“${zone}” is not a time zone (use an IANA name such as Europe/Paris).`);
   if (offset) {
     const instant = local - offsetMs;
-    if (zoneOffsetMs(instant, zone) !== offsetMs) return bad('inconsistent_offset', `The offset ${offset} is not ${zone}'s offset at that time.`);
+    if (zoneOffsetMs(instant, zone) !== offsetMs)
+      return bad('inconsistent_offset', `The offset ${offset} is not ${zone}'s offset at that time.`);
     return { ok: true, instant: new Date(instant), timeZone: zone };
   }
   // Local wall time in the zone: try the offsets in force around it (DST moves them).
@@ -88,7 +92,9 @@ export function parseScheduledTime(input: string): ParsedTime {
 export function scheduleProblems(instant: Date, now: Date, limits: ScheduleLimits = DEFAULT_SCHEDULE_LIMITS): Problem[] {
   const lead = (instant.getTime() - now.getTime()) / 1000;
   if (lead < limits.minLeadSeconds) {
-    return [{ code: 'too_soon', message: `Schedule at least ${limits.minLeadSeconds} seconds ahead (publish now by picking a time just after).` }];
+    return [
+      { code: 'too_soon', message: `Schedule at least ${limits.minLeadSeconds} seconds ahead (publish now by picking a time just after).` },
+    ];
   }
   if (lead > limits.maxAheadDays * 86_400) return [{ code: 'too_far', message: `Schedule at most ${limits.maxAheadDays} days ahead.` }];
   return [];

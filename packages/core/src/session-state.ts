@@ -13,5 +13,4 @@ const TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
   revoked: ['active'],
 };
 
-export const canTransitionSession = (from: SessionState, to: SessionState): boolean =>
-  TRANSITIONS[from].includes(to);
+export const canTransitionSession = (from: SessionState, to: SessionState): boolean => TRANSITIONS[from].includes(to);

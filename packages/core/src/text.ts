@@ -31,14 +31,18 @@ export function textProblems(text: string, options: { hasEmbed: boolean }): Prob
   const problems: Problem[] = [];
   if (CONTROL.test(text)) problems.push({ code: 'control_character', message: 'Remove the invisible control characters from the text.' });
   if (LONE_SURROGATE.test(text)) problems.push({ code: 'invalid_unicode', message: 'The text contains broken Unicode characters.' });
-  if (text.trim() === '' && !options.hasEmbed) problems.push({ code: 'empty', message: 'Write something, or attach an image, a link or a quote.' });
+  if (text.trim() === '' && !options.hasEmbed)
+    problems.push({ code: 'empty', message: 'Write something, or attach an image, a link or a quote.' });
   const graphemes = graphemeLength(text);
   if (graphemes > POST_TEXT_MAX_GRAPHEMES) {
     problems.push({ code: 'too_long', message: `The text is ${graphemes} characters long; Bluesky allows ${POST_TEXT_MAX_GRAPHEMES}.` });
   }
   const bytes = utf8Length(text);
   if (bytes > POST_TEXT_MAX_BYTES) {
-    problems.push({ code: 'too_many_bytes', message: `The text takes ${bytes} bytes; Bluesky allows ${POST_TEXT_MAX_BYTES} (emoji and some scripts take several each).` });
+    problems.push({
+      code: 'too_many_bytes',
+      message: `The text takes ${bytes} bytes; Bluesky allows ${POST_TEXT_MAX_BYTES} (emoji and some scripts take several each).`,
+    });
   }
   return problems;
 }

@@ -7,8 +7,7 @@ export const ACCESS_MARGIN_MS = 5 * 60_000;
 /** A session is renewed this long before its refresh token would die of inactivity. */
 export const INACTIVITY_MARGIN_MS = 24 * 3600_000;
 
-export const clientKindOf = (clientId: string): ClientKind =>
-  new URL(clientId).hostname === 'localhost' ? 'loopback' : 'confidential';
+export const clientKindOf = (clientId: string): ClientKind => (new URL(clientId).hostname === 'localhost' ? 'loopback' : 'confidential');
 
 export type RefreshReason = 'access-expiring' | 'inactivity';
 

@@ -42,10 +42,7 @@ export async function migrateDatabase(config: DatabaseConfig): Promise<{ applied
 type Queryable = { execute: (query: SQL) => Promise<{ rows: unknown[] }> };
 
 /** Which known migration the schema is at, and how many it still lacks. */
-export async function readMigrationStatus(
-  db: Queryable,
-  schema: string,
-): Promise<{ applied: string | null; pending: number }> {
+export async function readMigrationStatus(db: Queryable, schema: string): Promise<{ applied: string | null; pending: number }> {
   const table = sql.raw(`${quoteIdent(schema)}.${quoteIdent(MIGRATIONS_TABLE)}`);
   const exists = await db.execute(sql`SELECT to_regclass(${`${quoteIdent(schema)}.${quoteIdent(MIGRATIONS_TABLE)}`}) AS t`);
   const known = knownMigrations();

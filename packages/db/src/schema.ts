@@ -25,8 +25,7 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => tstz('created_at').notNull().defaultNow();
 const updatedAt = () => tstz('updated_at').notNull().defaultNow();
-const oneOf = (column: string, values: readonly string[]) =>
-  sql.raw(`${column} IN (${values.map((value) => `'${value}'`).join(', ')})`);
+const oneOf = (column: string, values: readonly string[]) => sql.raw(`${column} IN (${values.map((value) => `'${value}'`).join(', ')})`);
 
 export const accounts = pgTable('accounts', {
   did: text('did').primaryKey(),
@@ -66,7 +65,9 @@ export const oauthSessions = pgTable(
     check('oauth_sessions_state_check', oneOf('state', SESSION_STATES)),
     check(
       'oauth_sessions_secret_check',
-      sql.raw(`state NOT IN ('active', 'refreshing') OR (ciphertext IS NOT NULL AND encrypted_data_key IS NOT NULL AND key_id IS NOT NULL)`),
+      sql.raw(
+        `state NOT IN ('active', 'refreshing') OR (ciphertext IS NOT NULL AND encrypted_data_key IS NOT NULL AND key_id IS NOT NULL)`,
+      ),
     ),
     index('oauth_sessions_access_expiry_idx').on(t.accessExpiresAt).where(sql.raw(`state = 'active'`)),
   ],
@@ -138,8 +139,14 @@ export const postItems = pgTable(
     text: text('text').notNull().default(''),
     facets: jsonb('facets'),
     embed: jsonb('embed'),
-    langs: text('langs').array().notNull().default(sql`'{}'::text[]`),
-    labels: text('labels').array().notNull().default(sql`'{}'::text[]`),
+    langs: text('langs')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    labels: text('labels')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
     /** TID fixed before the first attempt, so every retry writes the same record. */
     rkey: text('rkey'),
     uri: text('uri'),

@@ -30,7 +30,17 @@ describe('migrations', () => {
     expect(first.applied).toBe(latest);
     expect(second.applied).toBe(latest);
 
-    const expected = ['__drizzle_migrations', 'accounts', 'app_refresh_tokens', 'media', 'notifications', 'oauth_sessions', 'post_items', 'posts', 'publish_attempts'];
+    const expected = [
+      '__drizzle_migrations',
+      'accounts',
+      'app_refresh_tokens',
+      'media',
+      'notifications',
+      'oauth_sessions',
+      'post_items',
+      'posts',
+      'publish_attempts',
+    ];
     expect(await tablesIn('pr_101')).toEqual(expected);
     expect(await tablesIn('pr_102')).toEqual(expected);
     expect(await tablesIn('public')).toEqual([]);
@@ -44,9 +54,9 @@ describe('migrations', () => {
       expect((await one.$client.query('SELECT did FROM accounts')).rows).toEqual([{ did: 'did:plc:one' }]);
       expect((await two.$client.query('SELECT did FROM accounts')).rows).toEqual([]);
       // Foreign keys point inside their own schema.
-      await expect(
-        two.$client.query(`INSERT INTO posts (owner_did, status) VALUES ('did:plc:one', 'draft')`),
-      ).rejects.toThrow(/foreign key/);
+      await expect(two.$client.query(`INSERT INTO posts (owner_did, status) VALUES ('did:plc:one', 'draft')`)).rejects.toThrow(
+        /foreign key/,
+      );
     } finally {
       await Promise.all([one.$client.end(), two.$client.end()]);
     }
@@ -75,9 +85,9 @@ describe('migrations', () => {
     const db = createDatabase({ url: database.config.url, schema: 'pr_102' });
     try {
       await db.$client.query(`INSERT INTO accounts (did, handle, pds_url) VALUES ('did:plc:two', 'two.test', 'http://pds')`);
-      await expect(db.$client.query(`INSERT INTO posts (owner_did, status, scheduled_at) VALUES ('did:plc:two', 'sent', now())`)).rejects.toThrow(
-        /posts_status_check/,
-      );
+      await expect(
+        db.$client.query(`INSERT INTO posts (owner_did, status, scheduled_at) VALUES ('did:plc:two', 'sent', now())`),
+      ).rejects.toThrow(/posts_status_check/);
       await expect(db.$client.query(`INSERT INTO posts (owner_did, status) VALUES ('did:plc:two', 'scheduled')`)).rejects.toThrow(
         /posts_scheduled_at_check/,
       );
@@ -119,4 +129,3 @@ describe('health check', () => {
     }
   });
 });
-

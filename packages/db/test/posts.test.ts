@@ -24,8 +24,22 @@ describe('posts repository', () => {
       lateGraceSeconds: 1200,
       options: { replyControl: { mode: 'nobody' }, quoteControl: { allowQuotes: false } },
       items: [
-        { text: 'root 👋', facets: [{ byteStart: 0, byteEnd: 4, type: 'tag', value: 'x' }], embed: null, langs: ['en'], labels: ['nudity'], rkey: '3kabcabcabc22' },
-        { text: 'reply', facets: [], embed: { type: 'quote', uri: 'at://did:plc:a/app.bsky.feed.post/3k' }, langs: [], labels: [], rkey: '3kabcabcabc23' },
+        {
+          text: 'root 👋',
+          facets: [{ byteStart: 0, byteEnd: 4, type: 'tag', value: 'x' }],
+          embed: null,
+          langs: ['en'],
+          labels: ['nudity'],
+          rkey: '3kabcabcabc22',
+        },
+        {
+          text: 'reply',
+          facets: [],
+          embed: { type: 'quote', uri: 'at://did:plc:a/app.bsky.feed.post/3k' },
+          langs: [],
+          labels: [],
+          rkey: '3kabcabcabc23',
+        },
       ],
     });
     await database.db.$client.query(`UPDATE posts SET attempts = 2, last_error = 'boom', last_error_class = 'server' WHERE id = $1`, [id]);
@@ -50,7 +64,9 @@ describe('posts repository', () => {
     await expect(insertPost(database.db, post('did:plc:other', '3kzzzzzzzzz22'))).resolves.toBeTypeOf('string');
     const error = await insertPost(database.db, post('did:plc:repo', '3kzzzzzzzzz22')).catch((caught: unknown) => caught);
     expect(isRecordKeyCollision(error)).toBe(true);
-    const { rows } = await database.db.$client.query(`SELECT count(*)::int AS n FROM posts WHERE owner_did = 'did:plc:repo' AND clock_id = 7`);
+    const { rows } = await database.db.$client.query(
+      `SELECT count(*)::int AS n FROM posts WHERE owner_did = 'did:plc:repo' AND clock_id = 7`,
+    );
     expect(rows[0].n).toBe(1); // the colliding post was not half written
     expect(isRecordKeyCollision(new Error('duplicate key value violates unique constraint "posts_pkey"'))).toBe(false);
   });

@@ -51,7 +51,9 @@ describe('publishing claims', () => {
     expect((await listAttempts(database.db, id)).map((attempt) => attempt.outcome)).toEqual(['abandoned']);
     // The old holder wakes up: its claim is gone, so it changes nothing.
     expect(await markNotPublished(database.db, { postId: id, attempt: 1 }, { status: 'failed' }, { message: 'late' })).toBe(false);
-    expect(await markPublished(database.db, { postId: id, attempt: 2 }, [{ uri: 'at://x/app.bsky.feed.post/1', cid: 'bafy' }], at(12))).toBe(true);
+    expect(
+      await markPublished(database.db, { postId: id, attempt: 2 }, [{ uri: 'at://x/app.bsky.feed.post/1', cid: 'bafy' }], at(12)),
+    ).toBe(true);
     expect(await claimForPublishing(database.db, id, lease(100))).toEqual({ claimed: false, status: 'published', leaseLive: false });
   });
 
@@ -65,7 +67,8 @@ describe('publishing claims', () => {
       now += 20;
     }
     expect(await claimForPublishing(database.db, id, lease(now, 10))).toEqual({ claimed: false, status: 'failed', crashed: true });
-    const row = (await database.db.$client.query('SELECT status, last_error_class, lease_expires_at FROM posts WHERE id = $1', [id])).rows[0];
+    const row = (await database.db.$client.query('SELECT status, last_error_class, lease_expires_at FROM posts WHERE id = $1', [id]))
+      .rows[0];
     expect(row).toEqual({ status: 'failed', last_error_class: 'crash', lease_expires_at: null });
   });
 });

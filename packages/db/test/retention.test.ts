@@ -22,11 +22,20 @@ describe('retention', () => {
       `INSERT INTO posts (owner_did, status, scheduled_at, published_at, updated_at) VALUES ('did:plc:keep', $1, $2, $3, $2) RETURNING id`,
       [status, at, status === 'published' ? at : null],
     );
-    await sql(`INSERT INTO post_items (post_id, owner_did, position, text, embed) VALUES ($1, 'did:plc:keep', 0, $2, $3)`, [rows[0].id, label, embed]);
+    await sql(`INSERT INTO post_items (post_id, owner_did, position, text, embed) VALUES ($1, 'did:plc:keep', 0, $2, $3)`, [
+      rows[0].id,
+      label,
+      embed,
+    ]);
     return rows[0].id as string;
   };
   const upload = async (created: Date) =>
-    (await sql(`INSERT INTO media (owner_did, s3_key, state, created_at) VALUES ('did:plc:keep', $1, 'ready', $2) RETURNING id, s3_key`, [`uploads/${Math.random()}.png`, created])).rows[0] as {
+    (
+      await sql(`INSERT INTO media (owner_did, s3_key, state, created_at) VALUES ('did:plc:keep', $1, 'ready', $2) RETURNING id, s3_key`, [
+        `uploads/${Math.random()}.png`,
+        created,
+      ])
+    ).rows[0] as {
       id: string;
       s3_key: string;
     };
@@ -42,7 +51,9 @@ describe('retention', () => {
     const session = `INSERT INTO oauth_sessions (did, state, client_id, ended_at) VALUES ($1, $2, 'http://localhost', $3)`;
     await sql(session, ['did:plc:ended-long-ago', 'revoked', daysAgo(91)]);
     await sql(session, ['did:plc:ended-lately', 'expired', daysAgo(89)]);
-    await sql(`INSERT INTO oauth_sessions (did, state, client_id, ciphertext, encrypted_data_key, key_id) VALUES ('did:plc:active', 'active', 'http://localhost', '\\x00', '\\x00', 'k')`);
+    await sql(
+      `INSERT INTO oauth_sessions (did, state, client_id, ciphertext, encrypted_data_key, key_id) VALUES ('did:plc:active', 'active', 'http://localhost', '\\x00', '\\x00', 'k')`,
+    );
     doomed.session = 'did:plc:ended-long-ago';
 
     const onlyOnOldPost = await upload(daysAgo(40));
@@ -82,6 +93,11 @@ describe('retention', () => {
     expect(after.media).toEqual(before.media.filter((id) => !doomed.media.includes(id)));
 
     // Nothing left to do: a second run deletes nothing.
-    expect(await applyRetention(database.db, policy, now, { dryRun: false })).toMatchObject({ endedSessions: 0, publishedPosts: 0, failedPosts: 0, media: 0 });
+    expect(await applyRetention(database.db, policy, now, { dryRun: false })).toMatchObject({
+      endedSessions: 0,
+      publishedPosts: 0,
+      failedPosts: 0,
+      media: 0,
+    });
   });
 });

@@ -9,7 +9,11 @@ const body = (response: { body?: string }) => JSON.parse(response.body ?? '{}');
 
 describe('errorToResponse', () => {
   it('keeps a client error with its code and issues', () => {
-    const response = errorToResponse(new ValidationError([{ path: 'items.0.text', code: 'too_big', message: 'Too long.' }]), logger, 'req-1');
+    const response = errorToResponse(
+      new ValidationError([{ path: 'items.0.text', code: 'too_big', message: 'Too long.' }]),
+      logger,
+      'req-1',
+    );
     expect(response.statusCode).toBe(400);
     expect(body(response)).toEqual({
       error: {

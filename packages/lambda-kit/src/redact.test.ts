@@ -9,7 +9,10 @@ const captureLog = (write: () => void): string => {
     return true;
   };
   // Warnings and errors go to stderr, the rest to stdout.
-  const spies = [vi.spyOn(process.stdout, 'write').mockImplementation(capture), vi.spyOn(process.stderr, 'write').mockImplementation(capture)];
+  const spies = [
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
+  ];
   try {
     write();
   } finally {

@@ -103,5 +103,4 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
 });
 export type LocalConfig = z.output<typeof localConfigSchema>;
 
-export const loadLocalConfig = (env: Record<string, string | undefined> = process.env): LocalConfig =>
-  parseConfig(localConfigSchema, env);
+export const loadLocalConfig = (env: Record<string, string | undefined> = process.env): LocalConfig => parseConfig(localConfigSchema, env);

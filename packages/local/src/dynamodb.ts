@@ -29,10 +29,11 @@ export async function startLocalDynamoDb(options: { host: string; port: number; 
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     endpoint: `http://${options.host}:${port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -73,7 +73,10 @@ export function buildEvent(
     if (value === undefined || name === 'cookie') continue;
     headers[name] = Array.isArray(value) ? value.join(',') : value;
   }
-  const cookies = request.headers.cookie?.split(';').map((cookie) => cookie.trim()).filter(Boolean);
+  const cookies = request.headers.cookie
+    ?.split(';')
+    .map((cookie) => cookie.trim())
+    .filter(Boolean);
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   const contentType = headers['content-type'] ?? '';
@@ -116,7 +119,11 @@ function writeResult(response: ServerResponse, result: APIGatewayProxyResultV2, 
   const structured =
     typeof result === 'object' && result !== null && 'statusCode' in result
       ? result
-      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: typeof result === 'string' ? result : JSON.stringify(result) };
+      : {
+          statusCode: 200,
+          headers: { 'content-type': 'application/json' },
+          body: typeof result === 'string' ? result : JSON.stringify(result),
+        };
   const headers: Record<string, string | string[]> = { ...extraHeaders };
   for (const [name, value] of Object.entries(structured.headers ?? {})) headers[name.toLowerCase()] = String(value);
   if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
@@ -145,9 +152,7 @@ export interface LocalGatewayOptions {
 
 /** API Gateway hands the authorizer's claims to the integration as strings. */
 const claimsForEvent = (claims: Record<string, unknown>) =>
-  Object.fromEntries(
-    Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]),
-  );
+  Object.fromEntries(Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]));
 
 export interface LocalGateway {
   url: string;

@@ -156,7 +156,11 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
       // With --demo, identities live on the local PDS and its PLC directory, over plain http;
       // ATPROTO_HANDLE_RESOLVER points at a PDS of your own the same way.
       ...(config.identities
-        ? { ATPROTO_HANDLE_RESOLVER: config.identities.handleResolver, ...(config.identities.plcUrl ? { ATPROTO_PLC_URL: config.identities.plcUrl } : {}), OAUTH_ALLOW_HTTP: 'true' }
+        ? {
+            ATPROTO_HANDLE_RESOLVER: config.identities.handleResolver,
+            ...(config.identities.plcUrl ? { ATPROTO_PLC_URL: config.identities.plcUrl } : {}),
+            OAUTH_ALLOW_HTTP: 'true',
+          }
         : {}),
       ...(pds ? { ATPROTO_HANDLE_RESOLVER: pds.url, ATPROTO_PLC_URL: pds.plcUrl, OAUTH_ALLOW_HTTP: 'true' } : {}),
     };

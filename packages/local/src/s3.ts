@@ -22,8 +22,7 @@ const corsXml = (origin: string) => `<CORSConfiguration>
 </CORSConfiguration>`;
 
 /** S3 notifications carry URL-encoded keys (spaces as `+`); s3rver sends them raw. */
-export const encodeS3EventKey = (key: string): string =>
-  encodeURIComponent(key).replaceAll('%20', '+').replaceAll('%2F', '/');
+export const encodeS3EventKey = (key: string): string => encodeURIComponent(key).replaceAll('%20', '+').replaceAll('%2F', '/');
 
 interface S3rverEvent {
   Records: Array<S3Event['Records'][number]>;

@@ -155,7 +155,14 @@ export function startSqsEventSource(options: EventSourceOptions): EventSource {
       }
       let records: SQSRecord[];
       try {
-        records = await receiveBatch({ sqs, queueUrl, queueArn, batchSize: options.batchSize, waitSeconds: options.longPollSeconds ?? 5, signal: abort.signal });
+        records = await receiveBatch({
+          sqs,
+          queueUrl,
+          queueArn,
+          batchSize: options.batchSize,
+          waitSeconds: options.longPollSeconds ?? 5,
+          signal: abort.signal,
+        });
       } catch (error) {
         if (abort.signal.aborted) return;
         logger.warn('receiving from the publish queue failed; retrying', { error });

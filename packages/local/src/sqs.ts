@@ -22,10 +22,11 @@ export async function startLocalSqs(options: { host: string; port: number }): Pr
   const port = typeof address === 'object' && address ? address.port : options.port;
   return {
     endpoint: `http://${options.host}:${port}`,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections?.();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections?.();
+        server.close(() => resolve());
+      }),
   };
 }
 

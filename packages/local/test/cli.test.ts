@@ -112,7 +112,10 @@ describe('pnpm dev (the local runtime CLI)', () => {
     try {
       const running = await first.waitFor(message('chronopost is running'), 60_000);
       for (const component of ['keyring', 'postgres', 'sqs', 's3', 'dynamodb', 'gateway', 'schedules', 'publisher', 'media']) {
-        expect(first.lines.some((line) => line.component === component), component).toBe(true);
+        expect(
+          first.lines.some((line) => line.component === component),
+          component,
+        ).toBe(true);
       }
 
       const health = await fetch(`${running.url as string}/health`);
@@ -135,12 +138,17 @@ describe('pnpm dev (the local runtime CLI)', () => {
       await client.connect();
       let postId: string;
       try {
-        await client.query(`INSERT INTO accounts (did, handle, pds_url) VALUES ('did:plc:keptkeptkeptkeptkeptkept', 'kept.test', 'http://pds.test')`);
+        await client.query(
+          `INSERT INTO accounts (did, handle, pds_url) VALUES ('did:plc:keptkeptkeptkeptkeptkept', 'kept.test', 'http://pds.test')`,
+        );
         const inserted = await client.query<{ id: string }>(
           `INSERT INTO posts (owner_did, status, scheduled_at, next_attempt_at) VALUES ('did:plc:keptkeptkeptkeptkeptkept', 'queued', now(), now()) RETURNING id`,
         );
         postId = inserted.rows[0]!.id;
-        await client.query(`INSERT INTO post_items (post_id, owner_did, position, text, rkey) VALUES ($1, 'did:plc:keptkeptkeptkeptkeptkept', 0, 'kept', '3kaaaaaaaaa22')`, [postId]);
+        await client.query(
+          `INSERT INTO post_items (post_id, owner_did, position, text, rkey) VALUES ($1, 'did:plc:keptkeptkeptkeptkeptkept', 0, 'kept', '3kaaaaaaaaa22')`,
+          [postId],
+        );
       } finally {
         await client.end();
       }
@@ -175,7 +183,8 @@ describe('pnpm dev (the local runtime CLI)', () => {
       await second.waitFor(message('chronopost is running'), 90_000);
       const pds = second.lines.find((line) => line.component === 'pds')!;
       // Printed right after the runtime reports it is running.
-      for (let waited = 0; !second.stdout().includes('password:') && waited < 5_000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      for (let waited = 0; !second.stdout().includes('password:') && waited < 5_000; waited += 50)
+        await new Promise((r) => setTimeout(r, 50));
       const printed = /handle:\s+(\S+)\n\s+password: (\S+)/.exec(second.stdout());
       expect(printed?.[1]).toBe(pds.handle);
       const agent = new AtpAgent({ service: pds.url as string });
@@ -195,7 +204,10 @@ describe('pnpm dev (the local runtime CLI)', () => {
       const callback = await completeOAuthConsent(authorizationUrl, { identifier: printed![1]!, password: printed![2]! });
       const finished = await fetch(callback, { redirect: 'manual', headers: { cookie: loginCookie } });
       expect(new URL(finished.headers.get('location')!).searchParams.get('login')).toBe('ok');
-      const refreshCookie = finished.headers.getSetCookie().find((cookie) => cookie.startsWith('chronopost_refresh='))!.split(';')[0]!;
+      const refreshCookie = finished.headers
+        .getSetCookie()
+        .find((cookie) => cookie.startsWith('chronopost_refresh='))!
+        .split(';')[0]!;
       const tokens = (await (await fetch(`${gatewayUrl}/auth/refresh`, { method: 'POST', headers: { cookie: refreshCookie } })).json()) as {
         accessToken: string;
       };
@@ -213,13 +225,19 @@ describe('pnpm dev (the local runtime CLI)', () => {
       const { id } = (await created.json()) as { id: string };
       const publishedLine = await second.waitFor((line) => line.message === 'post published' && line.postId === id);
       expect(publishedLine.latenessMs as number).toBeLessThan(1_000);
-      const record = await agent.com.atproto.repo.getRecord({ repo: pds.did as string, collection: 'app.bsky.feed.post', rkey: String(publishedLine.uri).split('/').at(-1)! });
+      const record = await agent.com.atproto.repo.getRecord({
+        repo: pds.did as string,
+        collection: 'app.bsky.feed.post',
+        rkey: String(publishedLine.uri).split('/').at(-1)!,
+      });
       expect(record.data.value).toMatchObject({ text: 'Hello from pnpm dev --demo 👋' });
 
       const postgres = second.lines.find((line) => line.component === 'postgres')!;
       expect(postgres.url).not.toContain(await readFile(join(home, 'postgres', 'password'), 'utf8').then((p) => p.trim()));
       const password = (await readFile(join(home, 'postgres', 'password'), 'utf8')).trim();
-      const client = new pg.Client({ connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.LOCAL_POSTGRES_PORT}/chronopost` });
+      const client = new pg.Client({
+        connectionString: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${env.LOCAL_POSTGRES_PORT}/chronopost`,
+      });
       await client.connect();
       try {
         const kept = await client.query(`SELECT handle FROM accounts WHERE did = 'did:plc:keptkeptkeptkeptkeptkept'`);
@@ -254,7 +272,10 @@ describe('pnpm dev with a bad configuration', () => {
   });
 
   it('names an unreachable DATABASE_URL, hides its password and says what to do', async () => {
-    const { code, stderr } = await run({ DATABASE_URL: 'postgres://chronopost:hunter2@127.0.0.1:1/chronopost', PORT: String(await freePort()) });
+    const { code, stderr } = await run({
+      DATABASE_URL: 'postgres://chronopost:hunter2@127.0.0.1:1/chronopost',
+      PORT: String(await freePort()),
+    });
     expect(code).toBe(1);
     expect(stderr).toContain('DATABASE_URL: cannot connect to postgres://chronopost:***@127.0.0.1:1/chronopost (ECONNREFUSED)');
     expect(stderr).toContain('unset DATABASE_URL to use the embedded PostgreSQL');
@@ -267,7 +288,11 @@ describe('pnpm dev with a bad configuration', () => {
     await once(blocker, 'listening');
     const port = (blocker.address() as { port: number }).port;
     try {
-      const { code, stderr } = await run({ LOCAL_SQS_PORT: String(port), PORT: String(await freePort()), DATABASE_URL: 'postgres://x@127.0.0.1:1/x' });
+      const { code, stderr } = await run({
+        LOCAL_SQS_PORT: String(port),
+        PORT: String(await freePort()),
+        DATABASE_URL: 'postgres://x@127.0.0.1:1/x',
+      });
       expect(code).toBe(1);
       // Ports are checked before anything starts, so the database is not even tried.
       expect(stderr.trim()).toBe(

@@ -25,7 +25,9 @@ describe('local DynamoDB', () => {
     expect(losers).toHaveLength(9);
     for (const loser of losers) expect(loser.reason).toBeInstanceOf(ConditionalCheckFailedException);
 
-    const stored = await dynamodb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: 'lock#did:plc:abc' } }, ConsistentRead: true }));
+    const stored = await dynamodb.send(
+      new GetItemCommand({ TableName: table, Key: { pk: { S: 'lock#did:plc:abc' } }, ConsistentRead: true }),
+    );
     const winnerIndex = results.findIndex((result) => result.status === 'fulfilled');
     expect(stored.Item?.owner?.S).toBe(`worker-${winnerIndex}`);
   });

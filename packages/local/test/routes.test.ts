@@ -29,7 +29,11 @@ describe('HTTP route table', () => {
   it.each(Object.keys(routesOf) as HttpService[])('matches the %s service', async (service) => {
     const { routes, close } = routesOf[service]();
     try {
-      expect(routes.sort()).toEqual(HTTP_ROUTES.filter((route) => route.service === service).map(key).sort());
+      expect(routes.sort()).toEqual(
+        HTTP_ROUTES.filter((route) => route.service === service)
+          .map(key)
+          .sort(),
+      );
     } finally {
       await close();
     }

@@ -53,7 +53,10 @@ describe('local S3', () => {
     // s3rver answers a matched preflight with `*` where S3 echoes the origin; both let the browser through.
     expect([origin, '*']).toContain(preflight.headers.get('access-control-allow-origin'));
     expect(preflight.headers.get('access-control-allow-methods')).toContain('PUT');
-    const foreign = await fetch(url, { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'PUT' } });
+    const foreign = await fetch(url, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'PUT' },
+    });
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
   });

@@ -2,7 +2,11 @@ import type { APIGatewayProxyEventV2, S3Event, SQSRecord } from 'aws-lambda';
 
 /** Lambda trigger events for tests that invoke a handler directly (the local runtime builds the real ones). */
 
-export function httpEvent(method: string, path: string, options: { body?: string; headers?: Record<string, string> } = {}): APIGatewayProxyEventV2 {
+export function httpEvent(
+  method: string,
+  path: string,
+  options: { body?: string; headers?: Record<string, string> } = {},
+): APIGatewayProxyEventV2 {
   return {
     version: '2.0',
     routeKey: `${method} ${path}`,

@@ -35,7 +35,13 @@ export default async function setup(project: TestProject) {
       startLocalDynamoDb({ host: '127.0.0.1', port: 0 }),
       startDevPds({ dataDir: join(root, 'pds') }),
     ]);
-    closers.push(() => postgres.stop(), () => sqs.close(), () => s3.close(), () => dynamodb.close(), () => pds.close());
+    closers.push(
+      () => postgres.stop(),
+      () => sqs.close(),
+      () => s3.close(),
+      () => dynamodb.close(),
+      () => pds.close(),
+    );
 
     const templateUrl = await ensureDatabase(postgres, TEMPLATE_DATABASE);
     await migrateDatabase({ url: templateUrl, schema: 'public' });

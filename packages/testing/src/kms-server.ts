@@ -45,7 +45,8 @@ export async function startTestKmsServer(): Promise<TestKmsServer> {
       const idLength = blob[0] ?? 0;
       const keyId = blob.subarray(1, 1 + idLength).toString('utf8');
       const master = keys.get(keyId);
-      if (!master || (input.KeyId && input.KeyId !== keyId)) return fail('IncorrectKeyException', 'The key ID does not match the ciphertext');
+      if (!master || (input.KeyId && input.KeyId !== keyId))
+        return fail('IncorrectKeyException', 'The key ID does not match the ciphertext');
       const rest = blob.subarray(1 + idLength);
       const decipher = createDecipheriv('aes-256-gcm', master, rest.subarray(0, 12));
       decipher.setAAD(contextBytes(input.EncryptionContext as Record<string, string>));

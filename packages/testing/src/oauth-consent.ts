@@ -22,7 +22,12 @@ export async function completeOAuthConsent(
   const jar = new Map<string, string>();
 
   // 1. The authorize page, as a top-level navigation: sets the device and CSRF cookies.
-  const page = await send('GET', pageUrl, { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, jar);
+  const page = await send(
+    'GET',
+    pageUrl,
+    { 'sec-fetch-site': 'cross-site', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' },
+    jar,
+  );
   if (page.status !== 200) throw new Error(`authorize page answered ${page.status}: ${page.body.slice(0, 300)}`);
 
   const apiHeaders = () => ({
@@ -71,7 +76,12 @@ async function accountApi(pdsUrl: string, credentials: { identifier: string; pas
   const origin = new URL(pdsUrl).origin;
   const accountPage = new URL('/account', origin);
   const jar = new Map<string, string>();
-  const page = await send('GET', accountPage, { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }, jar);
+  const page = await send(
+    'GET',
+    accountPage,
+    { 'sec-fetch-site': 'none', 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' },
+    jar,
+  );
   if (page.status !== 200) throw new Error(`account page answered ${page.status}`);
   const call = async (method: 'GET' | 'POST', endpoint: string, body?: unknown) => {
     const url = new URL(`/@atproto/oauth-provider/~api${endpoint}`, origin);
@@ -89,7 +99,12 @@ async function accountApi(pdsUrl: string, credentials: { identifier: string; pas
     if (response.status !== 200) throw new Error(`${endpoint} answered ${response.status}: ${response.body.slice(0, 300)}`);
     return JSON.parse(response.body) as unknown;
   };
-  const { account } = (await call('POST', '/sign-in', { locale: 'en', username: credentials.identifier, password: credentials.password, remember: true })) as {
+  const { account } = (await call('POST', '/sign-in', {
+    locale: 'en',
+    username: credentials.identifier,
+    password: credentials.password,
+    remember: true,
+  })) as {
     account: { did: string };
   };
   return { did: account.did, call };
@@ -98,7 +113,11 @@ async function accountApi(pdsUrl: string, credentials: { identifier: string; pas
 /** The active OAuth sessions (authorized apps) of an account, as its PDS lists them in the account settings. */
 export async function listOAuthSessionsAtPds(pdsUrl: string, credentials: { identifier: string; password: string }) {
   const { did, call } = await accountApi(pdsUrl, credentials);
-  const sessions = (await call('GET', `/oauth-sessions?did=${encodeURIComponent(did)}`)) as Array<{ tokenId: string; active: boolean; clientId: string }>;
+  const sessions = (await call('GET', `/oauth-sessions?did=${encodeURIComponent(did)}`)) as Array<{
+    tokenId: string;
+    active: boolean;
+    clientId: string;
+  }>;
   return sessions.filter((session) => session.active);
 }
 

@@ -46,7 +46,10 @@ export interface PublishingRig {
    * One batch from the publish queue to a publisher, as the event source mapping delivers it
    * (waiting up to `waitSeconds` for the first message). Returns what it delivered.
    */
-  deliver(ctx: publisher.PublisherContext, options?: { waitSeconds?: number; timeoutMs?: number }): Promise<Awaited<ReturnType<typeof deliverBatch>> & { count: number }>;
+  deliver(
+    ctx: publisher.PublisherContext,
+    options?: { waitSeconds?: number; timeoutMs?: number },
+  ): Promise<Awaited<ReturnType<typeof deliverBatch>> & { count: number }>;
   /** Messages in the publish queue: visible, in flight (received, not deleted) and delayed. */
   depth(queueUrl?: string): Promise<{ visible: number; inFlight: number; delayed: number }>;
   purge(queueUrl?: string): Promise<void>;
@@ -97,7 +100,10 @@ export function usePublishingRig(
     const refresherConfig = tokenRefresher.loadConfig(publisherEnv);
     const silent = createLogger('test', 'SILENT');
     const api = async (user: TestUser, path: string, init: RequestInit = {}) =>
-      fetch(`${services.url}${path}`, { ...init, headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', ...init.headers } });
+      fetch(`${services.url}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json', ...init.headers },
+      });
 
     Object.assign(rig, {
       database,
@@ -206,10 +212,14 @@ export function faultyFetch(options: { base?: typeof globalThis.fetch; now?: () 
         return response;
       }
       rule.times -= 1;
-      return new Response(JSON.stringify({ error: 'UpstreamTimeout', message: 'upstream timed out' }), { status: 502, headers: { 'content-type': 'application/json' } });
+      return new Response(JSON.stringify({ error: 'UpstreamTimeout', message: 'upstream timed out' }), {
+        status: 502,
+        headers: { 'content-type': 'application/json' },
+      });
     }
     rule.times -= 1;
-    if (fault.kind === 'network') throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
+    if (fault.kind === 'network')
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
     return new Response(JSON.stringify(fault.body ?? { error: 'Injected', message: `injected ${fault.status}` }), {
       status: fault.status,
       headers: { 'content-type': 'application/json', ...fault.headers },

@@ -35,7 +35,12 @@ export function countingFetch() {
     const grant = isToken ? (new URLSearchParams(await request.clone().text()).get('grant_type') ?? '?') : '';
     const response = await fetch(request);
     if (isToken) {
-      const body = response.ok ? {} : ((await response.clone().json().catch(() => ({}))) as { error?: string });
+      const body = response.ok
+        ? {}
+        : ((await response
+            .clone()
+            .json()
+            .catch(() => ({}))) as { error?: string });
       answered.push({ grant, status: response.status, ...(body.error ? { error: body.error } : {}) });
     }
     return response;
@@ -46,6 +51,7 @@ export function countingFetch() {
     /** Refreshes the server granted. */
     refreshes: () => answered.filter((entry) => entry.grant === 'refresh_token' && entry.status === 200).length,
     /** Refused refreshes other than the DPoP nonce challenge (a replayed token would show here). */
-    refusedRefreshes: () => answered.filter((entry) => entry.grant === 'refresh_token' && entry.status !== 200 && entry.error !== 'use_dpop_nonce'),
+    refusedRefreshes: () =>
+      answered.filter((entry) => entry.grant === 'refresh_token' && entry.status !== 200 && entry.error !== 'use_dpop_nonce'),
   };
 }

@@ -13,9 +13,10 @@ export type KeyringConfig = { kind: 'kms'; keyId: string } | { kind: 'local'; fi
 export function createConfiguredKeyring(config: KeyringConfig, kms: () => KMSClient): Keyring {
   let ready: Promise<Keyring> | undefined;
   const keyring = () =>
-    (ready ??= config.kind === 'kms'
-      ? Promise.resolve(createKmsKeyring(kms(), config.keyId))
-      : loadOrCreateMasterKey(config.file).then(createLocalKeyring));
+    (ready ??=
+      config.kind === 'kms'
+        ? Promise.resolve(createKmsKeyring(kms(), config.keyId))
+        : loadOrCreateMasterKey(config.file).then(createLocalKeyring));
   return {
     generateDataKey: async (context) => (await keyring()).generateDataKey(context),
     decryptDataKey: async (encrypted, keyId, context) => (await keyring()).decryptDataKey(encrypted, keyId, context),

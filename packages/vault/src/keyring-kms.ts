@@ -14,11 +14,14 @@ export function createKmsKeyring(kms: KMSClient, keyId: string): Keyring {
     },
     async decryptDataKey(encrypted, wrappedBy, context) {
       try {
-        const result = await kms.send(new DecryptCommand({ CiphertextBlob: encrypted, KeyId: wrappedBy, EncryptionContext: { ...context } }));
+        const result = await kms.send(
+          new DecryptCommand({ CiphertextBlob: encrypted, KeyId: wrappedBy, EncryptionContext: { ...context } }),
+        );
         if (!result.Plaintext) throw new Error('KMS returned no plaintext');
         return Buffer.from(result.Plaintext);
       } catch (error) {
-        if (error instanceof InvalidCiphertextException) throw new DecryptionError('KMS refused the data key (wrong key or encryption context)');
+        if (error instanceof InvalidCiphertextException)
+          throw new DecryptionError('KMS refused the data key (wrong key or encryption context)');
         throw error;
       }
     },

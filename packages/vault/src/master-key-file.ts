@@ -31,7 +31,9 @@ export async function loadOrCreateMasterKey(path: string): Promise<MasterKey> {
     }
     const key = Buffer.from((await readFile(path, 'utf8')).trim(), 'base64');
     if (key.length !== MASTER_KEY_BYTES) {
-      throw new MasterKeyFileError(`${path} does not hold a ${MASTER_KEY_BYTES}-byte base64 key; restore it from a backup (sessions encrypted with it cannot be read without it).`);
+      throw new MasterKeyFileError(
+        `${path} does not hold a ${MASTER_KEY_BYTES}-byte base64 key; restore it from a backup (sessions encrypted with it cannot be read without it).`,
+      );
     }
     return { key, keyId: fingerprint(key), created: false };
   } catch (error) {

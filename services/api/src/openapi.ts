@@ -25,14 +25,22 @@ const idParam = z.object({ id: z.uuid().meta({ description: 'The post id.' }) })
 const ifMatch = z.object({ 'if-match': z.string().optional().meta({ description: 'The ETag of the version being changed, like "3".' }) });
 
 const invalid = { '400': error('The request is not valid: `issues` lists every problem as { path, code, message }.') };
-const authed = { '401': json(z.object({ message: z.literal('Unauthorized') }), "API Gateway's answer to a missing or invalid access token.") };
+const authed = {
+  '401': json(z.object({ message: z.literal('Unauthorized') }), "API Gateway's answer to a missing or invalid access token."),
+};
 const missing = { '404': error('No such post among yours.') };
 const conflict = { '409': error('The post changed meanwhile (`version_conflict`), or its status forbids this (`invalid_status`).') };
 
 /** The operations, keyed like the route table (`METHOD path`), so the two cannot disagree. */
 const operations: Record<string, ZodOpenApiOperationObject> = {
-  'GET /health': { summary: 'Database reachability and migration', responses: { '200': json(healthResponseSchema, 'Healthy.'), '503': json(healthResponseSchema, 'The database is down.') } },
-  'GET /me': { summary: 'The caller’s account and Bluesky session', responses: { '200': json(meResponseSchema, 'The account.'), ...authed } },
+  'GET /health': {
+    summary: 'Database reachability and migration',
+    responses: { '200': json(healthResponseSchema, 'Healthy.'), '503': json(healthResponseSchema, 'The database is down.') },
+  },
+  'GET /me': {
+    summary: 'The caller’s account and Bluesky session',
+    responses: { '200': json(meResponseSchema, 'The account.'), ...authed },
+  },
   'POST /posts': {
     summary: 'Schedule a post or a thread (or save a draft, without scheduledAt)',
     requestBody: { content: { 'application/json': { schema: createPostSchema } } },
@@ -43,7 +51,11 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
     requestParams: { query: listPostsQuerySchema },
     responses: { '200': json(listPostsResponseSchema, 'A page; pass nextCursor back for the next one.'), ...invalid, ...authed },
   },
-  'GET /posts/{id}': { summary: 'One post', requestParams: { path: idParam }, responses: { '200': json(postSchema, 'The post; ETag is its version.'), ...authed, ...missing } },
+  'GET /posts/{id}': {
+    summary: 'One post',
+    requestParams: { path: idParam },
+    responses: { '200': json(postSchema, 'The post; ETag is its version.'), ...authed, ...missing },
+  },
   'PATCH /posts/{id}': {
     summary: 'Edit a draft or a scheduled post (If-Match or version required)',
     requestParams: { path: idParam, header: ifMatch },
@@ -82,13 +94,23 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
   'POST /oauth/login': {
     summary: 'Start logging in with Bluesky: answers the authorization server URL to open',
     requestBody: { content: { 'application/json': { schema: loginRequestSchema } } },
-    responses: { '200': json(loginResponseSchema, 'Open authorizationUrl in this browser.'), ...invalid, '429': error('Too many login starts from this address.') },
+    responses: {
+      '200': json(loginResponseSchema, 'Open authorizationUrl in this browser.'),
+      ...invalid,
+      '429': error('Too many login starts from this address.'),
+    },
   },
   'POST /auth/refresh': {
     summary: 'A new access token from the refresh cookie (which rotates)',
-    responses: { '200': json(accessTokenResponseSchema, 'Use as Authorization: Bearer.'), '401': error('Not logged in, or the session ended.') },
+    responses: {
+      '200': json(accessTokenResponseSchema, 'Use as Authorization: Bearer.'),
+      '401': error('Not logged in, or the session ended.'),
+    },
   },
-  'POST /auth/logout': { summary: 'Log out everywhere and revoke the Bluesky session', responses: { '204': { description: 'Logged out.' } } },
+  'POST /auth/logout': {
+    summary: 'Log out everywhere and revoke the Bluesky session',
+    responses: { '204': { description: 'Logged out.' } },
+  },
 };
 
 /**
@@ -101,11 +123,18 @@ export function buildOpenApiDocument() {
     const operation = operations[`${route.method} ${route.path}`];
     if (!operation) continue; // metadata, callbacks and key sets are for machines that know them
     const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
-    paths[route.path] = { ...paths[route.path], [method]: { ...operation, ...(route.auth === 'jwt' ? { security: [{ appToken: [] }] } : {}) } };
+    paths[route.path] = {
+      ...paths[route.path],
+      [method]: { ...operation, ...(route.auth === 'jwt' ? { security: [{ appToken: [] }] } : {}) },
+    };
   }
   return createDocument({
     openapi: '3.1.0',
-    info: { title: 'Chronopost API', version: '1', description: 'Schedule posts and threads to Bluesky. Every error has the shape { error: { code, message, issues? } }.' },
+    info: {
+      title: 'Chronopost API',
+      version: '1',
+      description: 'Schedule posts and threads to Bluesky. Every error has the shape { error: { code, message, issues? } }.',
+    },
     paths,
     components: {
       securitySchemes: { appToken: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'From POST /auth/refresh.' } },

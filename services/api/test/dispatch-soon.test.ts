@@ -31,17 +31,28 @@ describe('posts due before the next tick', () => {
   });
 
   it('leave later posts to the dispatcher', async () => {
-    const later = await rig.schedule(alice, { items: [{ text: 'in ten minutes' }], scheduledAt: new Date(Date.now() + 600_000).toISOString() });
+    const later = await rig.schedule(alice, {
+      items: [{ text: 'in ten minutes' }],
+      scheduledAt: new Date(Date.now() + 600_000).toISOString(),
+    });
     expect(later.status).toBe('scheduled');
     expect(await rig.depth()).toMatchObject({ visible: 0, delayed: 0 });
   });
 
   it('stay scheduled for the next tick when the queue cannot be reached', async () => {
-    const created = await rig.schedule(alice, { items: [{ text: 'queue down' }], scheduledAt: new Date(Date.now() + 600_000).toISOString() });
+    const created = await rig.schedule(alice, {
+      items: [{ text: 'queue down' }],
+      scheduledAt: new Date(Date.now() + 600_000).toISOString(),
+    });
     await rig.database.db.$client.query(`UPDATE posts SET next_attempt_at = now() + interval '20 seconds' WHERE id = $1`, [created.id]);
     const post = (await findPost(rig.database.db, alice.did, created.id))!;
     // Nothing listens on port 1: the send fails as an unreachable SQS endpoint does.
-    const unreachable = new SQSClient({ endpoint: 'http://127.0.0.1:1', region: 'us-east-1', maxAttempts: 1, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const unreachable = new SQSClient({
+      endpoint: 'http://127.0.0.1:1',
+      region: 'us-east-1',
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     const after = await dispatchIfDueSoon({ ...rig.services.api, sqs: unreachable }, post);
     expect(after.status).toBe('scheduled');
     expect((await findPost(rig.database.db, alice.did, created.id))!.status).toBe('scheduled');

@@ -1,6 +1,4 @@
-import {
-  useHttpServices,
-} from '@chronopost/testing';
+import { useHttpServices } from '@chronopost/testing';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 
@@ -25,9 +23,17 @@ const validBody = fc.record({
   scheduledAt: fc.integer({ min: 2, max: 300 * 24 }).map((hours) => new Date(Date.now() + hours * 3600_000).toISOString()),
 });
 
-const notAString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.integer(), { maxLength: 2 }), fc.object({ maxDepth: 1 }));
+const notAString = fc.oneof(
+  fc.integer(),
+  fc.boolean(),
+  fc.constant(null),
+  fc.array(fc.integer(), { maxLength: 2 }),
+  fc.object({ maxDepth: 1 }),
+);
 const notAnArray = fc.oneof(fc.integer(), fc.string(), fc.boolean(), fc.constant(null), fc.object({ maxDepth: 1 }));
-const longText = fc.constantFrom('a', 'é', '日', '👍🏽', '👨‍👩‍👧‍👦', 'e\u0301').chain((unit) => fc.integer({ min: 301, max: 400 }).map((n) => unit.repeat(n)));
+const longText = fc
+  .constantFrom('a', 'é', '日', '👍🏽', '👨‍👩‍👧‍👦', 'e\u0301')
+  .chain((unit) => fc.integer({ min: 301, max: 400 }).map((n) => unit.repeat(n)));
 const badTime = fc.oneof(
   fc.string({ maxLength: 30 }).filter((text) => !/^\d{4}-\d{2}-\d{2}T/.test(text)),
   fc.constant('2027-01-01T10:00:00'),
@@ -41,41 +47,87 @@ const badTime = fc.oneof(
 const mutation: fc.Arbitrary<(body: Body) => Case> = fc.oneof(
   notAnArray.map((value) => (body: Body) => ({ body: { ...body, items: value }, path: 'items' })),
   fc.constant((body: Body) => ({ body: { ...body, items: [] }, path: 'items' })),
-  fc.integer({ min: 26, max: 40 }).map((n) => (body: Body) => ({ body: { ...body, items: Array.from({ length: n }, () => ({ text: 'x' })) }, path: 'items' })),
+  fc
+    .integer({ min: 26, max: 40 })
+    .map((n) => (body: Body) => ({ body: { ...body, items: Array.from({ length: n }, () => ({ text: 'x' })) }, path: 'items' })),
   longText.map((text) => (body: Body) => ({ body: { ...body, items: [{ text }] }, path: 'items.0.text' })),
-  notAString.filter((value) => value !== null).map((text) => (body: Body) => ({ body: { ...body, items: [{ text }] }, path: 'items.0.text' })),
-  fc.constantFrom('\u0000', '\u0007', '\u001b[31m', '\u0085', '\uD800').map((control) => (body: Body) => ({ body: { ...body, items: [{ text: `a${control}b` }] }, path: 'items.0.text' })),
-  fc.array(fc.constantFrom('en', 'fr', 'de', 'ja', 'pt-BR'), { minLength: 4, maxLength: 6 }).map((langs) => (body: Body) => ({ body: { ...body, items: [{ text: 'x', langs }] }, path: 'items.0.langs' })),
-  fc.string({ minLength: 1, maxLength: 12 }).filter((tag) => { try { Intl.getCanonicalLocales(tag); return !/^[A-Za-z0-9-]{2,35}$/.test(tag); } catch { return true; } })
+  notAString
+    .filter((value) => value !== null)
+    .map((text) => (body: Body) => ({ body: { ...body, items: [{ text }] }, path: 'items.0.text' })),
+  fc
+    .constantFrom('\u0000', '\u0007', '\u001b[31m', '\u0085', '\uD800')
+    .map((control) => (body: Body) => ({ body: { ...body, items: [{ text: `a${control}b` }] }, path: 'items.0.text' })),
+  fc
+    .array(fc.constantFrom('en', 'fr', 'de', 'ja', 'pt-BR'), { minLength: 4, maxLength: 6 })
+    .map((langs) => (body: Body) => ({ body: { ...body, items: [{ text: 'x', langs }] }, path: 'items.0.langs' })),
+  fc
+    .string({ minLength: 1, maxLength: 12 })
+    .filter((tag) => {
+      try {
+        Intl.getCanonicalLocales(tag);
+        return !/^[A-Za-z0-9-]{2,35}$/.test(tag);
+      } catch {
+        return true;
+      }
+    })
     .map((tag) => (body: Body) => ({ body: { ...body, items: [{ text: 'x', langs: [tag] }] }, path: 'items.0.langs' })),
-  fc.string({ maxLength: 10 }).filter((label) => !['sexual', 'nudity', 'porn', 'graphic-media'].includes(label))
+  fc
+    .string({ maxLength: 10 })
+    .filter((label) => !['sexual', 'nudity', 'porn', 'graphic-media'].includes(label))
     .map((label) => (body: Body) => ({ body: { ...body, items: [{ text: 'x', labels: [label] }] }, path: 'items.0.labels' })),
-  fc.oneof(
-    fc.record({ type: fc.string({ maxLength: 8 }) }),
-    fc.record({ type: fc.constant('images'), images: fc.array(fc.record({ mediaId: fc.string(), alt: fc.string() }), { maxLength: 6 }) }),
-    fc.record({ type: fc.constant('images'), images: fc.array(fc.record({ mediaId: fc.uuid(), alt: fc.constant('a'.repeat(2001)) }), { minLength: 1, maxLength: 2 }) }),
-    fc.record({ type: fc.constant('quote'), uri: fc.oneof(fc.string(), fc.webUrl()) }),
-    fc.record({ type: fc.constant('external'), uri: fc.string({ maxLength: 20 }) }),
-  ).map((embed) => (body: Body) => ({ body: { ...body, items: [{ text: 'x', embed }] }, path: 'items.0.embed' })),
-  badTime.map((scheduledAt) => (body: Body) => ({ body: { ...body, scheduledAt }, path: 'scheduledAt' })),
-  fc.oneof(
-    fc.record({ mode: fc.string({ maxLength: 8 }).filter((mode) => mode !== 'publish' && mode !== 'skip') }),
-    fc.record({ mode: fc.constant('skip'), graceSeconds: fc.oneof(fc.integer({ max: 59 }), fc.integer({ min: 86_401 }), fc.double({ noInteger: true })) }),
-  ).map((latePolicy) => (body: Body) => ({ body: { ...body, latePolicy }, path: 'latePolicy' })),
-  fc.oneof(
-    fc.record({ replyControl: fc.record({ mode: fc.string({ maxLength: 8 }).filter((mode) => !['everyone', 'nobody'].includes(mode)) }) }),
-    fc.record({
-      replyControl: fc.record({
-        mode: fc.constant('limited'),
-        allow: fc.array(fc.string({ maxLength: 8 }).filter((rule) => !['mentioned', 'following', 'followers'].includes(rule)), { maxLength: 3 }),
+  fc
+    .oneof(
+      fc.record({ type: fc.string({ maxLength: 8 }) }),
+      fc.record({ type: fc.constant('images'), images: fc.array(fc.record({ mediaId: fc.string(), alt: fc.string() }), { maxLength: 6 }) }),
+      fc.record({
+        type: fc.constant('images'),
+        images: fc.array(fc.record({ mediaId: fc.uuid(), alt: fc.constant('a'.repeat(2001)) }), { minLength: 1, maxLength: 2 }),
       }),
-    }),
-    fc.record({ quoteControl: fc.record({ allowQuotes: notAString.filter((value) => typeof value !== 'boolean') }) }),
-  ).map((options) => (body: Body) => ({ body: { ...body, options }, path: 'options' })),
-  fc.string({ minLength: 1, maxLength: 12 }).filter((key) => !['items', 'scheduledAt', 'latePolicy', 'options', '__proto__'].includes(key))
+      fc.record({ type: fc.constant('quote'), uri: fc.oneof(fc.string(), fc.webUrl()) }),
+      fc.record({ type: fc.constant('external'), uri: fc.string({ maxLength: 20 }) }),
+    )
+    .map((embed) => (body: Body) => ({ body: { ...body, items: [{ text: 'x', embed }] }, path: 'items.0.embed' })),
+  badTime.map((scheduledAt) => (body: Body) => ({ body: { ...body, scheduledAt }, path: 'scheduledAt' })),
+  fc
+    .oneof(
+      fc.record({ mode: fc.string({ maxLength: 8 }).filter((mode) => mode !== 'publish' && mode !== 'skip') }),
+      fc.record({
+        mode: fc.constant('skip'),
+        graceSeconds: fc.oneof(fc.integer({ max: 59 }), fc.integer({ min: 86_401 }), fc.double({ noInteger: true })),
+      }),
+    )
+    .map((latePolicy) => (body: Body) => ({ body: { ...body, latePolicy }, path: 'latePolicy' })),
+  fc
+    .oneof(
+      fc.record({
+        replyControl: fc.record({ mode: fc.string({ maxLength: 8 }).filter((mode) => !['everyone', 'nobody'].includes(mode)) }),
+      }),
+      fc.record({
+        replyControl: fc.record({
+          mode: fc.constant('limited'),
+          allow: fc.array(
+            fc.string({ maxLength: 8 }).filter((rule) => !['mentioned', 'following', 'followers'].includes(rule)),
+            { maxLength: 3 },
+          ),
+        }),
+      }),
+      fc.record({ quoteControl: fc.record({ allowQuotes: notAString.filter((value) => typeof value !== 'boolean') }) }),
+    )
+    .map((options) => (body: Body) => ({ body: { ...body, options }, path: 'options' })),
+  fc
+    .string({ minLength: 1, maxLength: 12 })
+    .filter((key) => !['items', 'scheduledAt', 'latePolicy', 'options', '__proto__'].includes(key))
     .map((key) => (body: Body) => ({ body: { ...body, [key]: 1 }, path: '' })),
-  fc.oneof(fc.string({ maxLength: 20 }), fc.constant('{"items": ['), fc.constant('null'), fc.constant('[]'))
-    .filter((text) => { try { const value = JSON.parse(text); return typeof value !== 'object' || value === null || Array.isArray(value); } catch { return true; } })
+  fc
+    .oneof(fc.string({ maxLength: 20 }), fc.constant('{"items": ['), fc.constant('null'), fc.constant('[]'))
+    .filter((text) => {
+      try {
+        const value = JSON.parse(text);
+        return typeof value !== 'object' || value === null || Array.isArray(value);
+      } catch {
+        return true;
+      }
+    })
     .map((text) => () => ({ body: text, path: '' })),
 );
 
@@ -101,7 +153,9 @@ describe('POST /posts with generated invalid bodies', () => {
         const sent = typeof body === 'string' ? body : JSON.stringify(body).slice(0, 500);
         expect(response.status, sent).toBeGreaterThanOrEqual(400);
         expect(response.status, sent).toBeLessThan(500);
-        const { error } = (await response.json()) as { error: { code: string; message: string; issues?: Array<{ path: string; code: string; message: string }> } };
+        const { error } = (await response.json()) as {
+          error: { code: string; message: string; issues?: Array<{ path: string; code: string; message: string }> };
+        };
         expect(error.message.length).toBeGreaterThan(0);
         if (path === '' && !error.issues) return; // malformed JSON: the whole body is the problem
         expect(error.issues?.length).toBeGreaterThan(0);
@@ -111,7 +165,9 @@ describe('POST /posts with generated invalid bodies', () => {
       }),
       { numRuns: 1200 },
     );
-    const written = await rig.database.db.$client.query('SELECT (SELECT count(*) FROM posts)::int AS posts, (SELECT count(*) FROM post_items)::int AS items');
+    const written = await rig.database.db.$client.query(
+      'SELECT (SELECT count(*) FROM posts)::int AS posts, (SELECT count(*) FROM post_items)::int AS items',
+    );
     expect(written.rows[0]).toEqual({ posts: 0, items: 0 });
     expect([...statuses.keys()].every((status) => status >= 400 && status < 500)).toBe(true);
   }, 240_000);

@@ -1,10 +1,7 @@
 import { TID } from '@atproto/common-web';
 import { media, publishAttempts } from '@chronopost/db';
 import { listPostsResponseSchema, postResponseSchema, postSchema } from '@chronopost/shared-schemas';
-import {
-  type HttpServices,
-  useHttpServices,
-} from '@chronopost/testing';
+import { type HttpServices, useHttpServices } from '@chronopost/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 type User = Awaited<ReturnType<HttpServices['signUp']>>;
@@ -31,7 +28,8 @@ describe('scheduling API', () => {
     expect(response.status, await response.clone().text()).toBe(201);
     return postResponseSchema.parse(await response.json());
   };
-  const errorOf = async (response: Response) => (await response.json()) as { error: { code: string; issues?: Array<{ path: string; code: string }> } };
+  const errorOf = async (response: Response) =>
+    (await response.json()) as { error: { code: string; issues?: Array<{ path: string; code: string }> } };
 
   it('creates a scheduled post with record keys from its time, facets and a Location', async () => {
     const when = inAnHour();
@@ -88,7 +86,13 @@ describe('scheduling API', () => {
     const post = await create(alice, { items: [{ text: 'first draft' }], scheduledAt: at(inAnHour()) });
     const later = new Date(Date.now() + 7200_000);
 
-    const edited = await call(alice, 'PATCH', `/posts/${post.id}`, { items: [{ text: 'second #draft' }], scheduledAt: at(later) }, { 'if-match': '"1"' });
+    const edited = await call(
+      alice,
+      'PATCH',
+      `/posts/${post.id}`,
+      { items: [{ text: 'second #draft' }], scheduledAt: at(later) },
+      { 'if-match': '"1"' },
+    );
     expect(edited.status).toBe(200);
     const body = postResponseSchema.parse(await edited.json());
     expect(body).toMatchObject({ version: 2, scheduledAt: at(later) });
@@ -129,7 +133,9 @@ describe('scheduling API', () => {
 
   it('retries a failed post with the same record keys, and its attempts are listed', async () => {
     const post = await create(alice, { items: [{ text: 'will fail once' }], scheduledAt: at(inAnHour()) });
-    await rig.database.db.$client.query(`UPDATE posts SET status = 'failed', attempts = 1, last_error = 'PDS unavailable' WHERE id = $1`, [post.id]);
+    await rig.database.db.$client.query(`UPDATE posts SET status = 'failed', attempts = 1, last_error = 'PDS unavailable' WHERE id = $1`, [
+      post.id,
+    ]);
     await rig.database.db.insert(publishAttempts).values({
       postId: post.id,
       attempt: 1,
@@ -195,14 +201,33 @@ describe('scheduling API', () => {
   });
 
   it('refuses images that are not the caller’s uploads, and accepts their own', async () => {
-    const [mine] = await rig.database.db.insert(media).values({ ownerDid: alice.did, s3Key: `uploads/${alice.did}/a.png`, state: 'ready' }).returning();
-    const [theirs] = await rig.database.db.insert(media).values({ ownerDid: bob.did, s3Key: `uploads/${bob.did}/b.png`, state: 'ready' }).returning();
+    const [mine] = await rig.database.db
+      .insert(media)
+      .values({ ownerDid: alice.did, s3Key: `uploads/${alice.did}/a.png`, state: 'ready' })
+      .returning();
+    const [theirs] = await rig.database.db
+      .insert(media)
+      .values({ ownerDid: bob.did, s3Key: `uploads/${bob.did}/b.png`, state: 'ready' })
+      .returning();
     const refused = await call(alice, 'POST', '/posts', {
-      items: [{ text: '', embed: { type: 'images', images: [{ mediaId: mine!.id, alt: 'ok' }, { mediaId: theirs!.id, alt: 'not mine' }] } }],
+      items: [
+        {
+          text: '',
+          embed: {
+            type: 'images',
+            images: [
+              { mediaId: mine!.id, alt: 'ok' },
+              { mediaId: theirs!.id, alt: 'not mine' },
+            ],
+          },
+        },
+      ],
       scheduledAt: at(inAnHour()),
     });
     expect(refused.status).toBe(400);
-    expect((await errorOf(refused)).error.issues).toEqual([expect.objectContaining({ path: 'items.0.embed.images.1.mediaId', code: 'media_not_found' })]);
+    expect((await errorOf(refused)).error.issues).toEqual([
+      expect.objectContaining({ path: 'items.0.embed.images.1.mediaId', code: 'media_not_found' }),
+    ]);
 
     const accepted = await create(alice, {
       items: [{ text: '', embed: { type: 'images', images: [{ mediaId: mine!.id, alt: 'a cat' }] } }],
@@ -219,14 +244,29 @@ describe('scheduling API', () => {
 
   it.each([
     ['a time too soon', { items: [{ text: 'x' }], scheduledAt: new Date(Date.now() + 5000).toISOString() }, 'scheduledAt', 'too_soon'],
-    ['a time more than a year ahead', { items: [{ text: 'x' }], scheduledAt: new Date(Date.now() + 400 * 86_400_000).toISOString() }, 'scheduledAt', 'too_far'],
+    [
+      'a time more than a year ahead',
+      { items: [{ text: 'x' }], scheduledAt: new Date(Date.now() + 400 * 86_400_000).toISOString() },
+      'scheduledAt',
+      'too_far',
+    ],
     ['a time without offset or zone', { items: [{ text: 'x' }], scheduledAt: '2027-01-01T10:00:00' }, 'scheduledAt', 'invalid_time'],
     ['four languages', { items: [{ text: 'x', langs: ['en', 'fr', 'de', 'es'] }] }, 'items.0.langs', 'too_big'],
     ['a made-up language', { items: [{ text: 'x', langs: ['english!'] }] }, 'items.0.langs.0', 'invalid_language'],
     ['an unknown label', { items: [{ text: 'x', labels: ['spicy'] }] }, 'items.0.labels.0', 'invalid_value'],
     ['an empty post', { items: [{ text: '  ' }] }, 'items.0.text', 'empty'],
-    ['two embeds in one', { items: [{ text: 'x', embed: { type: 'quote', uri: 'at://did:plc:a/app.bsky.feed.post/3k', extra: 1 } }] }, 'items.0.embed', 'unrecognized_keys'],
-    ['a quote of something that is not a post', { items: [{ text: 'x', embed: { type: 'quote', uri: 'https://example.com' } }] }, 'items.0.embed.uri', 'invalid_post_uri'],
+    [
+      'two embeds in one',
+      { items: [{ text: 'x', embed: { type: 'quote', uri: 'at://did:plc:a/app.bsky.feed.post/3k', extra: 1 } }] },
+      'items.0.embed',
+      'unrecognized_keys',
+    ],
+    [
+      'a quote of something that is not a post',
+      { items: [{ text: 'x', embed: { type: 'quote', uri: 'https://example.com' } }] },
+      'items.0.embed.uri',
+      'invalid_post_uri',
+    ],
     ['a 26-post thread', { items: Array.from({ length: 26 }, () => ({ text: 'x' })) }, 'items', 'too_big'],
   ])('answers 400 with the field for %s', async (_, body, path, code) => {
     const before = await rig.database.db.$client.query('SELECT count(*)::int AS n FROM posts');
@@ -262,7 +302,10 @@ describe('listing posts', () => {
     fetch(`${rig.services.url}/posts`, {
       method: 'POST',
       headers: { authorization: `Bearer ${carol.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ items: [{ text }], ...(minutes === null ? {} : { scheduledAt: new Date(Date.now() + minutes * 60_000).toISOString() }) }),
+      body: JSON.stringify({
+        items: [{ text }],
+        ...(minutes === null ? {} : { scheduledAt: new Date(Date.now() + minutes * 60_000).toISOString() }),
+      }),
     }).then(async (response) => postSchema.parse(await response.json()));
 
   it('pages by scheduled time, stable while posts are added, drafts last', async () => {
@@ -274,7 +317,9 @@ describe('listing posts', () => {
     let cursor: string | null = null;
     let page = 0;
     do {
-      const result: { posts: Array<{ id: string; items: Array<{ text: string }> }>; nextCursor: string | null } = await list(`limit=5${cursor ? `&cursor=${cursor}` : ''}`);
+      const result: { posts: Array<{ id: string; items: Array<{ text: string }> }>; nextCursor: string | null } = await list(
+        `limit=5${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       seen.push(...result.posts.map((item) => item.items[0]!.text));
       cursor = result.nextCursor;
       // Meanwhile, new posts land before and after the page boundary.

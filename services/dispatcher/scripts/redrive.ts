@@ -14,7 +14,9 @@ import { redrive } from '../src/redrive';
 
 const postIds = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 if (process.argv.includes('--help')) {
-  process.stdout.write('Usage: pnpm dlq:redrive [post-id …]\nRequeues crashed posts (all, or those named) and empties the dead-letter queue.\n');
+  process.stdout.write(
+    'Usage: pnpm dlq:redrive [post-id …]\nRequeues crashed posts (all, or those named) and empties the dead-letter queue.\n',
+  );
   process.exit(0);
 }
 
@@ -24,7 +26,10 @@ async function environment(): Promise<Record<string, string | undefined>> {
   try {
     return { ...(JSON.parse(await readFile(file, 'utf8')) as Record<string, string>), LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO' };
   } catch {
-    throw new ConfigError(`DATABASE_URL is not set and no local runtime is running (${file} not found). Start \`pnpm dev\`, or set the dispatcher's variables.`, []);
+    throw new ConfigError(
+      `DATABASE_URL is not set and no local runtime is running (${file} not found). Start \`pnpm dev\`, or set the dispatcher's variables.`,
+      [],
+    );
   }
 }
 
@@ -34,7 +39,9 @@ try {
   process.env.AWS_SECRET_ACCESS_KEY ??= env.AWS_SECRET_ACCESS_KEY ?? 'local';
   const ctx = createContext(loadConfig(env));
   const result = await redrive(ctx, postIds.length ? { postIds } : {});
-  process.stdout.write(`dead letters handled: ${result.deadLetters}\nposts queued again: ${result.requeued.length}\n${result.requeued.map((id) => `  ${id}\n`).join('')}`);
+  process.stdout.write(
+    `dead letters handled: ${result.deadLetters}\nposts queued again: ${result.requeued.length}\n${result.requeued.map((id) => `  ${id}\n`).join('')}`,
+  );
   await ctx.db.$client.end();
 } catch (error) {
   process.stderr.write(`dlq:redrive: ${error instanceof ConfigError ? error.message : ((error as Error).stack ?? String(error))}\n`);

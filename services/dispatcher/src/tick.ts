@@ -30,9 +30,12 @@ export interface TickResult {
 export async function tick(ctx: DispatcherContext): Promise<TickResult> {
   const now = ctx.now();
   const lookahead = ctx.config.mode === 'lookahead';
-  const send = (posts: ClaimedPost[]) => sendPublishMessages(ctx.sqs, ctx.config.publishQueueUrl, posts, { now: ctx.now, delay: lookahead });
+  const send = (posts: ClaimedPost[]) =>
+    sendPublishMessages(ctx.sqs, ctx.config.publishQueueUrl, posts, { now: ctx.now, delay: lookahead });
 
-  const deadLetters = ctx.config.deadLetterQueueUrl ? await drainDeadLetters(ctx.sqs, ctx.config.deadLetterQueueUrl, (letter) => failDeadLetter(ctx, letter)) : 0;
+  const deadLetters = ctx.config.deadLetterQueueUrl
+    ? await drainDeadLetters(ctx.sqs, ctx.config.deadLetterQueueUrl, (letter) => failDeadLetter(ctx, letter))
+    : 0;
 
   const until = new Date(now.getTime() + (lookahead ? LOOK_AHEAD_MS : 0));
   const started = performance.now();
@@ -44,7 +47,8 @@ export async function tick(ctx: DispatcherContext): Promise<TickResult> {
     queued += page.queued.length;
     missed += page.missed.length;
     unsent += page.unsent.length;
-    for (const post of page.missed) ctx.logger.warn('post missed: too late for its late policy', { postId: post.id, scheduledAt: post.scheduledAt.toISOString() });
+    for (const post of page.missed)
+      ctx.logger.warn('post missed: too late for its late policy', { postId: post.id, scheduledAt: post.scheduledAt.toISOString() });
     const claimed = page.queued.length + page.missed.length + page.unsent.length;
     // A page with unsent posts stops the loop: the queue is refusing, the next tick retries them.
     if (claimed < CLAIM_PAGE || page.unsent.length > 0 || performance.now() - started > CLAIM_BUDGET_MS) break;
@@ -72,7 +76,11 @@ export async function tick(ctx: DispatcherContext): Promise<TickResult> {
 
 export async function failDeadLetter(ctx: DispatcherContext, letter: DeadLetter): Promise<void> {
   if (!letter.message) {
-    ctx.logger.error('dead letter that is not a publish message', { messageId: letter.messageId, receiveCount: letter.receiveCount, body: letter.body.slice(0, 200) });
+    ctx.logger.error('dead letter that is not a publish message', {
+      messageId: letter.messageId,
+      receiveCount: letter.receiveCount,
+      body: letter.body.slice(0, 200),
+    });
     return;
   }
   const failed = await markCrashed(ctx.db, letter.message.postId, ctx.now());

@@ -14,10 +14,17 @@ const OWNER = 'did:plc:dispatchtest';
 async function drain(sqs: SQSClient, queueUrl: string) {
   const bodies: string[] = [];
   for (;;) {
-    const { Messages: messages = [] } = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }));
+    const { Messages: messages = [] } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
+    );
     if (messages.length === 0) return bodies.map((body) => publishMessageSchema.parse(JSON.parse(body)));
     bodies.push(...messages.map((message) => message.Body!));
-    await sqs.send(new DeleteMessageBatchCommand({ QueueUrl: queueUrl, Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })) }));
+    await sqs.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: messages.map((message, index) => ({ Id: String(index), ReceiptHandle: message.ReceiptHandle! })),
+      }),
+    );
   }
 }
 
@@ -46,7 +53,8 @@ describe('dispatcher tick', () => {
         .values(rows.map((row) => ({ ownerDid: OWNER, status: 'scheduled' as const, scheduledAt: row.nextAttemptAt ?? now, ...row })))
         .returning({ id: posts.id })
     ).map((row) => row.id);
-  const statusOf = async (id: string) => (await database.db.$client.query('SELECT status, last_error_class FROM posts WHERE id = $1', [id])).rows[0];
+  const statusOf = async (id: string) =>
+    (await database.db.$client.query('SELECT status, last_error_class FROM posts WHERE id = $1', [id])).rows[0];
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -71,7 +79,10 @@ describe('dispatcher tick', () => {
       { nextAttemptAt: at(LOOK_AHEAD_MS / 1000 + 1) },
       { status: 'retrying', nextAttemptAt: at(3600), scheduledAt: at(-30), attempts: 1 },
     ]);
-    await insert([{ status: 'draft', scheduledAt: null, nextAttemptAt: null }, { status: 'published', nextAttemptAt: null, scheduledAt: at(-60) }]);
+    await insert([
+      { status: 'draft', scheduledAt: null, nextAttemptAt: null },
+      { status: 'published', nextAttemptAt: null, scheduledAt: at(-60) },
+    ]);
 
     const result = await tick(context());
     expect(result).toMatchObject({ mode: 'lookahead', queued: 3, missed: 0, unsent: 0, requeued: 0 });
@@ -109,7 +120,10 @@ describe('dispatcher tick', () => {
     // both find work: the second skips what the first has locked.
     const other = createDatabase(database.config, { max: 2, applicationName: 'second-dispatcher' });
     try {
-      const [first, second] = await Promise.all([tick(context()), tick(createContext(context().config, { db: other, sqs: testSqsClient(), logger: createLogger('test', 'SILENT'), now: () => now }))]);
+      const [first, second] = await Promise.all([
+        tick(context()),
+        tick(createContext(context().config, { db: other, sqs: testSqsClient(), logger: createLogger('test', 'SILENT'), now: () => now })),
+      ]);
       expect(first.queued + second.queued).toBe(600);
       expect(first.queued).toBeGreaterThan(0);
       expect(second.queued).toBeGreaterThan(0);
@@ -142,7 +156,13 @@ describe('dispatcher tick', () => {
 
   it('fails posts whose message reached the dead-letter queue, and re-drives them on command', async () => {
     const [crashed] = await insert([{ status: 'queued', nextAttemptAt: at(-30) }]);
-    const message = { postId: crashed, action: 'publish', attempt: 1, requestedAt: at(-31).toISOString(), scheduledAt: at(-30).toISOString() };
+    const message = {
+      postId: crashed,
+      action: 'publish',
+      attempt: 1,
+      requestedAt: at(-31).toISOString(),
+      scheduledAt: at(-30).toISOString(),
+    };
     await sqs.send(new SendMessageCommand({ QueueUrl: queues.deadLetterQueueUrl, MessageBody: JSON.stringify(message) }));
     await sqs.send(new SendMessageCommand({ QueueUrl: queues.deadLetterQueueUrl, MessageBody: 'not a publish message' }));
 

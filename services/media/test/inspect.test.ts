@@ -15,7 +15,9 @@ describe('media upload notifications', () => {
     const bucket = uniqueName('media').replaceAll('_', '-');
     const s3 = testS3Client();
     await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-    await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'uploads/my photo.png', Body: Buffer.alloc(1234), ContentType: 'image/png' }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: bucket, Key: 'uploads/my photo.png', Body: Buffer.alloc(1234), ContentType: 'image/png' }),
+    );
     const ctx = createContext(loadConfig({ DATABASE_URL: 'postgres://unused@127.0.0.1:1/x', MEDIA_BUCKET: bucket, ...testAwsEnv() }), {
       logger: createLogger('test', 'SILENT'),
     });

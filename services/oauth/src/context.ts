@@ -2,12 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { NodeOAuthClient, NodeSavedStateStore } from '@atproto/oauth-client-node';
 import { createAccessTokenSigner } from '@chronopost/app-auth';
-import {
-  createDynamoDbLock,
-  createDynamoDbStateStore,
-  createOAuthClient,
-  type Lock,
-} from '@chronopost/bluesky';
+import { createDynamoDbLock, createDynamoDbStateStore, createOAuthClient, type Lock } from '@chronopost/bluesky';
 import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, type Logger, once } from '@chronopost/lambda-kit';
 import type { OauthConfig } from '@chronopost/shared-schemas';
@@ -35,7 +30,8 @@ export const createContext = (config: OauthConfig, overrides: Partial<OauthConte
   const db = overrides.db ?? createDatabase(config.database, { applicationName: 'chronopost-oauth' });
   const dynamodb = overrides.dynamodb ?? new DynamoDBClient(awsClientOptions(config.aws, 'dynamodb'));
   const vault =
-    overrides.vault ?? createVault(createConfiguredKeyring(config.oauthClient.keyring, () => new KMSClient(awsClientOptions(config.aws, 'kms'))));
+    overrides.vault ??
+    createVault(createConfiguredKeyring(config.oauthClient.keyring, () => new KMSClient(awsClientOptions(config.aws, 'kms'))));
   const lock = overrides.lock ?? createDynamoDbLock({ dynamodb, table: config.oauthClient.lockTable });
   const now = overrides.now ?? (() => new Date());
   const stateStore = overrides.stateStore ?? createDynamoDbStateStore({ dynamodb, table: config.stateTable, vault });
@@ -60,7 +56,8 @@ export const createContext = (config: OauthConfig, overrides: Partial<OauthConte
           lock,
           now,
           ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
-          onSessionEnded: (did, outcome) => logger.info('oauth session ended', { did, state: outcome.state, blockedPosts: outcome.blockedPosts }),
+          onSessionEnded: (did, outcome) =>
+            logger.info('oauth session ended', { did, state: outcome.state, blockedPosts: outcome.blockedPosts }),
         }),
       ),
     signer:

@@ -31,4 +31,5 @@ export function serializeCookie(name: string, value: string, options: CookieOpti
   ].join('; ');
 }
 
-export const clearCookie = (name: string, options: Omit<CookieOptions, 'maxAgeSeconds'>) => serializeCookie(name, '', { ...options, maxAgeSeconds: 0 });
+export const clearCookie = (name: string, options: Omit<CookieOptions, 'maxAgeSeconds'>) =>
+  serializeCookie(name, '', { ...options, maxAgeSeconds: 0 });

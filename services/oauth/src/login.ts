@@ -18,7 +18,11 @@ const bindingOf = (loginId: string) => createHash('sha256').update(loginId).dige
  * PAR + PKCE + DPoP by the OAuth client. The returned `loginId` goes into a cookie; only the
  * browser holding it can complete this login.
  */
-export async function startLogin(ctx: OauthContext, request: LoginRequest, clientIp: string): Promise<{ authorizationUrl: URL; loginId: string }> {
+export async function startLogin(
+  ctx: OauthContext,
+  request: LoginRequest,
+  clientIp: string,
+): Promise<{ authorizationUrl: URL; loginId: string }> {
   const returnTo = resolveReturnUrl(request.returnTo, ctx.config.webOrigin);
   if (!returnTo) {
     throw new ValidationError([
@@ -26,7 +30,8 @@ export async function startLogin(ctx: OauthContext, request: LoginRequest, clien
     ]);
   }
   const limit = await ctx.rateLimiter.hit(clientIp);
-  if (!limit.allowed) throw new TooManyRequestsError('Too many login attempts from this address. Wait a few minutes and try again.', limit.retryAfterSeconds);
+  if (!limit.allowed)
+    throw new TooManyRequestsError('Too many login attempts from this address. Wait a few minutes and try again.', limit.retryAfterSeconds);
 
   const loginId = randomBytes(32).toString('base64url');
   const client = await ctx.oauthClient();
@@ -40,10 +45,16 @@ export async function startLogin(ctx: OauthContext, request: LoginRequest, clien
     if (error instanceof OAuthResolverError || (error instanceof TypeError && /resolve|handle|did/i.test(error.message))) {
       ctx.logger.info('login identifier did not resolve', { reason: error.message });
       throw new ValidationError([
-        { path: 'identifier', code: 'not_found', message: `We could not find a Bluesky account for “${request.identifier}”. Check the spelling.` },
+        {
+          path: 'identifier',
+          code: 'not_found',
+          message: `We could not find a Bluesky account for “${request.identifier}”. Check the spelling.`,
+        },
       ]);
     }
-    throw new AppError(502, 'authorization_server_unavailable', 'Your Bluesky server could not be reached. Try again in a moment.', { cause: error });
+    throw new AppError(502, 'authorization_server_unavailable', 'Your Bluesky server could not be reached. Try again in a moment.', {
+      cause: error,
+    });
   }
 }
 

@@ -145,7 +145,10 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
 
   it('refuses cookie requests from another origin', async () => {
     const { browser } = await login(rig.services, account);
-    const response = await browser.fetch(`${rig.services.url}/auth/refresh`, { method: 'POST', headers: { origin: 'https://evil.example' } });
+    const response = await browser.fetch(`${rig.services.url}/auth/refresh`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example' },
+    });
     expect(response.status).toBe(403);
   });
 

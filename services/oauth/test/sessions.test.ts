@@ -44,7 +44,9 @@ describe('stored OAuth sessions', () => {
 
     const counting = countingFetch();
     // Twenty "Lambda containers": each its own OAuth client, vault and lock client.
-    const clients = await Promise.all(Array.from({ length: 20 }, () => rig.services.newOauthContext({ fetch: counting.fetch }).oauthClient()));
+    const clients = await Promise.all(
+      Array.from({ length: 20 }, () => rig.services.newOauthContext({ fetch: counting.fetch }).oauthClient()),
+    );
     const results = await Promise.allSettled(clients.map((client) => client.restore(user.did)));
 
     expect(results.filter((result) => result.status === 'rejected')).toEqual([]);
@@ -71,7 +73,9 @@ describe('stored OAuth sessions', () => {
     expect(ciphertext.rows[0].ciphertext).toBeNull();
 
     const { accessToken: jwt } = await accessToken(rig.services, browser);
-    const me = meResponseSchema.parse(await (await fetch(`${rig.services.url}/me`, { headers: { authorization: `Bearer ${jwt}` } })).json());
+    const me = meResponseSchema.parse(
+      await (await fetch(`${rig.services.url}/me`, { headers: { authorization: `Bearer ${jwt}` } })).json(),
+    );
     expect(me.session).toMatchObject({ state: 'revoked' });
   });
 });
@@ -105,7 +109,10 @@ describe('app access tokens at the gateway', () => {
     ['no token', async () => undefined],
     ['an expired token', async () => (await (await signer({ ttlSeconds: 60 })).sign(did, new Date(Date.now() - 3600_000))).token],
     ['a token for another audience', async () => (await (await signer({ audience: 'someone-else' })).sign(did)).token],
-    ['a token signed by another key with the same kid', async () => (await (await signer({ key: await generateAccessTokenKey('test-key') })).sign(did)).token],
+    [
+      'a token signed by another key with the same kid',
+      async () => (await (await signer({ key: await generateAccessTokenKey('test-key') })).sign(did)).token,
+    ],
     [
       'an unsigned token (alg none)',
       async () => {
@@ -134,7 +141,11 @@ describe('login rate limit', () => {
   it('answers 429 with Retry-After once a client IP started too many logins', async () => {
     const user = await createPdsAccount(testEnvironment().pdsUrl);
     const start = () =>
-      fetch(`${rig.services.url}/oauth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ identifier: user.handle }) });
+      fetch(`${rig.services.url}/oauth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ identifier: user.handle }),
+      });
     expect((await start()).status).toBe(200);
     expect((await start()).status).toBe(200);
     const limited = await start();

@@ -36,23 +36,31 @@ export type PublishResult =
   | { outcome: 'skipped'; postId: string; status: string | undefined }
   | { outcome: 'crashed'; postId: string };
 
-const itemsSchema = z.array(
-  z.object({
-    rkey: z.string().min(1),
-    text: z.string(),
-    facets: z.array(facetSchema).nullable().transform((facets) => facets ?? []),
-    embed: storedEmbedSchema.nullable(),
-    langs: z.array(z.string()),
-    labels: z.array(z.string()),
-  }),
-).min(1);
+const itemsSchema = z
+  .array(
+    z.object({
+      rkey: z.string().min(1),
+      text: z.string(),
+      facets: z
+        .array(facetSchema)
+        .nullable()
+        .transform((facets) => facets ?? []),
+      embed: storedEmbedSchema.nullable(),
+      langs: z.array(z.string()),
+      labels: z.array(z.string()),
+    }),
+  )
+  .min(1);
 
 /** The post as stored, checked like any other input before it becomes records. */
 function readPost(post: PostWithItems) {
   const items = itemsSchema.safeParse(post.items);
   const options = postOptionsSchema.safeParse(post.options);
   if (!items.success || !options.success) {
-    throw new PublishError('validation', 'This post is stored in a form we cannot publish (it may predate an upgrade). Edit and schedule it again.');
+    throw new PublishError(
+      'validation',
+      'This post is stored in a form we cannot publish (it may predate an upgrade). Edit and schedule it again.',
+    );
   }
   return { items: items.data, options: options.data };
 }
@@ -69,10 +77,17 @@ type Item = ReturnType<typeof readPost>['items'][number];
  * 4. wait out the remainder, then write the whole post or thread in one `applyWrites`;
  * 5. on failure, look whether the write landed anyway, else retry, fail or block by error class.
  */
-export async function publish(ctx: PublisherContext, message: PublishMessage, lambda: { remainingMs: () => number }): Promise<PublishResult> {
+export async function publish(
+  ctx: PublisherContext,
+  message: PublishMessage,
+  lambda: { remainingMs: () => number },
+): Promise<PublishResult> {
   const postId = message.postId;
   const claimedAt = ctx.now();
-  const result = await claimForPublishing(ctx.db, postId, { now: claimedAt, until: new Date(claimedAt.getTime() + lambda.remainingMs() + LEASE_MARGIN_MS) });
+  const result = await claimForPublishing(ctx.db, postId, {
+    now: claimedAt,
+    until: new Date(claimedAt.getTime() + lambda.remainingMs() + LEASE_MARGIN_MS),
+  });
   if (!result.claimed) {
     if ('crashed' in result) {
       ctx.logger.error('post failed: its publishers died too often', { postId });
@@ -86,8 +101,10 @@ export async function publish(ctx: PublisherContext, message: PublishMessage, la
   const { claim } = result;
   const attemptId = await startAttempt(ctx.db, postId, claim.attempt);
   const started = performance.now();
-  const record = async (outcome: AttemptOutcome, detail: { errorClass?: PublishErrorClass | undefined; message?: string | undefined } = {}) =>
-    finishAttempt(ctx.db, attemptId, { outcome, ...detail, latencyMs: Math.round(performance.now() - started) });
+  const record = async (
+    outcome: AttemptOutcome,
+    detail: { errorClass?: PublishErrorClass | undefined; message?: string | undefined } = {},
+  ) => finishAttempt(ctx.db, attemptId, { outcome, ...detail, latencyMs: Math.round(performance.now() - started) });
   const held = { postId, attempt: claim.attempt };
 
   const post = claim.post;
@@ -135,7 +152,12 @@ export async function publish(ctx: PublisherContext, message: PublishMessage, la
       const actual = written[index];
       // The replies' root/parent refs carry CIDs computed here; the PDS does not check them.
       if (actual && actual.cid !== expected.cid) {
-        ctx.logger.error('record CID differs from the one computed for reply refs', { postId, uri: actual.uri, expected: expected.cid, actual: actual.cid });
+        ctx.logger.error('record CID differs from the one computed for reply refs', {
+          postId,
+          uri: actual.uri,
+          expected: expected.cid,
+          actual: actual.cid,
+        });
       }
       return { uri: actual?.uri || expected.uri, cid: actual?.cid || expected.cid };
     });
@@ -157,12 +179,22 @@ export async function publish(ctx: PublisherContext, message: PublishMessage, la
     // message comes back, takes the post over when the lease runs out, and after maxReceiveCount
     // rests in the dead-letter queue (the post then fails with class `crash`).
     if (!classified) throw error;
-    const step = nextStep({ attempt: claim.attempt, errorClass: classified.errorClass, now, ...(classified.retryAfter ? { retryAfter: classified.retryAfter } : {}) });
+    const step = nextStep({
+      attempt: claim.attempt,
+      errorClass: classified.errorClass,
+      now,
+      ...(classified.retryAfter ? { retryAfter: classified.retryAfter } : {}),
+    });
     const detail = { message: classified.message, errorClass: classified.errorClass };
     if (step.action === 'retry') {
       await markNotPublished(ctx.db, held, { status: 'retrying', at: step.at }, detail);
       await record('retrying', detail);
-      ctx.logger.warn('publish attempt failed; will retry', { postId, attempt: claim.attempt, errorClass: classified.errorClass, retryAt: step.at.toISOString() });
+      ctx.logger.warn('publish attempt failed; will retry', {
+        postId,
+        attempt: claim.attempt,
+        errorClass: classified.errorClass,
+        retryAt: step.at.toISOString(),
+      });
       return { outcome: 'retrying', postId, ...detail };
     }
     const status = step.action === 'block' ? 'blocked' : 'failed';
@@ -181,7 +213,11 @@ async function alreadyPublished(
 ): Promise<PublishResult> {
   await markPublished(ctx.db, { postId: claim.post.id, attempt: claim.attempt }, existing, ctx.now());
   await record('already_published');
-  ctx.logger.info('post was already published by an earlier attempt', { postId: claim.post.id, attempt: claim.attempt, uri: existing[0]!.uri });
+  ctx.logger.info('post was already published by an earlier attempt', {
+    postId: claim.post.id,
+    attempt: claim.attempt,
+    uri: existing[0]!.uri,
+  });
   return { outcome: 'already_published', postId: claim.post.id, records: existing };
 }
 
@@ -194,7 +230,11 @@ async function prepare(
   input: { agent: Agent; identityResolver: Parameters<typeof resolveQuote>[0]; ownerDid: string; items: Item[] },
 ): Promise<Resolved> {
   const handles = input.items.flatMap((item) => item.facets.filter((facet) => facet.type === 'mention').map((facet) => facet.value));
-  const quoteUris = [...new Set(input.items.flatMap((item) => (item.embed?.type === 'quote' || item.embed?.type === 'quoteWithImages' ? [item.embed.uri] : [])))];
+  const quoteUris = [
+    ...new Set(
+      input.items.flatMap((item) => (item.embed?.type === 'quote' || item.embed?.type === 'quoteWithImages' ? [item.embed.uri] : [])),
+    ),
+  ];
   const imageIds = [
     ...new Set(
       input.items.flatMap((item) => {
@@ -208,7 +248,9 @@ async function prepare(
   ];
   const [mentions, quotes, images] = await Promise.all([
     handles.length ? resolveMentions(input.identityResolver, handles) : new Map<string, string>(),
-    Promise.all(quoteUris.map(async (uri) => [uri, await resolveQuote(input.identityResolver, ctx.fetch, uri)] as const)).then((entries) => new Map(entries)),
+    Promise.all(quoteUris.map(async (uri) => [uri, await resolveQuote(input.identityResolver, ctx.fetch, uri)] as const)).then(
+      (entries) => new Map(entries),
+    ),
     uploadImages(ctx, input.agent, input.ownerDid, imageIds),
   ]);
   return { mentions, quotes, images };
@@ -221,7 +263,8 @@ async function uploadImages(ctx: PublisherContext, agent: Agent, ownerDid: strin
   for (const id of ids) {
     const row = rows.get(id);
     if (!row) throw new PublishError('validation', 'An image of this post was deleted before it could be published.');
-    if (row.state === 'rejected') throw new PublishError('validation', 'An image of this post could not be processed, so the post was not published.');
+    if (row.state === 'rejected')
+      throw new PublishError('validation', 'An image of this post could not be processed, so the post was not published.');
     // Still being processed at publication time: try again shortly.
     if (row.state !== 'ready' || !row.mime) throw new PublishError('server', 'An image of this post was still being processed.');
   }
@@ -229,12 +272,11 @@ async function uploadImages(ctx: PublisherContext, agent: Agent, ownerDid: strin
   const worker = async () => {
     for (let id = queue.shift(); id; id = queue.shift()) {
       const row = rows.get(id)!;
-      const object = await ctx.s3
-        .send(new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: row.s3Key }))
-        .catch((error: unknown) => {
-          if ((error as { name?: string }).name === 'NoSuchKey') throw new PublishError('validation', 'An image of this post is missing from storage.');
-          throw error;
-        });
+      const object = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: row.s3Key })).catch((error: unknown) => {
+        if ((error as { name?: string }).name === 'NoSuchKey')
+          throw new PublishError('validation', 'An image of this post is missing from storage.');
+        throw error;
+      });
       const bytes = await object.Body!.transformToByteArray();
       uploaded.set(id, { blob: await uploadImage(agent, bytes, row.mime!), width: row.width, height: row.height });
     }

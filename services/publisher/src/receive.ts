@@ -9,7 +9,11 @@ export class MalformedMessageError extends Error {
 }
 
 /** Takes one publish message: validates it, then publishes its post (see `publish`). */
-export async function receive(ctx: PublisherContext, record: SQSRecord, lambda: Pick<Context, 'getRemainingTimeInMillis'>): Promise<PublishResult> {
+export async function receive(
+  ctx: PublisherContext,
+  record: SQSRecord,
+  lambda: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<PublishResult> {
   let body: unknown;
   try {
     body = JSON.parse(record.body);

@@ -38,7 +38,13 @@ describe('exactly once', () => {
   it('writes once when the same message is delivered twice at the same time', async () => {
     const text = 'delivered twice, posted once';
     const post = await queuedPost(text);
-    const [record] = await receiveBatch({ sqs: rig.sqs, queueUrl: rig.queues.queueUrl, queueArn: rig.queues.queueArn, batchSize: 1, waitSeconds: 10 });
+    const [record] = await receiveBatch({
+      sqs: rig.sqs,
+      queueUrl: rig.queues.queueUrl,
+      queueArn: rig.queues.queueArn,
+      batchSize: 1,
+      waitSeconds: 10,
+    });
     // Two invocations (two Lambda containers) with the very same message.
     const [first, second] = await Promise.all(
       [rig.publisher(), rig.publisher()].map((ctx) => makeHandler(ctx)({ Records: [record!] }, lambdaContext('publisher', 60_000))),
@@ -92,7 +98,9 @@ describe('exactly once', () => {
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.stdout.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+    const exit = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('exit', (code, signal) => resolve({ code, signal })),
+    );
     expect(exit, stderr).toEqual({ code: null, signal: 'SIGKILL' });
 
     // The PDS has the record; our database still says a publisher holds the post.
@@ -102,7 +110,8 @@ describe('exactly once', () => {
     // SQS delivers the message again (its deletion never happened). Until the dead holder's lease
     // runs out the publisher defers it; then it takes the post over, finds the record, and is done.
     const deadline = Date.now() + 30_000;
-    while ((await rig.post(alice, post.id)).status !== 'published' && Date.now() < deadline) await rig.deliver(rig.publisher(), { waitSeconds: 5 });
+    while ((await rig.post(alice, post.id)).status !== 'published' && Date.now() < deadline)
+      await rig.deliver(rig.publisher(), { waitSeconds: 5 });
     const after = await rig.post(alice, post.id);
     const records = await published(text);
     expect(records).toHaveLength(1);
@@ -115,10 +124,13 @@ describe('exactly once', () => {
     const text = 'crashed, then redriven';
     const post = await queuedPost(text);
     // A publisher that cannot reach its database: every delivery fails before anything happens.
-    const broken = createDatabase({ url: 'postgres://chronopost@127.0.0.1:1/unreachable', schema: 'public' }, { max: 1, applicationName: 'broken' });
+    const broken = createDatabase(
+      { url: 'postgres://chronopost@127.0.0.1:1/unreachable', schema: 'public' },
+      { max: 1, applicationName: 'broken' },
+    );
     try {
       const crashing = rig.publisher({ db: broken });
-      for (let receives = 0; receives < 2; ) {
+      for (let receives = 0; receives < 2;) {
         const delivered = await rig.deliver(crashing, { waitSeconds: 5 });
         if (delivered.count) expect(delivered.response?.batchItemFailures).toHaveLength(1);
         receives += delivered.count;

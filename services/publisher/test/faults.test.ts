@@ -123,8 +123,17 @@ describe('publishing through failures', () => {
       await dispatchAndDeliver(publisher(faults.fetch));
     }
     const failed = await rig.post(alice, post.id);
-    expect(failed).toMatchObject({ status: 'failed', attempts: 4, lastError: { class: 'network', message: 'Your Bluesky server could not be reached.' } });
-    expect((await listAttempts(rig.database.db, post.id)).map((attempt) => attempt.outcome)).toEqual(['retrying', 'retrying', 'retrying', 'failed']);
+    expect(failed).toMatchObject({
+      status: 'failed',
+      attempts: 4,
+      lastError: { class: 'network', message: 'Your Bluesky server could not be reached.' },
+    });
+    expect((await listAttempts(rig.database.db, post.id)).map((attempt) => attempt.outcome)).toEqual([
+      'retrying',
+      'retrying',
+      'retrying',
+      'failed',
+    ]);
     expect(await countPosts(alice.did)).toBe(before);
     // A network failure is not the end of the login.
     expect((await loadOauthSession(rig.database.db, alice.did))?.state).toBe('active');

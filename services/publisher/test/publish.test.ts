@@ -56,7 +56,12 @@ function png(width: number, height: number): Buffer {
   header.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
   const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(width * 3, 0x5a)]);
   const pixels = Buffer.concat(Array.from({ length: height }, () => row));
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(pixels)), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(pixels)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 describe('publishing', () => {
@@ -79,7 +84,10 @@ describe('publishing', () => {
     // A whole second a few seconds ahead: the tick queues both with a delay, the publisher prepares
     // and waits out the rest. The real clock throughout.
     const at = new Date(Math.ceil((Date.now() + 7_000) / 1000) * 1000);
-    const single = await rig.schedule(alice, { items: [{ text: 'Good morning 🌅 from Chronopost', langs: ['en'] }], scheduledAt: at.toISOString() });
+    const single = await rig.schedule(alice, {
+      items: [{ text: 'Good morning 🌅 from Chronopost', langs: ['en'] }],
+      scheduledAt: at.toISOString(),
+    });
     const texts = [
       `Thread 🧵 1/5: おはようございます、世界！ Hello @${bob.handle}`,
       '2/5 👨‍👩‍👧‍👦 read https://atproto.com/guides/overview today',
@@ -171,7 +179,12 @@ describe('publishing', () => {
 
     const at = new Date(Date.now() + 2_000);
     const post = await rig.schedule(alice, {
-      items: [{ text: 'A picture, and a quote', embed: { type: 'quoteWithImages', uri: quoted.uri, images: [{ mediaId: image!.id, alt: 'A grey square, 40 by 30' }] } }],
+      items: [
+        {
+          text: 'A picture, and a quote',
+          embed: { type: 'quoteWithImages', uri: quoted.uri, images: [{ mediaId: image!.id, alt: 'A grey square, 40 by 30' }] },
+        },
+      ],
       scheduledAt: at.toISOString(),
     });
     await tick(rig.dispatcher());
@@ -208,8 +221,18 @@ describe('publishing', () => {
 
   it('answers a batch per message: bad messages fail alone, stale ones are acknowledged', async () => {
     const handler = makeHandler(rig.publisher());
-    const post = await rig.schedule(alice, { items: [{ text: 'not queued yet' }], scheduledAt: new Date(Date.now() + 3600_000).toISOString() });
-    const message = (postId: string) => JSON.stringify({ postId, action: 'publish', attempt: 1, requestedAt: new Date().toISOString(), scheduledAt: new Date().toISOString() });
+    const post = await rig.schedule(alice, {
+      items: [{ text: 'not queued yet' }],
+      scheduledAt: new Date(Date.now() + 3600_000).toISOString(),
+    });
+    const message = (postId: string) =>
+      JSON.stringify({
+        postId,
+        action: 'publish',
+        attempt: 1,
+        requestedAt: new Date().toISOString(),
+        scheduledAt: new Date().toISOString(),
+      });
     const response = await handler(
       {
         Records: [

@@ -1,6 +1,14 @@
 import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { clientKindOf, type RefreshReason, refreshReason, sessionEndsBefore } from '@chronopost/core';
-import { applyRetention, countSessionBlockedPosts, describeOauthSession, listSessionsWithPendingPosts, notify, type RefreshCandidate, type RetentionReport } from '@chronopost/db';
+import {
+  applyRetention,
+  countSessionBlockedPosts,
+  describeOauthSession,
+  listSessionsWithPendingPosts,
+  notify,
+  type RefreshCandidate,
+  type RetentionReport,
+} from '@chronopost/db';
 import type { TokenRefresherContext } from './context';
 
 /** Sessions read per query, and at most this many refreshed per run (the rest next run). */
@@ -43,7 +51,7 @@ export async function sweep(ctx: TokenRefresherContext): Promise<SweepResult> {
 export async function refreshSessions(ctx: TokenRefresherContext, now: Date): Promise<RefreshSummary> {
   const summary: RefreshSummary = { sessions: 0, refreshed: 0, ended: 0, blockedPosts: 0, failed: 0, warned: 0 };
   const due: Array<{ candidate: RefreshCandidate; reason: RefreshReason }> = [];
-  for (let afterDid: string | undefined; due.length < MAX_REFRESHES_PER_RUN; ) {
+  for (let afterDid: string | undefined; due.length < MAX_REFRESHES_PER_RUN;) {
     const page = await listSessionsWithPendingPosts(ctx.db, { limit: PAGE, ...(afterDid ? { afterDid } : {}) });
     summary.sessions += page.length;
     for (const candidate of page) {
@@ -74,7 +82,11 @@ export async function refreshSessions(ctx: TokenRefresherContext, now: Date): Pr
           summary.blockedPosts += await countSessionBlockedPosts(ctx.db, did);
         } else {
           summary.failed += 1;
-          ctx.logger.warn('session refresh failed; next run tries again', { did, error: (error as Error).name, message: (error as Error).message });
+          ctx.logger.warn('session refresh failed; next run tries again', {
+            did,
+            error: (error as Error).name,
+            message: (error as Error).message,
+          });
         }
       }
     }

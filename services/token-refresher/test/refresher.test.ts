@@ -28,7 +28,10 @@ describe('token refresher', () => {
     (await rig.database.db.$client.query<{ status: string }>('SELECT status FROM posts WHERE id = $1', [id])).rows[0]!.status;
   /** Brings a scheduled post's time to two seconds from now, so the test can watch it go out. */
   const dueNow = (id: string) =>
-    rig.database.db.$client.query(`UPDATE posts SET scheduled_at = now() + interval '2 seconds', next_attempt_at = now() + interval '2 seconds' WHERE id = $1`, [id]);
+    rig.database.db.$client.query(
+      `UPDATE posts SET scheduled_at = now() + interval '2 seconds', next_attempt_at = now() + interval '2 seconds' WHERE id = $1`,
+      [id],
+    );
   async function publishDue(publisher = rig.publisher()) {
     expect((await tick(rig.dispatcher())).queued).toBe(1);
     let delivered = 0;
@@ -139,7 +142,9 @@ describe('token refresher', () => {
     // The publishers' refresh of the expired token and the refresher's forced one, one after the other.
     expect(counting.refreshes()).toBeGreaterThanOrEqual(1);
     expect(counting.refreshes()).toBeLessThanOrEqual(2);
-    const sessions = restores.map((result) => (result as PromiseFulfilledResult<Awaited<ReturnType<(typeof clients)[0]['restore']>>>).value);
+    const sessions = restores.map(
+      (result) => (result as PromiseFulfilledResult<Awaited<ReturnType<(typeof clients)[0]['restore']>>>).value,
+    );
     await Promise.all(sessions.map((session) => new Agent(session).com.atproto.server.getSession()));
     expect((await describeOauthSession(rig.database.db, user.did))!.state).toBe('active');
   });

@@ -242,7 +242,12 @@ export const listPostsQuerySchema = z
   .object({
     status: z
       .string()
-      .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+      .transform((value) =>
+        value
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(postStatusSchema).min(1))
       .optional(),
     from: z.iso.datetime({ offset: true }).optional(),

@@ -5,8 +5,7 @@ import { z } from 'zod';
  * and, where useful, what to do, because it is shown verbatim when start-up fails.
  */
 
-const required = (what: string) => (issue: { input?: unknown }) =>
-  issue.input === undefined ? `is required: ${what}` : `must be ${what}`;
+const required = (what: string) => (issue: { input?: unknown }) => (issue.input === undefined ? `is required: ${what}` : `must be ${what}`);
 
 export const databaseUrlField = z
   .string({ error: required('a PostgreSQL connection string, e.g. postgres://user:password@host:5432/chronopost') })
@@ -30,13 +29,10 @@ export const logLevelField = z
   })
   .default('INFO');
 
-export const httpUrlField = (what: string) =>
-  z.url({ protocol: /^https?$/, error: required(`an http(s) URL: ${what}`) });
+export const httpUrlField = (what: string) => z.url({ protocol: /^https?$/, error: required(`an http(s) URL: ${what}`) });
 
 export const optionalEndpointField = (service: string) =>
-  z
-    .url({ protocol: /^https?$/, error: `must be an http(s) URL of a ${service}-compatible endpoint` })
-    .optional();
+  z.url({ protocol: /^https?$/, error: `must be an http(s) URL of a ${service}-compatible endpoint` }).optional();
 
 export const nameField = (what: string) =>
   z.string({ error: required(what) }).regex(/^[A-Za-z0-9._-]{1,255}$/, `must be ${what} (letters, digits, . _ -)`);
@@ -72,7 +68,10 @@ export const privateJwksField = (what: string) =>
       context.addIssue({ code: 'custom', message: `must be a JSON array of private JWKs: ${what}` });
       return z.NEVER;
     }
-    const keys = z.array(z.looseObject({ kty: z.string(), kid: z.string().min(1), d: z.string().min(1) })).min(1).safeParse(value);
+    const keys = z
+      .array(z.looseObject({ kty: z.string(), kid: z.string().min(1), d: z.string().min(1) }))
+      .min(1)
+      .safeParse(value);
     if (!keys.success) {
       context.addIssue({ code: 'custom', message: `must be a non-empty JSON array of private JWKs, each with kty, kid and d: ${what}` });
       return z.NEVER;

@@ -8,7 +8,7 @@ import { booleanField, httpUrlField, nameField, privateJwksField } from './field
  */
 export const oauthClientEnvShape = {
   PUBLIC_URL: httpUrlField('the public base URL of the HTTP API, e.g. https://api.chronopost.app (http://127.0.0.1:<port> locally)'),
-  OAUTH_CLIENT_PRIVATE_KEYS: privateJwksField('the confidential client\'s ES256 keys (required when PUBLIC_URL is https)').optional(),
+  OAUTH_CLIENT_PRIVATE_KEYS: privateJwksField("the confidential client's ES256 keys (required when PUBLIC_URL is https)").optional(),
   OAUTH_CLIENT_NAME: z.string().min(1).max(100).default('Chronopost'),
   LOCK_TABLE: nameField('the DynamoDB table of distributed locks'),
   KMS_KEY_ID: z.string().min(1).optional(),

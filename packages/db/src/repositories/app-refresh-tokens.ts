@@ -7,7 +7,11 @@ const hash = (token: string) => createHash('sha256').update(token, 'utf8').diges
 const newToken = () => randomBytes(32).toString('base64url');
 
 /** Starts a new family (a login) and returns its first token. */
-export async function issueRefreshToken(db: Database, did: string, ttlMs: number): Promise<{ token: string; familyId: string; expiresAt: Date }> {
+export async function issueRefreshToken(
+  db: Database,
+  did: string,
+  ttlMs: number,
+): Promise<{ token: string; familyId: string; expiresAt: Date }> {
   const token = newToken();
   const expiresAt = new Date(Date.now() + ttlMs);
   const [row] = await db

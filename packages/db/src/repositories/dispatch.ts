@@ -73,7 +73,12 @@ export async function claimDuePosts(
 ): Promise<{ queued: ClaimedPost[]; missed: ClaimedPost[]; unsent: ClaimedPost[] }> {
   if (options.ids?.length === 0) return { queued: [], missed: [], unsent: [] };
   return db.transaction(async (tx) => {
-    const only = options.ids ? sql`AND id IN (${sql.join(options.ids.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+    const only = options.ids
+      ? sql`AND id IN (${sql.join(
+          options.ids.map((id) => sql`${id}::uuid`),
+          sql`, `,
+        )})`
+      : sql``;
     const due = await tx.execute<DueRow>(sql`
       SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds
       FROM posts
@@ -84,18 +89,36 @@ export async function claimDuePosts(
     const toSend: ClaimedPost[] = [];
     const missed: ClaimedPost[] = [];
     for (const row of due.rows) {
-      const late = isTooLate({ scheduledAt: new Date(row.scheduled_at), now: options.now, latePolicy: row.late_policy, graceSeconds: row.late_grace_seconds });
+      const late = isTooLate({
+        scheduledAt: new Date(row.scheduled_at),
+        now: options.now,
+        latePolicy: row.late_policy,
+        graceSeconds: row.late_grace_seconds,
+      });
       (late ? missed : toSend).push(toClaimed(row));
     }
-    await markMissed(tx, missed.map((post) => post.id));
+    await markMissed(
+      tx,
+      missed.map((post) => post.id),
+    );
     const sent = toSend.length ? await send(toSend) : new Set<string>();
     const queued = toSend.filter((post) => sent.has(post.id));
     if (queued.length) {
       await tx
         .update(posts)
         // An overdue post is due from now on: the reaper measures a lost message from here.
-        .set({ status: 'queued', nextAttemptAt: sql`greatest(${posts.nextAttemptAt}, ${options.now})`, version: bump, updatedAt: sql`now()` })
-        .where(inArray(posts.id, queued.map((post) => post.id)));
+        .set({
+          status: 'queued',
+          nextAttemptAt: sql`greatest(${posts.nextAttemptAt}, ${options.now})`,
+          version: bump,
+          updatedAt: sql`now()`,
+        })
+        .where(
+          inArray(
+            posts.id,
+            queued.map((post) => post.id),
+          ),
+        );
     }
     return { queued, missed, unsent: toSend.filter((post) => !sent.has(post.id)) };
   });
@@ -135,8 +158,21 @@ export async function reapStuckPosts(
     if (crashed.length) {
       await tx
         .update(posts)
-        .set({ status: 'failed', nextAttemptAt: null, leaseExpiresAt: null, lastError: CRASH_REASON, lastErrorClass: 'crash', version: bump, updatedAt: sql`now()` })
-        .where(inArray(posts.id, crashed.map((post) => post.id)));
+        .set({
+          status: 'failed',
+          nextAttemptAt: null,
+          leaseExpiresAt: null,
+          lastError: CRASH_REASON,
+          lastErrorClass: 'crash',
+          version: bump,
+          updatedAt: sql`now()`,
+        })
+        .where(
+          inArray(
+            posts.id,
+            crashed.map((post) => post.id),
+          ),
+        );
     }
     const candidates = stuck.rows.filter((row) => row.abandoned < MAX_ABANDONED_ATTEMPTS).map(toClaimed);
     const sent = candidates.length ? await send(candidates) : new Set<string>();
@@ -146,7 +182,12 @@ export async function reapStuckPosts(
         .update(posts)
         // Due now: the next reaping of this post is measured from here.
         .set({ status: 'queued', nextAttemptAt: options.now, leaseExpiresAt: null, version: bump, updatedAt: sql`now()` })
-        .where(inArray(posts.id, requeued.map((post) => post.id)));
+        .where(
+          inArray(
+            posts.id,
+            requeued.map((post) => post.id),
+          ),
+        );
     }
     return { requeued, crashed };
   });
@@ -182,7 +223,10 @@ export async function requeueCrashed(db: Database, postIds: string[], send: Send
     const rows = await tx.execute<DueRow>(sql`
       SELECT id, owner_did, status, attempts, scheduled_at, coalesce(next_attempt_at, scheduled_at) AS next_attempt_at, late_policy, late_grace_seconds
       FROM posts
-      WHERE id IN (${sql.join(postIds.map((id) => sql`${id}`), sql`, `)}) AND status = 'failed' AND last_error_class = 'crash'
+      WHERE id IN (${sql.join(
+        postIds.map((id) => sql`${id}`),
+        sql`, `,
+      )}) AND status = 'failed' AND last_error_class = 'crash'
       FOR UPDATE`);
     const candidates = rows.rows.map(toClaimed);
     const sent = candidates.length ? await send(candidates) : new Set<string>();
@@ -198,7 +242,12 @@ export async function requeueCrashed(db: Database, postIds: string[], send: Send
           version: bump,
           updatedAt: sql`now()`,
         })
-        .where(inArray(posts.id, requeued.map((post) => post.id)));
+        .where(
+          inArray(
+            posts.id,
+            requeued.map((post) => post.id),
+          ),
+        );
     }
     return requeued;
   });

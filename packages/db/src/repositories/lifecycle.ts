@@ -38,7 +38,14 @@ export async function listNotifications(db: Database, ownerDid: string, limit = 
 async function blockPendingPosts(db: Pick<Database, 'update'>, did: string, reason: string): Promise<string[]> {
   const blocked = await db
     .update(posts)
-    .set({ status: 'blocked', nextAttemptAt: null, lastError: reason, lastErrorClass: 'session_ended', version: bump, updatedAt: sql`now()` })
+    .set({
+      status: 'blocked',
+      nextAttemptAt: null,
+      lastError: reason,
+      lastErrorClass: 'session_ended',
+      version: bump,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(posts.ownerDid, did), inArray(posts.status, [...AWAITING_STATUSES])))
     .returning({ id: posts.id });
   return blocked.map((row) => row.id);
@@ -137,8 +144,12 @@ export async function resumeBlockedPosts(db: Database, did: string, now: Date): 
     await markMissed(tx, missed);
     if (resumed.length || missed.length) {
       const parts = [
-        resumed.length ? `${resumed.length} held post${resumed.length === 1 ? '' : 's'} will go out as scheduled (or now, if its time has passed).` : '',
-        missed.length ? `${missed.length} ${missed.length === 1 ? 'was' : 'were'} past ${missed.length === 1 ? 'its' : 'their'} late policy and skipped: nothing was posted for ${missed.length === 1 ? 'it' : 'them'}.` : '',
+        resumed.length
+          ? `${resumed.length} held post${resumed.length === 1 ? '' : 's'} will go out as scheduled (or now, if its time has passed).`
+          : '',
+        missed.length
+          ? `${missed.length} ${missed.length === 1 ? 'was' : 'were'} past ${missed.length === 1 ? 'its' : 'their'} late policy and skipped: nothing was posted for ${missed.length === 1 ? 'it' : 'them'}.`
+          : '',
       ];
       await notify(tx, {
         ownerDid: did,
@@ -168,7 +179,10 @@ export interface RefreshCandidate {
  * Live sessions of accounts with posts waiting, with when those posts are due: what the token
  * refresher decides on. Accounts with nothing scheduled are not read at all.
  */
-export async function listSessionsWithPendingPosts(db: Database, options: { limit: number; afterDid?: string }): Promise<RefreshCandidate[]> {
+export async function listSessionsWithPendingPosts(
+  db: Database,
+  options: { limit: number; afterDid?: string },
+): Promise<RefreshCandidate[]> {
   const rows = await db.execute<{
     did: string;
     client_id: string;
@@ -198,4 +212,3 @@ export async function listSessionsWithPendingPosts(db: Database, options: { limi
     lastDueAt: date(row.last_due),
   }));
 }
-

@@ -64,11 +64,24 @@ export async function markOauthSessionRefreshing(db: Database, did: string): Pro
  * Ends a session (`expired` or `revoked`) and wipes its secrets. Only a live session ends; an
  * ended one may still be re-labelled from `expired` to `revoked` once the cause is known.
  */
-export async function endOauthSession(db: Pick<Database, 'update'>, did: string, state: Extract<SessionState, 'expired' | 'revoked'>, reason: string) {
+export async function endOauthSession(
+  db: Pick<Database, 'update'>,
+  did: string,
+  state: Extract<SessionState, 'expired' | 'revoked'>,
+  reason: string,
+) {
   const from: SessionState[] = state === 'revoked' ? ['active', 'refreshing', 'expired'] : ['active', 'refreshing'];
   const updated = await db
     .update(oauthSessions)
-    .set({ state, ciphertext: null, encryptedDataKey: null, keyId: null, endedAt: sql`coalesce(ended_at, now())`, endReason: reason, updatedAt: sql`now()` })
+    .set({
+      state,
+      ciphertext: null,
+      encryptedDataKey: null,
+      keyId: null,
+      endedAt: sql`coalesce(ended_at, now())`,
+      endReason: reason,
+      updatedAt: sql`now()`,
+    })
     .where(and(eq(oauthSessions.did, did), inArray(oauthSessions.state, from)))
     .returning({ did: oauthSessions.did });
   return updated.length === 1;

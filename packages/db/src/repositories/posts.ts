@@ -54,7 +54,9 @@ export async function insertPost(db: Database, post: NewPost): Promise<string> {
         options: post.options,
       })
       .returning({ id: posts.id });
-    await tx.insert(postItems).values(post.items.map((item, position) => ({ postId: row!.id, ownerDid: post.ownerDid, position, ...item })));
+    await tx
+      .insert(postItems)
+      .values(post.items.map((item, position) => ({ postId: row!.id, ownerDid: post.ownerDid, position, ...item })));
     return row!.id;
   });
 }
@@ -62,14 +64,21 @@ export async function insertPost(db: Database, post: NewPost): Promise<string> {
 async function itemsOf(db: Pick<Database, 'select'>, ids: string[]): Promise<Map<string, PostItemRow[]>> {
   const byPost = new Map<string, PostItemRow[]>(ids.map((id) => [id, []]));
   if (ids.length === 0) return byPost;
-  const rows = await db.select().from(postItems).where(inArray(postItems.postId, ids)).orderBy(asc(postItems.postId), asc(postItems.position));
+  const rows = await db
+    .select()
+    .from(postItems)
+    .where(inArray(postItems.postId, ids))
+    .orderBy(asc(postItems.postId), asc(postItems.position));
   for (const row of rows) byPost.get(row.postId)?.push(row);
   return byPost;
 }
 
 /** One post of an owner; another owner's post is as absent as a missing one. */
 export async function findPost(db: Database, ownerDid: string, id: string): Promise<PostWithItems | undefined> {
-  const [row] = await db.select().from(posts).where(and(eq(posts.id, id), eq(posts.ownerDid, ownerDid)));
+  const [row] = await db
+    .select()
+    .from(posts)
+    .where(and(eq(posts.id, id), eq(posts.ownerDid, ownerDid)));
   if (!row) return undefined;
   return { ...row, items: (await itemsOf(db, [id])).get(id) ?? [] };
 }
@@ -101,7 +110,9 @@ export async function listPosts(db: Database, ownerDid: string, query: PostPageQ
     const idAfter = forward ? gt(posts.id, id) : lt(posts.id, id);
     if (scheduledAt === null) {
       // Among drafts; going backward, every dated post is still ahead.
-      conditions.push(forward ? and(isNull(posts.scheduledAt), idAfter)! : or(and(isNull(posts.scheduledAt), idAfter), isNotNull(posts.scheduledAt))!);
+      conditions.push(
+        forward ? and(isNull(posts.scheduledAt), idAfter)! : or(and(isNull(posts.scheduledAt), idAfter), isNotNull(posts.scheduledAt))!,
+      );
     } else {
       const later = forward ? gt(posts.scheduledAt, scheduledAt) : lt(posts.scheduledAt, scheduledAt);
       const sameTime = and(eq(posts.scheduledAt, scheduledAt), idAfter)!;
@@ -164,7 +175,20 @@ function postFromJson(json: PostJson): PostWithItems {
 }
 
 export type PostChange = Partial<
-  Pick<PostRow, 'status' | 'scheduledAt' | 'nextAttemptAt' | 'timeZone' | 'clockId' | 'latePolicy' | 'lateGraceSeconds' | 'options' | 'attempts' | 'lastError' | 'lastErrorClass'>
+  Pick<
+    PostRow,
+    | 'status'
+    | 'scheduledAt'
+    | 'nextAttemptAt'
+    | 'timeZone'
+    | 'clockId'
+    | 'latePolicy'
+    | 'lateGraceSeconds'
+    | 'options'
+    | 'attempts'
+    | 'lastError'
+    | 'lastErrorClass'
+  >
 >;
 
 export type ConditionalUpdate =
@@ -204,7 +228,11 @@ export async function updatePostIf(
       // Clear first, so keys can move between items of the post without tripping the unique index.
       await tx.update(postItems).set({ rkey: null }).where(eq(postItems.postId, id));
       for (const [position, rkey] of itemChange.rkeys.entries()) {
-        if (rkey) await tx.update(postItems).set({ rkey }).where(and(eq(postItems.postId, id), eq(postItems.position, position)));
+        if (rkey)
+          await tx
+            .update(postItems)
+            .set({ rkey })
+            .where(and(eq(postItems.postId, id), eq(postItems.position, position)));
       }
     }
     return true;
@@ -217,7 +245,11 @@ export async function updatePostIf(
 }
 
 export async function listAttempts(db: Database, postId: string) {
-  return db.select().from(publishAttempts).where(eq(publishAttempts.postId, postId)).orderBy(asc(publishAttempts.startedAt), asc(publishAttempts.id));
+  return db
+    .select()
+    .from(publishAttempts)
+    .where(eq(publishAttempts.postId, postId))
+    .orderBy(asc(publishAttempts.startedAt), asc(publishAttempts.id));
 }
 
 /** The caller's media among `ids`: the rest are someone else's or do not exist. */

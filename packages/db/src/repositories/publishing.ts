@@ -96,7 +96,13 @@ export async function finishAttempt(
 ): Promise<void> {
   await db
     .update(publishAttempts)
-    .set({ finishedAt: sql`now()`, outcome: result.outcome, errorClass: result.errorClass ?? null, message: result.message ?? null, latencyMs: result.latencyMs })
+    .set({
+      finishedAt: sql`now()`,
+      outcome: result.outcome,
+      errorClass: result.errorClass ?? null,
+      message: result.message ?? null,
+      latencyMs: result.latencyMs,
+    })
     .where(eq(publishAttempts.id, attemptId));
 }
 
@@ -163,7 +169,15 @@ export async function markNotPublished(
 export async function findMediaForUpload(db: Database, ownerDid: string, ids: string[]) {
   if (ids.length === 0) return [];
   return db
-    .select({ id: media.id, s3Key: media.s3Key, state: media.state, mime: media.mime, bytes: media.bytes, width: media.width, height: media.height })
+    .select({
+      id: media.id,
+      s3Key: media.s3Key,
+      state: media.state,
+      mime: media.mime,
+      bytes: media.bytes,
+      width: media.width,
+      height: media.height,
+    })
     .from(media)
     .where(and(eq(media.ownerDid, ownerDid), inArray(media.id, ids)));
 }

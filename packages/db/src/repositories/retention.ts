@@ -35,7 +35,12 @@ class DryRun extends Error {
  * run executes exactly the same statements and rolls back, so what it reports is what a real
  * run at that moment would delete.
  */
-export async function applyRetention(db: Database, policy: RetentionPolicy, now: Date, options: { dryRun: boolean }): Promise<RetentionReport> {
+export async function applyRetention(
+  db: Database,
+  policy: RetentionPolicy,
+  now: Date,
+  options: { dryRun: boolean },
+): Promise<RetentionReport> {
   const before = (days: number) => new Date(now.getTime() - days * 24 * 3600_000);
   try {
     return await db.transaction(async (tx) => {

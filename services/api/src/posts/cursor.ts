@@ -12,6 +12,8 @@ export function decodeCursor(cursor: string): { scheduledAt: Date | null; id: st
     const parsed = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     return { scheduledAt: parsed.s ? new Date(parsed.s) : null, id: parsed.i };
   } catch {
-    throw new ValidationError([{ path: 'cursor', code: 'invalid_cursor', message: 'This cursor is not one we gave out; start from the first page.' }]);
+    throw new ValidationError([
+      { path: 'cursor', code: 'invalid_cursor', message: 'This cursor is not one we gave out; start from the first page.' },
+    ]);
   }
 }

@@ -24,7 +24,11 @@ export async function dispatchIfDueSoon(ctx: ApiContext, post: PostWithItems): P
     ctx.logger.info('post dispatched at once: due before the next tick', { postId: post.id, dueAt: post.nextAttemptAt.toISOString() });
     return (await findPost(ctx.db, post.ownerDid, post.id)) ?? post;
   } catch (error) {
-    ctx.logger.warn('could not dispatch a post due soon; the next tick will', { postId: post.id, error: (error as Error).name, message: (error as Error).message });
+    ctx.logger.warn('could not dispatch a post due soon; the next tick will', {
+      postId: post.id,
+      error: (error as Error).name,
+      message: (error as Error).message,
+    });
     return post;
   }
 }

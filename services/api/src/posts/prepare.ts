@@ -21,14 +21,27 @@ const mediaRefs = (embed: Embed | undefined): Array<{ id: string; path: string[]
  * not rejected), facets are detected with exact byte offsets, and mentions are resolved now to warn
  * about handles that do not exist (they are resolved again at publication).
  */
-export async function prepareItems(ctx: ApiContext, ownerDid: string, items: PostItemInput[]): Promise<{ items: Omit<NewPostItem, 'rkey'>[]; warnings: Warning[] }> {
-  const refs = items.flatMap((item, index) => mediaRefs(item.embed).map((ref) => ({ ...ref, path: ['items', String(index), ...ref.path].join('.') })));
-  const owned = new Map((await findOwnedMedia(ctx.db, ownerDid, [...new Set(refs.map((ref) => ref.id))])).map((row) => [row.id, row.state]));
+export async function prepareItems(
+  ctx: ApiContext,
+  ownerDid: string,
+  items: PostItemInput[],
+): Promise<{ items: Omit<NewPostItem, 'rkey'>[]; warnings: Warning[] }> {
+  const refs = items.flatMap((item, index) =>
+    mediaRefs(item.embed).map((ref) => ({ ...ref, path: ['items', String(index), ...ref.path].join('.') })),
+  );
+  const owned = new Map(
+    (await findOwnedMedia(ctx.db, ownerDid, [...new Set(refs.map((ref) => ref.id))])).map((row) => [row.id, row.state]),
+  );
   const issues: ErrorIssue[] = [];
   for (const ref of refs) {
     const state = owned.get(ref.id);
     if (!state) issues.push({ path: ref.path, code: 'media_not_found', message: 'There is no such image among your uploads.' });
-    else if (state === 'rejected') issues.push({ path: ref.path, code: 'media_rejected', message: 'This upload was rejected (not an image we can post); upload another.' });
+    else if (state === 'rejected')
+      issues.push({
+        path: ref.path,
+        code: 'media_rejected',
+        message: 'This upload was rejected (not an image we can post); upload another.',
+      });
   }
   if (issues.length) throw new ValidationError(issues);
 

@@ -21,13 +21,7 @@ import {
   type Route,
   ValidationError,
 } from '@chronopost/lambda-kit';
-import {
-  createPostSchema,
-  listPostsQuerySchema,
-  retryPostSchema,
-  schedulePostSchema,
-  updatePostSchema,
-} from '@chronopost/shared-schemas';
+import { createPostSchema, listPostsQuerySchema, retryPostSchema, schedulePostSchema, updatePostSchema } from '@chronopost/shared-schemas';
 import { z } from 'zod';
 import type { ApiContext } from '../context';
 import { decodeCursor, encodeCursor } from './cursor';
@@ -45,13 +39,20 @@ const respond = (status: number, post: PostWithItems, warnings?: Warning[], head
 /** The version the client last saw: the If-Match header, or `version` in the body. */
 function expectedVersion(event: HttpEvent, bodyVersion: number | undefined, required: boolean): number | undefined {
   const header = parseIfMatch(event.headers['if-match']);
-  if (Number.isNaN(header)) throw new ValidationError([{ path: 'If-Match', code: 'invalid_if_match', message: 'If-Match must be the ETag of the post, like "3".' }]);
+  if (Number.isNaN(header))
+    throw new ValidationError([
+      { path: 'If-Match', code: 'invalid_if_match', message: 'If-Match must be the ETag of the post, like "3".' },
+    ]);
   if (header !== undefined && bodyVersion !== undefined && header !== bodyVersion) {
     throw new ValidationError([{ path: 'version', code: 'version_mismatch', message: 'If-Match and version disagree.' }]);
   }
   const version = header ?? bodyVersion;
   if (version === undefined && required) {
-    throw new AppError(428, 'precondition_required', 'Send the version you are editing (If-Match: "<version>" or "version" in the body), so no one else\'s change is lost.');
+    throw new AppError(
+      428,
+      'precondition_required',
+      'Send the version you are editing (If-Match: "<version>" or "version" in the body), so no one else\'s change is lost.',
+    );
   }
   return version;
 }
@@ -60,7 +61,10 @@ function expectedVersion(event: HttpEvent, bodyVersion: number | undefined, requ
 function explain(result: Exclude<ConditionalUpdate, { outcome: 'updated' }>, action: string): never {
   if (result.outcome === 'not_found') throw new NotFoundError('There is no such post.', 'post_not_found');
   if (result.outcome === 'version_conflict') {
-    throw new ConflictError(`The post changed since you loaded it (it is at version ${result.current.version}). Reload it and try again.`, 'version_conflict');
+    throw new ConflictError(
+      `The post changed since you loaded it (it is at version ${result.current.version}). Reload it and try again.`,
+      'version_conflict',
+    );
   }
   throw new ConflictError(`A ${result.current.status} post cannot be ${action}.`, 'invalid_status');
 }
@@ -192,7 +196,13 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
       const did = authenticatedDid(event);
       const id = postId(event);
       const version = expectedVersion(event, undefined, false);
-      const result = await updatePostIf(ctx.db, did, id, { version, statuses: CANCELLABLE_STATUSES }, { status: 'cancelled', nextAttemptAt: null });
+      const result = await updatePostIf(
+        ctx.db,
+        did,
+        id,
+        { version, statuses: CANCELLABLE_STATUSES },
+        { status: 'cancelled', nextAttemptAt: null },
+      );
       if (result.outcome === 'wrong_status' && result.current.status === 'cancelled') return respond(200, result.current);
       if (result.outcome !== 'updated') explain(result, 'cancelled');
       ctx.logger.info('post cancelled', { postId: id });
@@ -209,13 +219,20 @@ export const postRoutes = (ctx: ApiContext): Route[] => [
       const version = expectedVersion(event, body.version, false);
       assertSchedulable(ctx, body.scheduledAt.at);
       const current = await ownPost(ctx, did, id);
-      const result = await reschedule(ctx, did, current, body.scheduledAt.at, { version, statuses: ['draft'] }, {
-        status: 'scheduled',
-        scheduledAt: body.scheduledAt.at,
-        nextAttemptAt: body.scheduledAt.at,
-        timeZone: body.scheduledAt.timeZone,
-        ...(body.latePolicy ? { latePolicy: body.latePolicy.mode, lateGraceSeconds: body.latePolicy.graceSeconds } : {}),
-      });
+      const result = await reschedule(
+        ctx,
+        did,
+        current,
+        body.scheduledAt.at,
+        { version, statuses: ['draft'] },
+        {
+          status: 'scheduled',
+          scheduledAt: body.scheduledAt.at,
+          nextAttemptAt: body.scheduledAt.at,
+          timeZone: body.scheduledAt.timeZone,
+          ...(body.latePolicy ? { latePolicy: body.latePolicy.mode, lateGraceSeconds: body.latePolicy.graceSeconds } : {}),
+        },
+      );
       if (result.outcome !== 'updated') explain(result, 'scheduled (only drafts can; edit a scheduled post instead)');
       return respond(200, await dispatchIfDueSoon(ctx, result.post));
     },

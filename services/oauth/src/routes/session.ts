@@ -34,7 +34,12 @@ export const sessionRoutes = (ctx: OauthContext): Route[] => {
           return { ...errorBody(error), cookies };
         }
         const access = await (await ctx.signer()).sign(result.did, ctx.now());
-        const body: AccessTokenResponse = { accessToken: access.token, tokenType: 'Bearer', expiresAt: access.expiresAt.toISOString(), did: result.did };
+        const body: AccessTokenResponse = {
+          accessToken: access.token,
+          tokenType: 'Bearer',
+          expiresAt: access.expiresAt.toISOString(),
+          did: result.did,
+        };
         const maxAgeSeconds = Math.floor((result.expiresAt.getTime() - Date.now()) / 1000);
         return { ...json(200, body), cookies: [serializeCookie(REFRESH_COOKIE, result.token, { ...cookie, maxAgeSeconds })] };
       },
