@@ -78,3 +78,34 @@ export const privateJwksField = (what: string) =>
     }
     return keys.data as Array<Record<string, unknown> & { kty: string; kid: string; d: string }>;
   });
+
+/**
+ * A comma-separated list of origins (`http://localhost:2583`) that the safe fetcher may reach on
+ * private addresses: the local demo PDS and PLC, a test PDS. Empty in AWS.
+ */
+export const privateOriginsField = z
+  .string()
+  .default('')
+  .transform((text, context) => {
+    const origins: string[] = [];
+    for (const part of text
+      .split(',')
+      .map((value) => value.trim())
+      .filter(Boolean)) {
+      let url: URL | undefined;
+      try {
+        url = new URL(part);
+      } catch {
+        url = undefined;
+      }
+      if (!url || !['http:', 'https:'].includes(url.protocol) || url.origin !== part.replace(/\/$/, '')) {
+        context.addIssue({
+          code: 'custom',
+          message: `must be a comma-separated list of origins like http://localhost:2583 (not “${part}”)`,
+        });
+        return z.NEVER;
+      }
+      origins.push(url.origin);
+    }
+    return origins;
+  });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { apiConfigSchema } from './api';
 import { dispatcherConfigSchema } from './dispatcher';
+import { privateOriginsField } from './fields';
 import { ConfigError, parseConfig } from './parse';
 
 const catchConfigError = (run: () => unknown): ConfigError => {
@@ -57,5 +58,21 @@ describe('parseConfig', () => {
   it('keeps a preview schema name', () => {
     const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgresql://db/x', DB_SCHEMA: 'pr_42' });
     expect(config.database.schema).toBe('pr_42');
+  });
+});
+
+describe('the private-origins allow-list', () => {
+  it('reads a comma-separated list of exact origins', () => {
+    expect(privateOriginsField.parse('http://localhost:2583, http://localhost:2582/')).toEqual([
+      'http://localhost:2583',
+      'http://localhost:2582',
+    ]);
+    expect(privateOriginsField.parse(undefined)).toEqual([]);
+  });
+
+  it('refuses anything broader than an origin', () => {
+    for (const value of ['*', 'localhost', 'http://localhost:2583/path', 'file:///x', 'http://user@localhost:1']) {
+      expect(privateOriginsField.safeParse(value).success).toBe(false);
+    }
   });
 });

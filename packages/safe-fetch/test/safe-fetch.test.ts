@@ -1,0 +1,247 @@
+import type { LookupAddress } from 'node:dns';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fetch as undiciFetch } from 'undici';
+import { createSafeFetch, findSafeFetchError, type Lookup, type SafeFetch, SafeFetchError } from '../src';
+import { createCheckedAgent } from '../src/agent';
+
+/**
+ * Every case runs against real local HTTP servers on 127.0.0.1: nothing here is mocked. A test
+ * that needs a host name to resolve to a local server injects a lookup for that one name, the
+ * way a DNS answer would arrive; the address rules themselves are the production ones.
+ */
+
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+async function listen(handler: Handler): Promise<{ server: Server; port: number; hits: string[] }> {
+  const hits: string[] = [];
+  const server = createServer((request, response) => {
+    hits.push(request.url ?? '');
+    handler(request, response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, port: (server.address() as AddressInfo).port, hits };
+}
+
+/** A resolver that knows a few names (as DNS would answer them) and refuses the rest. */
+const lookupFrom =
+  (names: Record<string, string>): Lookup =>
+  (hostname, _options, callback) => {
+    const address = names[hostname];
+    if (!address) return callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), []);
+    callback(null, [{ address, family: address.includes(':') ? 6 : 4 } satisfies LookupAddress]);
+  };
+
+const refusal = async (promise: Promise<unknown>) => {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(SafeFetchError);
+  return (error as SafeFetchError).code;
+};
+
+describe('the safe fetcher', () => {
+  let site: Awaited<ReturnType<typeof listen>>;
+  let internal: Awaited<ReturnType<typeof listen>>;
+  const fetchers: SafeFetch[] = [];
+  const make = (options: Parameters<typeof createSafeFetch>[0]) => {
+    const made = createSafeFetch(options);
+    fetchers.push(made);
+    return made.fetch;
+  };
+
+  beforeAll(async () => {
+    // What an attacker wants to reach: it records any request that gets through.
+    internal = await listen((_request, response) => response.end('secret'));
+    // A site allowed by configuration (standing in for a public one); it redirects on request.
+    site = await listen((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://site');
+      const to = url.searchParams.get('to');
+      if (to) {
+        response.writeHead(302, { location: to });
+        return response.end();
+      }
+      if (url.pathname === '/loop') {
+        response.writeHead(302, { location: `/loop?n=${Number(url.searchParams.get('n') ?? 0) + 1}` });
+        return response.end();
+      }
+      if (url.pathname === '/big') {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        response.write('x'.repeat(600_000));
+        return response.end('x'.repeat(600_000));
+      }
+      if (url.pathname === '/slow') {
+        response.writeHead(200, { 'content-type': 'text/html' });
+        return void setTimeout(() => response.end('late'), 2_000);
+      }
+      if (url.pathname === '/json') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return response.end('{}');
+      }
+      if (url.pathname === '/echo') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        return response.end(JSON.stringify({ method: request.method, authorization: request.headers.authorization ?? null }));
+      }
+      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      response.end('<title>ok</title>');
+    });
+  });
+  afterAll(async () => {
+    await Promise.all(fetchers.map((fetcher) => fetcher.close()));
+    site.server.close();
+    internal.server.close();
+  });
+
+  const internalUrl = (host: string, path = '/') => `http://${host}:${internal.port}${path}`;
+
+  describe('refuses what would reach this machine or its network', () => {
+    // `any` port: these tests are about addresses, and the servers cannot listen on port 80.
+    const anyPort = () => make({ ports: 'any' });
+
+    it.each([
+      ['127.0.0.1', '127.0.0.1'],
+      ['[::1]', '[::1]'],
+      ['[::ffff:127.0.0.1]', '[::ffff:127.0.0.1]'],
+      ['a decimal IP', '2130706433'],
+      ['an octal-dotted IP', '0177.0.0.1'],
+      ['169.254.169.254', '169.254.169.254'],
+      ['0.0.0.0', '0.0.0.0'],
+      ['localhost', 'localhost'],
+    ])('%s', async (_name, host) => {
+      expect(await refusal(anyPort()(internalUrl(host)))).toBe('blocked_address');
+      expect(internal.hits).toEqual([]);
+    });
+
+    it('a host name whose DNS answer is loopback', async () => {
+      const fetch = make({ ports: 'any', lookup: lookupFrom({ 'rebound.example': '127.0.0.1' }) });
+      expect(await refusal(fetch(internalUrl('rebound.example')))).toBe('blocked_address');
+      expect(internal.hits).toEqual([]);
+    });
+
+    it('a host name whose DNS answer is an IPv4-mapped loopback', async () => {
+      const fetch = make({ ports: 'any', lookup: lookupFrom({ 'mapped.example': '::ffff:127.0.0.1' }) });
+      expect(await refusal(fetch(internalUrl('mapped.example')))).toBe('blocked_address');
+      expect(internal.hits).toEqual([]);
+    });
+
+    it('a redirect from an allowed host to loopback', async () => {
+      const fetch = make({ ports: 'any', allowPrivateOrigins: [`http://127.0.0.1:${site.port}`] });
+      const start = `http://127.0.0.1:${site.port}/?to=${encodeURIComponent(internalUrl('127.0.0.1', '/admin'))}`;
+      expect(await refusal(fetch(start))).toBe('blocked_address');
+      // A redirect to a name that resolves to loopback is refused the same way.
+      const viaName = make({
+        ports: 'any',
+        allowPrivateOrigins: [`http://127.0.0.1:${site.port}`],
+        lookup: lookupFrom({ 'x.example': '127.0.0.1' }),
+      });
+      expect(await refusal(viaName(`http://127.0.0.1:${site.port}/?to=${encodeURIComponent(internalUrl('x.example'))}`))).toBe(
+        'blocked_address',
+      );
+      expect(internal.hits).toEqual([]);
+      expect(site.hits.filter((hit) => hit.includes('to='))).toHaveLength(2);
+    });
+
+    it('at the connection itself, whatever the URL checks let through', async () => {
+      // The agent alone, without the URL checks: the address actually connected to is checked.
+      const agent = createCheckedAgent({ connectTimeoutMs: 2_000 });
+      try {
+        for (const host of ['127.0.0.1', '[::ffff:127.0.0.1]', 'localhost']) {
+          const error = await undiciFetch(internalUrl(host), { dispatcher: agent }).then(
+            () => undefined,
+            (caught: unknown) => caught,
+          );
+          expect(findSafeFetchError(error)?.code).toBe('blocked_address');
+        }
+      } finally {
+        await agent.close();
+      }
+      expect(internal.hits).toEqual([]);
+    });
+
+    it('an allowed origin on another port of the same host', async () => {
+      const fetch = make({ ports: 'any', allowPrivateOrigins: [`http://127.0.0.1:${site.port}`] });
+      expect(await refusal(fetch(internalUrl('127.0.0.1')))).toBe('blocked_address');
+      expect(internal.hits).toEqual([]);
+    });
+  });
+
+  describe('the other rules', () => {
+    it('only http and https', async () => {
+      const fetch = make({});
+      expect(await refusal(fetch('file:///etc/passwd'))).toBe('blocked_protocol');
+    });
+
+    it('only ports 80 and 443 unless configured otherwise', async () => {
+      const fetch = make({ lookup: lookupFrom({ 'public.example': '93.184.215.14' }) });
+      expect(await refusal(fetch('http://public.example:6379/'))).toBe('blocked_port');
+      expect(await refusal(fetch('https://public.example:22/'))).toBe('blocked_port');
+    });
+
+    it('at most five redirects', async () => {
+      const fetch = make({ allowPrivateOrigins: [`http://127.0.0.1:${site.port}`] });
+      const before = site.hits.length;
+      expect(await refusal(fetch(`http://127.0.0.1:${site.port}/loop`))).toBe('too_many_redirects');
+      expect(site.hits.length - before).toBe(6);
+    });
+
+    it('a body cap, counted on what is read', async () => {
+      const fetch = make({ allowPrivateOrigins: [`http://127.0.0.1:${site.port}`], maxBodyBytes: 1_000_000 });
+      const response = await fetch(`http://127.0.0.1:${site.port}/big`);
+      expect(await refusal(response.arrayBuffer())).toBe('body_too_large');
+    });
+
+    it('a timeout for the whole exchange', async () => {
+      const fetch = make({ allowPrivateOrigins: [`http://127.0.0.1:${site.port}`], timeoutMs: 300 });
+      const started = performance.now();
+      const error = await fetch(`http://127.0.0.1:${site.port}/slow`).then(
+        (response) => response.text(),
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(Error);
+      expect(performance.now() - started).toBeLessThan(1_800);
+    });
+
+    it('a content-type filter', async () => {
+      const fetch = make({ allowPrivateOrigins: [`http://127.0.0.1:${site.port}`], contentTypes: ['text/html'] });
+      expect(await refusal(fetch(`http://127.0.0.1:${site.port}/json`))).toBe('unsupported_content_type');
+      expect(await (await fetch(`http://127.0.0.1:${site.port}/`)).text()).toBe('<title>ok</title>');
+    });
+  });
+
+  describe('as a WHATWG fetch', () => {
+    it('answers a platform Response with the final URL after redirects', async () => {
+      const fetch = make({ allowPrivateOrigins: [`http://127.0.0.1:${site.port}`] });
+      const response = await fetch(`http://127.0.0.1:${site.port}/?to=${encodeURIComponent('/page')}`);
+      expect(response).toBeInstanceOf(Response);
+      expect(response.status).toBe(200);
+      expect(response.url).toBe(`http://127.0.0.1:${site.port}/page`);
+      expect(response.redirected).toBe(true);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    });
+
+    it('takes a platform Request with a body, and honours redirect: manual and error', async () => {
+      const fetch = make({ allowPrivateOrigins: [`http://127.0.0.1:${site.port}`] });
+      const posted = await fetch(
+        new Request(`http://127.0.0.1:${site.port}/echo`, { method: 'POST', body: 'a=1', headers: { authorization: 'DPoP x' } }),
+      );
+      expect(await posted.json()).toEqual({ method: 'POST', authorization: 'DPoP x' });
+      const manual = await fetch(`http://127.0.0.1:${site.port}/?to=/x`, { redirect: 'manual' });
+      expect(manual.status).toBe(302);
+      expect(manual.headers.get('location')).toBe('/x');
+      await expect(fetch(`http://127.0.0.1:${site.port}/?to=/x`, { redirect: 'error' })).rejects.toThrow(TypeError);
+    });
+
+    it('continues a POST redirected with 302 as a GET, and drops credentials across origins', async () => {
+      const other = `http://localhost:${site.port}`;
+      const fetch = make({ allowPrivateOrigins: [`http://127.0.0.1:${site.port}`, other] });
+      const response = await fetch(`http://127.0.0.1:${site.port}/?to=${encodeURIComponent(`${other}/echo`)}`, {
+        method: 'POST',
+        body: 'x',
+        headers: { authorization: 'Bearer secret' },
+      });
+      expect(await response.json()).toEqual({ method: 'GET', authorization: null });
+    });
+  });
+});
