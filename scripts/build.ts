@@ -7,9 +7,11 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
+import { SERVICE_NAMES, type ServiceName } from '@chronopost/shared-schemas';
 
-export const SERVICES = ['oauth', 'api', 'dispatcher', 'publisher', 'token-refresher', 'media'] as const;
-export type ServiceName = (typeof SERVICES)[number];
+/** One bundle per deployable service (the same list terraform deploys). */
+export const SERVICES = SERVICE_NAMES;
+export type { ServiceName };
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 

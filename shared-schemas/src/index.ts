@@ -15,3 +15,5 @@ export * from './config/dispatcher';
 export * from './config/publisher';
 export * from './config/token-refresher';
 export * from './config/media';
+export * from './config/services';
+export * from './metrics';

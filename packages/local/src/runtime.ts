@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@chronopost/lambda-kit';
 import { migrateDatabase } from '@chronopost/db';
-import { HTTP_ROUTES } from '@chronopost/shared-schemas';
+import { FUNCTION_TIMEOUT_SECONDS, HTTP_ROUTES } from '@chronopost/shared-schemas';
 import { loadOrCreateMasterKey } from '@chronopost/vault';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-local';
 import type { LocalConfig } from './config';
@@ -33,8 +33,13 @@ export interface Runtime {
   stop(): Promise<void>;
 }
 
-/** Timeouts of the deployed functions (terraform sets the same). */
-const TIMEOUT_MS = { dispatcher: 60_000, tokenRefresher: 300_000, publisher: 60_000, media: 60_000 };
+/** Timeouts of the deployed functions: terraform sets the same, from the same table. */
+const TIMEOUT_MS = {
+  dispatcher: FUNCTION_TIMEOUT_SECONDS.dispatcher * 1000,
+  tokenRefresher: FUNCTION_TIMEOUT_SECONDS['token-refresher'] * 1000,
+  publisher: FUNCTION_TIMEOUT_SECONDS.publisher * 1000,
+  media: FUNCTION_TIMEOUT_SECONDS.media * 1000,
+};
 
 /**
  * Starts Chronopost in one process: PostgreSQL (embedded unless DATABASE_URL is set), the AWS
