@@ -9,6 +9,7 @@ export default defineConfig({
       'packages/*/{src,test}/**/*.test.ts',
       'shared-schemas/src/**/*.test.ts',
       'scripts/**/*.test.ts',
+      'terraform/{src,test}/**/*.test.ts',
     ],
     pool: 'forks',
     testTimeout: 30_000,
