@@ -117,6 +117,8 @@ export async function createOAuthClient(config: OauthClientConfig, deps: OAuthCl
     ...(config.plcUrl ? { plcDirectoryUrl: config.plcUrl } : {}),
     allowHttp: config.allowHttp,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    // Typed as returning void, but the library awaits it (session-getter.js) before it deletes the session.
+    // eslint-disable-next-line @typescript-eslint/no-misused-promises -- see above
     onSessionDeleted: async (did, cause) => {
       const row = await describeOauthSession(deps.db, did);
       if (!row) return;

@@ -9,7 +9,7 @@ import { createDynamoDbStateStore } from '../src';
 
 const state: NodeSavedState = {
   iss: 'https://pds.example',
-  dpopJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'dpop-private-part' } as NodeSavedState['dpopJwk'],
+  dpopJwk: { kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'dpop-private-part' },
   authMethod: { method: 'none' },
   verifier: 'pkce-verifier-0123456789',
   appState: '{"returnTo":"/"}',

@@ -15,6 +15,7 @@ export function graphemeLength(text: string): number {
 export const utf8Length = (text: string): number => encoder.encode(text).length;
 
 /** C0 and C1 control characters other than tab and newline, and unpaired surrogates. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

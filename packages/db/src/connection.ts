@@ -30,7 +30,7 @@ export function createDatabase(config: DatabaseConfig, options: PoolOptions = {}
   });
   // An idle client that loses its connection emits here; without a listener it would crash the process.
   pool.on('error', () => undefined);
-  return drizzle(pool, { schema }) as Database;
+  return drizzle<typeof schema, pg.Pool>(pool, { schema });
 }
 
 /** Checks that the database answers; returns the round-trip time in milliseconds. */

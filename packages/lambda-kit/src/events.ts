@@ -31,7 +31,7 @@ export function createSqsHandler(options: { logger: Logger; processRecord: (reco
         processor,
         { context, processInParallel: true, throwOnFullBatchFailure: false },
       );
-      return response as SQSBatchResponse;
+      return response;
     });
 }
 
@@ -41,7 +41,7 @@ export function createScheduledHandler<T>(options: { logger: Logger; run: (event
   return middy<ScheduledEvent, T>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
-      before: (request) => {
+      before: (request: middy.Request<ScheduledEvent, T>) => {
         logger.appendKeys({ correlationId: request.event.id });
       },
     })

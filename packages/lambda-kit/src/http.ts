@@ -52,14 +52,14 @@ export function createHttpHandler(options: { logger: Logger; routes: Route[] }) 
   return middy<HttpEvent, HttpResult>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use({
-      before: (request) => {
+      before: (request: middy.Request<HttpEvent, HttpResult>) => {
         logger.appendKeys({ correlationId: request.event.requestContext?.requestId });
       },
-      onError: (request) => {
+      onError: (request: middy.Request<HttpEvent, HttpResult>) => {
         request.response = errorToResponse(request.error, logger, request.event.requestContext?.requestId);
       },
     })
-    .handler(router as unknown as (event: HttpEvent, context: Context) => Promise<HttpResult>);
+    .handler(router);
 }
 
 /**

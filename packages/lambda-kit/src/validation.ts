@@ -1,5 +1,5 @@
 import type { ErrorIssue } from '@chronopost/shared-schemas';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValidationError } from './errors';
 
 /**

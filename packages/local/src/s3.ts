@@ -67,6 +67,6 @@ export async function startLocalS3(options: {
   return {
     endpoint: `http://${options.host}:${address.port}`,
     onObjectCreated: (listener) => listeners.push(listener),
-    close: () => server.close() as Promise<void>,
+    close: () => server.close(),
   };
 }

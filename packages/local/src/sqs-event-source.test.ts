@@ -2,7 +2,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { succeededRecords, toSqsRecord } from './sqs-event-source';
 
-const records = ['a', 'b', 'c'].map((id) => toSqsRecord({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: id }, 'arn:q')) as SQSRecord[];
+const records: SQSRecord[] = ['a', 'b', 'c'].map((id) => toSqsRecord({ MessageId: id, ReceiptHandle: `rh-${id}`, Body: id }, 'arn:q'));
 const ids = (list: SQSRecord[]) => list.map((record) => record.messageId);
 
 describe("Lambda's partial batch rules", () => {

@@ -57,8 +57,8 @@ function startCli(env: Record<string, string>, args: string[] = []): Run {
       }
     });
   };
-  follow(child.stdout!, (text) => (stdout += text));
-  follow(child.stderr!, (text) => (stderr += text));
+  follow(child.stdout, (text) => (stdout += text));
+  follow(child.stderr, (text) => (stderr += text));
   const exit = once(child, 'exit').then(([code]) => code as number | null);
   return {
     child,

@@ -19,10 +19,10 @@ export function localUrlFor(url: URL): URL | undefined {
 
 export function routeTestDomains(): void {
   const original = globalThis.fetch;
-  globalThis.fetch = (async (input: string | URL | Request, init?: RequestInit) => {
+  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit) => {
     // Read the URL without touching the body: any other request must go out untouched.
     const local = localUrlFor(new URL(input instanceof Request ? input.url : input));
     if (!local) return original(input, init);
     return original(new Request(local, new Request(input, init)));
-  }) as typeof fetch;
+  };
 }

@@ -16,6 +16,7 @@ interface Case {
 }
 
 const validItem = fc.record({
+  // eslint-disable-next-line no-control-regex -- valid text has no control characters
   text: fc.string({ minLength: 1, maxLength: 40 }).filter((text) => text.trim().length > 0 && !/[\u0000-\u001F\u007F-\u009F]/.test(text)),
 });
 const validBody = fc.record({

@@ -76,7 +76,7 @@ export const privateJwksField = (what: string) =>
       context.addIssue({ code: 'custom', message: `must be a non-empty JSON array of private JWKs, each with kty, kid and d: ${what}` });
       return z.NEVER;
     }
-    return keys.data as Array<Record<string, unknown> & { kty: string; kid: string; d: string }>;
+    return keys.data;
   });
 
 /**
