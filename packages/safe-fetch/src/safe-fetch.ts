@@ -170,7 +170,7 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
   };
 
   return {
-    fetch: safeFetch as typeof globalThis.fetch,
+    fetch: safeFetch,
     close: async () => {
       await Promise.all([checked.close(), trusted.close()]);
     },
