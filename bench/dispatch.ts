@@ -24,7 +24,13 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
 export async function run() {
   const dir = await mkdtemp(join(tmpdir(), 'chronopost-bench-dispatch-'));
   await chmod(dir, 0o755);
-  const server = await startEmbeddedPostgres({ dir: join(dir, 'pg'), port: 0, persistent: false });
+  const server = await startEmbeddedPostgres({
+    dir: join(dir, 'pg'),
+    port: 0,
+    persistent: false,
+    systemDir: dir,
+    systemDirSetting: 'TMPDIR',
+  });
   try {
     const url = await ensureDatabase(server, 'bench');
     await migrateDatabase({ url, schema: 'public' });

@@ -64,6 +64,8 @@ export async function startBenchRuntime(env: Record<string, string> = {}, args: 
     env: {
       ...process.env,
       CHRONOPOST_HOME: home,
+      // As root from a private clone: the copy of PostgreSQL goes with the home, not to /var/lib.
+      LOCAL_POSTGRES_SYSTEM_DIR: join(home, 'system'),
       PORT: String(port),
       LOCAL_POSTGRES_PORT: String(pgPort),
       LOCAL_SQS_PORT: String(await freePort()),

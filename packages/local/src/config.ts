@@ -23,6 +23,11 @@ export const localEnvSchema = z.object({
   DATABASE_URL: databaseUrlField.optional(),
   DB_SCHEMA: dbSchemaField,
   LOCAL_POSTGRES_PORT: portField(54329),
+  /**
+   * As root only: where the embedded PostgreSQL's `postgres` user gets a copy of the PostgreSQL
+   * build and its data directory when node_modules or CHRONOPOST_HOME are closed to it.
+   */
+  LOCAL_POSTGRES_SYSTEM_DIR: z.string().min(1).default('/var/lib/chronopost'),
   LOCAL_SQS_PORT: portField(9324),
   LOCAL_S3_PORT: portField(4569),
   LOCAL_DYNAMODB_PORT: portField(4567),
@@ -67,7 +72,12 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
     home,
     host: env.HOST,
     port: env.PORT,
-    database: { url: env.DATABASE_URL, schema: env.DB_SCHEMA, embeddedPort: env.LOCAL_POSTGRES_PORT },
+    database: {
+      url: env.DATABASE_URL,
+      schema: env.DB_SCHEMA,
+      embeddedPort: env.LOCAL_POSTGRES_PORT,
+      systemDir: resolve(env.LOCAL_POSTGRES_SYSTEM_DIR),
+    },
     ports: {
       sqs: env.LOCAL_SQS_PORT,
       s3: env.LOCAL_S3_PORT,

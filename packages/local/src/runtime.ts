@@ -72,22 +72,8 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     demoPds.catch(() => undefined);
     stops.push({ name: 'pds', stop: async () => (await demoPds.catch(() => undefined))?.close() });
 
-    const postgresStart = (async (): Promise<{ server: PostgresServer; url: string }> => {
-      if (config.database.url) {
-        const server = await connectExternalPostgres(config.database.url);
-        return { server, url: config.database.url };
-      }
-      const server = await startEmbeddedPostgres({
-        dir: join(config.home, 'postgres'),
-        port: config.database.embeddedPort,
-        persistent: true,
-        onLog: (line) => logger.debug(line, { component: 'postgres' }),
-      });
-      return { server, url: await ensureDatabase(server, 'chronopost') };
-    })();
-
     const [postgres, sqsServer, s3, dynamo] = await Promise.all([
-      postgresStart,
+      startLocalDatabase(config, logger),
       startLocalSqs({ host: config.host, port: config.ports.sqs }),
       startLocalS3({
         host: config.host,
@@ -239,6 +225,27 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     await stopAll(stops, logger);
     throw error;
   }
+}
+
+/**
+ * The database `pnpm dev` uses: DATABASE_URL's server, or the embedded PostgreSQL with its data in
+ * CHRONOPOST_HOME (as root, what its `postgres` user cannot reach there goes to LOCAL_POSTGRES_SYSTEM_DIR).
+ */
+export async function startLocalDatabase(config: LocalConfig, logger: Logger): Promise<{ server: PostgresServer; url: string }> {
+  if (config.database.url) {
+    const server = await connectExternalPostgres(config.database.url);
+    return { server, url: config.database.url };
+  }
+  const server = await startEmbeddedPostgres({
+    dir: join(config.home, 'postgres'),
+    port: config.database.embeddedPort,
+    persistent: true,
+    systemDir: config.database.systemDir,
+    systemDirSetting: 'LOCAL_POSTGRES_SYSTEM_DIR',
+    onLog: (line) => logger.debug(line, { component: 'postgres' }),
+    onNotice: (line) => logger.info(line, { component: 'postgres' }),
+  });
+  return { server, url: await ensureDatabase(server, 'chronopost') };
 }
 
 async function assertPortsFree(config: LocalConfig, demo: boolean): Promise<void> {

@@ -92,6 +92,8 @@ describe('pnpm dev (the local runtime CLI)', () => {
     await chmod(home, 0o755);
     env = {
       CHRONOPOST_HOME: home,
+      // As root from a private clone: the copy of PostgreSQL goes with the home, not to /var/lib.
+      LOCAL_POSTGRES_SYSTEM_DIR: join(home, 'system'),
       PORT: String(await freePort()),
       LOCAL_POSTGRES_PORT: String(await freePort()),
       LOCAL_SQS_PORT: String(await freePort()),

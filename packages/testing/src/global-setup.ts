@@ -7,7 +7,15 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateDatabase } from '@chronopost/db';
-import { ensureDatabase, startDevPds, startEmbeddedPostgres, startLocalDynamoDb, startLocalS3, startLocalSqs } from '@chronopost/local';
+import {
+  ensureDatabase,
+  StartupError,
+  startDevPds,
+  startEmbeddedPostgres,
+  startLocalDynamoDb,
+  startLocalS3,
+  startLocalSqs,
+} from '@chronopost/local';
 import type { TestProject } from 'vitest/node';
 import type { TestEnvironment } from './environment';
 import { routeTestDomains } from './test-domains';
@@ -17,7 +25,8 @@ export const TEMPLATE_DATABASE = 'chronopost_template';
 export default async function setup(project: TestProject) {
   const started = performance.now();
   const root = await mkdtemp(join(tmpdir(), 'chronopost-test-'));
-  // PostgreSQL may run as another user (when tests run as root): it must reach its directory.
+  // As root, PostgreSQL runs as the `postgres` user: it must reach its data here, and a copy of its
+  // build if node_modules is closed to it (a clone in /root). Removed with the rest at teardown.
   await chmod(root, 0o755);
   const closers: Array<() => Promise<unknown>> = [];
   const teardown = async () => {
@@ -28,20 +37,35 @@ export default async function setup(project: TestProject) {
   try {
     // Before the PDS exists: it fetches confidential clients' metadata through this fetch.
     routeTestDomains();
-    const [postgres, sqs, s3, dynamodb, pds] = await Promise.all([
-      startEmbeddedPostgres({ dir: join(root, 'postgres'), port: 0, persistent: false, fast: true }),
-      startLocalSqs({ host: '127.0.0.1', port: 0 }),
-      startLocalS3({ host: '127.0.0.1', port: 0, directory: join(root, 's3'), buckets: [], webOrigin: 'http://localhost:5173' }),
-      startLocalDynamoDb({ host: '127.0.0.1', port: 0 }),
-      startDevPds({ dataDir: join(root, 'pds') }),
-    ]);
-    closers.push(
-      () => postgres.stop(),
-      () => sqs.close(),
-      () => s3.close(),
-      () => dynamodb.close(),
-      () => pds.close(),
-    );
+    const tracked = <T>(start: Promise<T>, close: (value: T) => Promise<unknown>) =>
+      start.then((value) => {
+        closers.push(() => close(value));
+        return value;
+      });
+    const starts = [
+      tracked(
+        startEmbeddedPostgres({
+          dir: join(root, 'postgres'),
+          port: 0,
+          persistent: false,
+          fast: true,
+          systemDir: root,
+          systemDirSetting: 'TMPDIR',
+          onNotice: (line) => console.log(line),
+        }),
+        (server) => server.stop(),
+      ),
+      tracked(startLocalSqs({ host: '127.0.0.1', port: 0 }), (server) => server.close()),
+      tracked(
+        startLocalS3({ host: '127.0.0.1', port: 0, directory: join(root, 's3'), buckets: [], webOrigin: 'http://localhost:5173' }),
+        (server) => server.close(),
+      ),
+      tracked(startLocalDynamoDb({ host: '127.0.0.1', port: 0 }), (server) => server.close()),
+      tracked(startDevPds({ dataDir: join(root, 'pds') }), (pds) => pds.close()),
+    ] as const;
+    // Every start ends (up or failed) before a failure tears down, so nothing is left running.
+    await Promise.allSettled(starts);
+    const [postgres, sqs, s3, dynamodb, pds] = await Promise.all(starts);
 
     const templateUrl = await ensureDatabase(postgres, TEMPLATE_DATABASE);
     await migrateDatabase({ url: templateUrl, schema: 'public' });
@@ -59,6 +83,12 @@ export default async function setup(project: TestProject) {
     console.log(`test environment ready in ${Math.round(performance.now() - started)} ms`);
   } catch (error) {
     await teardown();
+    if (error instanceof StartupError) {
+      // Something the user can fix (e.g. as root, a folder the `postgres` user cannot enter): one
+      // line saying what to do, rather than a stack under vitest's "Unhandled Error".
+      console.error(`chronopost: ${error.message}`);
+      process.exit(1);
+    }
     throw error;
   }
   return teardown;
