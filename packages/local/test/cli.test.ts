@@ -234,7 +234,7 @@ describe('pnpm dev (the local runtime CLI)', () => {
       });
       expect(record.data.value).toMatchObject({ text: 'Hello from pnpm dev --demo 👋' });
 
-      const postgres = second.lines.find((line) => line.component === 'postgres')!;
+      const postgres = second.lines.find(message('postgres ready'))!;
       expect(postgres.url).not.toContain(await readFile(join(home, 'postgres', 'password'), 'utf8').then((p) => p.trim()));
       const password = (await readFile(join(home, 'postgres', 'password'), 'utf8')).trim();
       const client = new pg.Client({
