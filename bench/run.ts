@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   api: async () => (await import('./api')).run(),
   lateness: async () => (await import('./lateness')).run(),
   dispatch: async () => (await import('./dispatch')).run(),
+  media: async () => (await import('./media')).run(),
 };
 
 const name = process.argv[2];

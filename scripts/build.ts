@@ -2,9 +2,13 @@
  * `pnpm build`: bundles each service into one minified ESM file for Lambda (nodejs24.x) with a
  * source map, and zips it ready to deploy (handler `index.handler`).
  */
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, readFile, realpath, rm, stat, writeFile } from 'node:fs/promises';
+import { arch as hostArch, tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 import { SERVICE_NAMES, type ServiceName } from '@chronopost/shared-schemas';
@@ -25,19 +29,91 @@ const BANNER = [
   'const __dirname = __cpDirname(__filename);',
 ].join('\n');
 
+/** Lambda architectures a zip can be built for (the deployed functions run on arm64). */
+export const LAMBDA_ARCHS = ['arm64', 'x64'] as const;
+export type LambdaArch = (typeof LAMBDA_ARCHS)[number];
+
+/**
+ * Dependencies that cannot be bundled: sharp loads a native addon and libvips for the CPU it runs
+ * on. They ship beside the bundle as `node_modules/` (resolved from the service, with only the
+ * target architecture's binaries), which Node finds from `index.mjs` as usual.
+ */
+const PACKAGED: Partial<Record<ServiceName, string[]>> = { media: ['sharp'] };
+
 export interface BuiltService {
   name: ServiceName;
   bundle: string;
   bundleBytes: number;
+  /** The zip for the first architecture asked for (arm64 by default), `<name>.zip`. */
   zip: string;
   zipBytes: number;
+  /** Every zip built, by architecture (`<name>-<arch>.zip` for the others). */
+  zips: Partial<Record<LambdaArch, string>>;
+}
+
+const run = promisify(execFile);
+const PLATFORM_PACKAGE = /^@img\/sharp-(?:libvips-)?([a-z0-9]+)-([a-z0-9]+)$/;
+
+/** Every file under a package directory (not its nested node_modules), by path relative to it. */
+async function packageFiles(dir: string): Promise<Record<string, Uint8Array>> {
+  const files: Record<string, Uint8Array> = {};
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    const rel = relative(dir, path);
+    if (rel.split('/').includes('node_modules')) continue;
+    // Follow symlinks (libvips' versioned .so names): a zip holds files.
+    if ((await stat(path)).isFile()) files[rel] = await readFile(path);
+  }
+  return files;
+}
+
+/** Fetches a package for another architecture from the registry (npm pack), unpacked in a temp dir. */
+async function packFromRegistry(name: string, version: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'chronopost-pack-'));
+  const { stdout } = await run('npm', ['pack', `${name}@${version}`, '--pack-destination', dir, '--silent'], { cwd: dir });
+  await run('tar', ['-xzf', join(dir, stdout.trim().split('\n').at(-1)!), '-C', dir]);
+  return join(dir, 'package');
+}
+
+/**
+ * The files of `names` and of everything they depend on, as installed for the service (pnpm's
+ * layout: a package's dependencies are its siblings), keeping only the platform packages of
+ * linux-`arch` (glibc); those for another architecture than this machine's come from the registry.
+ */
+async function packagedModules(service: ServiceName, names: string[], arch: LambdaArch): Promise<Record<string, Uint8Array>> {
+  const files: Record<string, Uint8Array> = {};
+  const seen = new Set<string>();
+  const visit = async (name: string, nodeModules: string, version: string) => {
+    if (seen.has(name)) return;
+    seen.add(name);
+    const platform = PLATFORM_PACKAGE.exec(name);
+    if (platform && `${platform[1]}-${platform[2]}` !== `linux-${arch}`) return;
+    const installed = join(nodeModules, name);
+    const dir = existsSync(installed) ? await realpath(installed) : platform ? await packFromRegistry(name, version) : undefined;
+    if (!dir) throw new Error(`${name} is not installed for ${service}`);
+    for (const [rel, bytes] of Object.entries(await packageFiles(dir))) files[`node_modules/${name}/${rel}`] = bytes;
+    const manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+      optionalDependencies?: Record<string, string>;
+    };
+    const siblings = join(dir, ...(name.startsWith('@') ? ['..', '..'] : ['..']));
+    for (const [dependency, range] of Object.entries({ ...manifest.dependencies, ...manifest.optionalDependencies })) {
+      await visit(dependency, siblings, range.replace(/^[\^~]/, ''));
+    }
+  };
+  for (const name of names) await visit(name, join(root, 'services', service, 'node_modules'), '');
+  return files;
 }
 
 /** A fixed timestamp keeps zips byte-identical across builds of the same code. */
 const ZIP_MTIME = new Date('1980-01-01T00:00:00Z');
 
-export async function buildServices(options: { outDir?: string; services?: readonly ServiceName[] } = {}): Promise<BuiltService[]> {
+export async function buildServices(
+  options: { outDir?: string; services?: readonly ServiceName[]; archs?: readonly LambdaArch[] } = {},
+): Promise<BuiltService[]> {
   const outDir = options.outDir ?? join(root, 'dist');
+  const archs = options.archs ?? LAMBDA_ARCHS;
+  const thisArch: LambdaArch = hostArch() === 'arm64' ? 'arm64' : 'x64';
   const built: BuiltService[] = [];
   for (const name of options.services ?? SERVICES) {
     const dir = join(outDir, name);
@@ -56,17 +132,34 @@ export async function buildServices(options: { outDir?: string; services?: reado
       sourcesContent: false,
       legalComments: 'none',
       banner: { js: BANNER },
-      // pg's optional native binding: never installed, never loaded.
-      external: ['pg-native'],
+      // pg's optional native binding: never installed, never loaded. Packaged dependencies ship beside.
+      external: ['pg-native', ...(PACKAGED[name] ?? [])],
       logLevel: 'warning',
     });
-    const zip = join(outDir, `${name}.zip`);
-    const files = {
-      'index.mjs': [await readFile(bundle), { mtime: ZIP_MTIME }] as [Uint8Array, { mtime: Date }],
-      'index.mjs.map': [await readFile(`${bundle}.map`), { mtime: ZIP_MTIME }] as [Uint8Array, { mtime: Date }],
+    const mtime = { mtime: ZIP_MTIME };
+    const bundleFiles: Record<string, [Uint8Array, { mtime: Date }]> = {
+      'index.mjs': [await readFile(bundle), mtime],
+      'index.mjs.map': [await readFile(`${bundle}.map`), mtime],
     };
-    await writeFile(zip, zipSync(files, { level: 9 }));
-    built.push({ name, bundle, bundleBytes: (await stat(bundle)).size, zip, zipBytes: (await stat(zip)).size });
+    const zips: BuiltService['zips'] = {};
+    // Bundles are architecture-independent; only packaged dependencies need a zip per architecture.
+    for (const [index, arch] of (PACKAGED[name] ? archs : archs.slice(0, 1)).entries()) {
+      const modules = PACKAGED[name] ? await packagedModules(name, PACKAGED[name], arch) : {};
+      // This machine's modules also go beside the bundle on disk, so the bundle runs here (smoke test).
+      if (arch === thisArch) {
+        for (const [path, bytes] of Object.entries(modules)) {
+          await mkdir(dirname(join(dir, path)), { recursive: true });
+          await writeFile(join(dir, path), bytes);
+        }
+      }
+      const files = { ...bundleFiles };
+      for (const [path, bytes] of Object.entries(modules)) files[path] = [bytes, mtime];
+      const zip = join(outDir, index === 0 ? `${name}.zip` : `${name}-${arch}.zip`);
+      await writeFile(zip, zipSync(files, { level: 9 }));
+      zips[arch] = zip;
+    }
+    const zip = zips[archs[0]!]!;
+    built.push({ name, bundle, bundleBytes: (await stat(bundle)).size, zip, zipBytes: (await stat(zip)).size, zips });
   }
   return built;
 }
@@ -77,9 +170,8 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const started = performance.now();
   const built = await buildServices();
   for (const service of built) {
-    console.log(
-      `${service.name.padEnd(16)} ${kib(service.bundleBytes).padStart(11)}  ${relative(root, service.zip)} ${kib(service.zipBytes)}`,
-    );
+    const zips = await Promise.all(Object.values(service.zips).map(async (zip) => `${relative(root, zip)} ${kib((await stat(zip)).size)}`));
+    console.log(`${service.name.padEnd(16)} ${kib(service.bundleBytes).padStart(11)}  ${zips.join('  ')}`);
   }
   console.log(`built ${built.length} bundles in ${Math.round(performance.now() - started)} ms`);
 }

@@ -3,6 +3,7 @@ export * from './api/auth';
 export * from './api/health';
 export * from './api/me';
 export * from './api/posts';
+export * from './api/media';
 export * from './api/routes';
 export * from './queue/publish-message';
 export * from './config/fields';

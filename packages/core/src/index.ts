@@ -11,3 +11,4 @@ export * from './thread';
 export * from './retry-policy';
 export * from './dispatch-policy';
 export * from './token-policy';
+export * from './media';

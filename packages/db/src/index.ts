@@ -11,3 +11,4 @@ export * from './repositories/dispatch';
 export * from './repositories/publishing';
 export * from './repositories/lifecycle';
 export * from './repositories/retention';
+export * from './repositories/media';

@@ -1,4 +1,12 @@
-import { DUE_STATUSES, IN_FLIGHT_STATUSES, LATE_POLICIES, POST_STATUSES, SESSION_STATES } from '@chronopost/core';
+import {
+  DUE_STATUSES,
+  IN_FLIGHT_STATUSES,
+  LATE_POLICIES,
+  MEDIA_KINDS,
+  MEDIA_STATES,
+  POST_STATUSES,
+  SESSION_STATES,
+} from '@chronopost/core';
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
@@ -162,8 +170,10 @@ export const postItems = pgTable(
   ],
 );
 
-export const MEDIA_STATES = ['pending', 'ready', 'rejected'] as const;
-
+/**
+ * Uploads (images; video later). The original lives at `s3_key` as uploaded; the media Lambda
+ * stores the processed image at `processed_key` and records what the publisher needs.
+ */
 export const media = pgTable(
   'media',
   {
@@ -171,22 +181,57 @@ export const media = pgTable(
     ownerDid: text('owner_did')
       .notNull()
       .references(() => accounts.did, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: MEDIA_KINDS }).notNull().default('image'),
+    /** The original upload. */
     s3Key: text('s3_key').notNull(),
-    state: text('state', { enum: MEDIA_STATES }).notNull().default('pending'),
+    state: text('state', { enum: MEDIA_STATES }).notNull().default('uploading'),
+    /** The type and size the client declared (the upload form holds S3 to them). */
+    declaredMime: text('declared_mime'),
+    declaredBytes: integer('declared_bytes'),
+    /** The processed image: its key, type, size and dimensions (the publisher's aspectRatio). */
+    processedKey: text('processed_key'),
     mime: text('mime'),
     bytes: integer('bytes'),
     width: integer('width'),
     height: integer('height'),
     alt: text('alt').notNull().default(''),
+    /** Why it was rejected: a code of MEDIA_REJECTIONS (core). */
     error: text('error'),
+    /** What processing noticed and the user should know (e.g. `gif_first_frame`). */
+    notes: text('notes')
+      .array()
+      .notNull()
+      .default(sql`'{}'::text[]`),
+    /** While `processing`: when the media Lambda started, so a crashed run can be taken over. */
+    processingStartedAt: tstz('processing_started_at'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     check('media_state_check', oneOf('state', MEDIA_STATES)),
+    check('media_kind_check', oneOf('kind', MEDIA_KINDS)),
     uniqueIndex('media_s3_key_idx').on(t.s3Key),
     index('media_owner_idx').on(t.ownerDid, t.createdAt),
   ],
+);
+
+/**
+ * Link-card previews, kept a while per owner and address, so typing a link again does not fetch
+ * the page again. The thumbnail is the owner's own upload (deleted with it).
+ */
+export const linkPreviews = pgTable(
+  'link_previews',
+  {
+    ownerDid: text('owner_did')
+      .notNull()
+      .references(() => accounts.did, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull(),
+    thumbMediaId: uuid('thumb_media_id').references(() => media.id, { onDelete: 'set null' }),
+    fetchedAt: tstz('fetched_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.ownerDid, t.url] })],
 );
 
 /** One row per publish attempt: the audit trail behind every status the user sees. */

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@chronopost/lambda-kit';
+import { UPLOAD_PREFIX } from '@chronopost/core';
 import { migrateDatabase } from '@chronopost/db';
 import { FUNCTION_TIMEOUT_SECONDS, HTTP_ROUTES } from '@chronopost/shared-schemas';
 import { loadOrCreateMasterKey } from '@chronopost/vault';
@@ -210,14 +211,18 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
 
     const mediaRuns = new Set<Promise<unknown>>();
     s3.onObjectCreated((event) => {
-      const run = invoke('media', services.media.handler, event, TIMEOUT_MS.media).catch((error: unknown) =>
+      // The bucket notification is filtered on the upload prefix, as in AWS: the media Lambda's
+      // own processed images must not trigger it again.
+      const records = event.Records.filter((record) => record.s3.object.key.startsWith(UPLOAD_PREFIX));
+      if (records.length === 0) return;
+      const run = invoke('media', services.media.handler, { Records: records }, TIMEOUT_MS.media).catch((error: unknown) =>
         logger.error('media invocation failed', { error }),
       );
       mediaRuns.add(run);
       void run.finally(() => mediaRuns.delete(run));
     });
     stops.push({ name: 'media invocations', stop: () => Promise.allSettled([...mediaRuns]) });
-    component('media', { bucket: config.mediaBucket, trigger: 's3:ObjectCreated:*' });
+    component('media', { bucket: config.mediaBucket, trigger: `s3:ObjectCreated:* ${UPLOAD_PREFIX}` });
 
     logger.info('chronopost is running', { url: gateway.url, startupMs: Math.round(performance.now() - started) });
     return { url: publicUrl, serviceEnv, ...(demo ? { demo } : {}), stop: () => stopAll(stops, logger) };

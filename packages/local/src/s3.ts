@@ -1,6 +1,8 @@
 import { mkdir } from 'node:fs/promises';
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
+import { LOCAL_CREDENTIALS } from './aws-local';
+import { startPostPolicyFront } from './s3-post-policy';
 
 export interface LocalS3 {
   endpoint: string;
@@ -13,6 +15,7 @@ const corsXml = (origin: string) => `<CORSConfiguration>
   <CORSRule>
     <AllowedOrigin>${origin}</AllowedOrigin>
     <AllowedMethod>PUT</AllowedMethod>
+    <AllowedMethod>POST</AllowedMethod>
     <AllowedMethod>GET</AllowedMethod>
     <AllowedMethod>HEAD</AllowedMethod>
     <AllowedHeader>*</AllowedHeader>
@@ -29,8 +32,9 @@ interface S3rverEvent {
 }
 
 /**
- * Starts `s3rver` with the media bucket (CORS for the web origin, so browsers can PUT to presigned
- * URLs) and turns its object events into S3 notification events.
+ * Starts `s3rver` with the media bucket (CORS for the web origin, so browsers can upload to
+ * presigned URLs and forms) behind a front that enforces upload-form policies as S3 does
+ * (s3rver ignores them), and turns its object events into S3 notification events.
  */
 export async function startLocalS3(options: {
   host: string;
@@ -41,8 +45,8 @@ export async function startLocalS3(options: {
 }): Promise<LocalS3> {
   await mkdir(options.directory, { recursive: true });
   const server = new S3rver({
-    address: options.host,
-    port: options.port,
+    address: '127.0.0.1',
+    port: 0,
     directory: options.directory,
     silent: true,
     // Presigned URLs signed for the real endpoint must also work here; s3rver cannot know our secret.
@@ -51,6 +55,16 @@ export async function startLocalS3(options: {
     configureBuckets: options.buckets.map((name) => ({ name, configs: [corsXml(options.webOrigin)] })),
   });
   const address = (await server.run()) as { port: number };
+  const front = await startPostPolicyFront({
+    host: options.host,
+    port: options.port,
+    target: { host: '127.0.0.1', port: address.port },
+    secretAccessKey: LOCAL_CREDENTIALS.secretAccessKey,
+    corsOrigin: options.webOrigin,
+  }).catch(async (error: unknown) => {
+    await server.close();
+    throw error;
+  });
   const listeners: Array<(event: S3Event) => void> = [];
   server.on('event', (event: S3rverEvent) => {
     const records = event.Records.filter((record) => record.eventName.startsWith('ObjectCreated:')).map((record) => ({
@@ -65,8 +79,11 @@ export async function startLocalS3(options: {
     for (const listener of listeners) listener({ Records: records });
   });
   return {
-    endpoint: `http://${options.host}:${address.port}`,
+    endpoint: `http://${options.host}:${front.port}`,
     onObjectCreated: (listener) => listeners.push(listener),
-    close: () => server.close(),
+    close: async () => {
+      await front.close();
+      await server.close();
+    },
   };
 }

@@ -8,6 +8,7 @@ describe('HTTP route table', () => {
   const env = {
     DATABASE_URL: 'postgres://unused@127.0.0.1:1/unused',
     LOG_LEVEL: 'SILENT',
+    MEDIA_BUCKET: 'media',
     PUBLIC_URL: 'http://127.0.0.1:3000',
     OAUTH_STATE_TABLE: 'state',
     LOCK_TABLE: 'locks',

@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateAccessTokenKey } from '@chronopost/app-auth';
@@ -8,7 +9,7 @@ import { createPdsAccount, createTables, freePort, type LocalGateway, startLocal
 import * as api from '@chronopost/service-api';
 import * as oauth from '@chronopost/service-oauth';
 import { HTTP_ROUTES } from '@chronopost/shared-schemas';
-import { testAwsEnv, testDynamoDbClient } from './aws';
+import { testAwsEnv, testDynamoDbClient, testS3Client } from './aws';
 import { afterAll, beforeAll } from 'vitest';
 import { createTestDatabase, type TestDatabase } from './database';
 import { testEnvironment } from './environment';
@@ -50,6 +51,8 @@ export async function startHttpServices(options: {
   const stateTable = uniqueName('oauth-state');
   const lockTable = uniqueName('locks');
   await createTables(testDynamoDbClient(), [stateTable, lockTable]);
+  const mediaBucket = uniqueName('media').replaceAll('_', '-');
+  await testS3Client().send(new CreateBucketCommand({ Bucket: mediaBucket }));
   const env: Record<string, string> = {
     DATABASE_URL: options.database.config.url,
     LOG_LEVEL: options.logLevel ?? 'WARN',
@@ -62,6 +65,7 @@ export async function startHttpServices(options: {
     ATPROTO_HANDLE_RESOLVER: environment.pdsUrl,
     ATPROTO_PLC_URL: environment.plcUrl,
     OAUTH_ALLOW_HTTP: 'true',
+    MEDIA_BUCKET: mediaBucket,
     ...options.env,
   };
   const oauthConfig = oauth.loadConfig(env);

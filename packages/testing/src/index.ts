@@ -12,3 +12,4 @@ export * from './browser';
 export * from './oauth-login';
 export * from './publishing';
 export * from './sessions';
+export * from './pds-records';

@@ -1,4 +1,3 @@
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { GetQueueAttributesCommand, PurgeQueueCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { createLogger } from '@chronopost/lambda-kit';
 import { createPdsAccount, createPublishQueues, deliverBatch, type PublishQueues, receiveBatch } from '@chronopost/local';
@@ -7,7 +6,7 @@ import * as publisher from '@chronopost/service-publisher';
 import * as tokenRefresher from '@chronopost/service-token-refresher';
 import { type CreatePostInput, type Post, postResponseSchema, postSchema } from '@chronopost/shared-schemas';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { testS3Client, testSqsClient } from './aws';
+import { testSqsClient } from './aws';
 import { createTestDatabase, type TestDatabase } from './database';
 import { testEnvironment } from './environment';
 import { type HttpServices, startHttpServices } from './http-services';
@@ -91,9 +90,9 @@ export function usePublishingRig(
       database,
       env: { SCHEDULE_MIN_LEAD_SECONDS: '1', ...(options.apiDispatches ? { PUBLISH_QUEUE_URL: queues.queueUrl } : {}), ...options.env },
     });
-    const bucket = uniqueName('media').replaceAll('_', '-');
-    await testS3Client().send(new CreateBucketCommand({ Bucket: bucket }));
-    const publisherEnv = { ...services.env, MEDIA_BUCKET: bucket };
+    // One media bucket for the api (uploads) and the publisher (blobs), as in AWS.
+    const bucket = services.env.MEDIA_BUCKET!;
+    const publisherEnv = services.env;
     const dispatcherEnv = { ...services.env, PUBLISH_QUEUE_URL: queues.queueUrl, PUBLISH_DLQ_URL: queues.deadLetterQueueUrl };
     const publisherConfig = publisher.loadConfig(publisherEnv);
     const dispatcherConfig = dispatcher.loadConfig(dispatcherEnv);

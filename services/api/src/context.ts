@@ -1,6 +1,9 @@
+import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { IMAGE_TYPES } from '@chronopost/core';
 import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
+import { createSafeFetch } from '@chronopost/safe-fetch';
 import type { ApiConfig } from '@chronopost/shared-schemas';
 
 export interface ApiContext {
@@ -11,7 +14,22 @@ export interface ApiContext {
   fetch: typeof globalThis.fetch;
   /** For dispatching posts due before the dispatcher's next tick. */
   sqs: SQSClient;
+  /** Upload forms, preview URLs, link-card thumbnails. */
+  s3: S3Client;
+  /** The safe fetchers of link previews: pages (HTML, 1 MB) and their images (5 MB). */
+  linkFetch: { page: typeof globalThis.fetch; image: typeof globalThis.fetch };
   now: () => Date;
+}
+
+const USER_AGENT = 'Chronopost link preview';
+
+/** Link previews fetch what users name: only through the SSRF-safe fetcher. */
+function linkFetchers(config: ApiConfig): ApiContext['linkFetch'] {
+  const common = { allowPrivateOrigins: config.fetchAllowPrivateOrigins, timeoutMs: 8_000, userAgent: USER_AGENT };
+  return {
+    page: createSafeFetch({ ...common, maxBodyBytes: 1_000_000, contentTypes: ['text/html', 'application/xhtml+xml'] }).fetch,
+    image: createSafeFetch({ ...common, maxBodyBytes: 5_000_000, contentTypes: [...IMAGE_TYPES, 'image/jpg'] }).fetch,
+  };
 }
 
 /** Built once per container and reused; tests pass overrides instead of mocking modules. */
@@ -21,5 +39,7 @@ export const createContext = (config: ApiConfig, overrides: Partial<ApiContext> 
   db: overrides.db ?? createDatabase(config.database, { applicationName: 'chronopost-api' }),
   fetch: overrides.fetch ?? globalThis.fetch,
   sqs: overrides.sqs ?? new SQSClient(awsClientOptions(config.aws, 'sqs')),
+  s3: overrides.s3 ?? new S3Client(awsClientOptions(config.aws, 's3')),
+  linkFetch: overrides.linkFetch ?? linkFetchers(config),
   now: overrides.now ?? (() => new Date()),
 });

@@ -1,6 +1,11 @@
 import {
   accessTokenResponseSchema,
+  createMediaResponseSchema,
+  createMediaSchema,
   createPostSchema,
+  linkPreviewRequestSchema,
+  linkPreviewSchema,
+  mediaSchema,
   errorResponseSchema,
   healthResponseSchema,
   HTTP_ROUTES,
@@ -90,6 +95,40 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
     summary: 'Every publication attempt of a post',
     requestParams: { path: idParam },
     responses: { '200': json(listAttemptsResponseSchema, 'Oldest first.'), ...authed, ...missing },
+  },
+  'POST /media': {
+    summary: 'Start an upload: a media id and a form to POST the file straight to storage',
+    description: [
+      'Declare the kind (`image`), the type (`image/jpeg`, `image/png`, `image/webp`, `image/gif`, `image/avif`, `image/heic`, `image/heif`)',
+      'and the exact size in bytes (at most 30 MiB). Then POST `upload.url` as multipart/form-data with every field of',
+      '`upload.fields` and the file last, as `file`, before `upload.expiresAt`. Storage itself refuses another size or',
+      'type. The media then goes `uploading → processing → ready` (or `rejected` with `reason.code`: not_an_image,',
+      'type_mismatch, unsupported_type, too_many_pixels, damaged, too_large, cannot_fit, missing); poll `GET /media/{id}`.',
+    ].join(' '),
+    requestBody: { content: { 'application/json': { schema: createMediaSchema } } },
+    responses: { '201': json(createMediaResponseSchema, 'Upload started.'), ...invalid, ...authed },
+  },
+  'GET /media/{id}': {
+    summary: 'An upload: its state, the reason if rejected, and once ready its size and a short-lived preview URL',
+    requestParams: { path: z.object({ id: z.uuid().meta({ description: 'The media id.' }) }) },
+    responses: { '200': json(mediaSchema, 'The upload.'), ...authed, '404': error('No such upload among yours (`media_not_found`).') },
+  },
+  'DELETE /media/{id}': {
+    summary: 'Delete an upload no post uses (original and processed image)',
+    requestParams: { path: z.object({ id: z.uuid().meta({ description: 'The media id.' }) }) },
+    responses: {
+      '204': { description: 'Deleted.' },
+      ...authed,
+      '404': error('No such upload among yours (`media_not_found`).'),
+      '409': error('A post uses it (`media_in_use`).'),
+    },
+  },
+  'POST /link-preview': {
+    summary: 'A link card for an address: title, description and the page image as an upload (`thumbMediaId`)',
+    description:
+      'The page is fetched through the SSRF-safe fetcher. Refusals are 400s on `url` with code blocked_address, blocked_port, blocked_protocol, too_many_redirects, body_too_large, unsupported_content_type, timeout, invalid_url or unreachable. The thumbnail goes through the media pipeline: poll GET /media/{thumbMediaId} until ready, then attach `{ type: "external", uri, title, description, thumbMediaId }`.',
+    requestBody: { content: { 'application/json': { schema: linkPreviewRequestSchema } } },
+    responses: { '200': json(linkPreviewSchema, 'The card (cached for an hour).'), ...invalid, ...authed },
   },
   'POST /oauth/login': {
     summary: 'Start logging in with Bluesky: answers the authorization server URL to open',

@@ -9,7 +9,7 @@ const logger = createLogger('test', 'SILENT');
 
 /** The api behind the local API Gateway stand-in, as `pnpm dev` serves it. */
 async function serve(databaseUrl: string): Promise<{ gateway: LocalGateway; close: () => Promise<void> }> {
-  const context = createContext(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'SILENT' }));
+  const context = createContext(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'SILENT', MEDIA_BUCKET: 'media' }));
   const handler = makeHandler(context);
   const gateway = await startLocalGateway({
     host: '127.0.0.1',

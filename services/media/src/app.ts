@@ -1,15 +1,18 @@
 import { createS3Handler } from '@chronopost/lambda-kit';
 import type { MediaContext } from './context';
-import { inspectUpload } from './inspect';
+import { decodeS3Key } from './s3-key';
+import { processUpload } from './pipeline';
 
 export { loadConfig } from './config';
 export { createContext, type MediaContext } from './context';
+export { processUpload, type UploadOutcome } from './pipeline';
+export { processImage } from './image';
 
-/** The media Lambda: S3 ObjectCreated notifications from the media bucket. */
+/** The media Lambda: S3 ObjectCreated notifications for `uploads/` in the media bucket. */
 export const makeHandler = (ctx: MediaContext) =>
   createS3Handler({
     logger: ctx.logger,
     processRecord: async (record) => {
-      await inspectUpload(ctx, record);
+      await processUpload(ctx, record.s3.bucket.name, decodeS3Key(record.s3.object.key));
     },
   });

@@ -8,6 +8,7 @@ export interface MediaContext {
   logger: Logger;
   db: Database;
   s3: S3Client;
+  now: () => Date;
 }
 
 export const createContext = (config: MediaConfig, overrides: Partial<MediaContext> = {}): MediaContext => ({
@@ -15,4 +16,5 @@ export const createContext = (config: MediaConfig, overrides: Partial<MediaConte
   logger: overrides.logger ?? createLogger('media', config.logLevel),
   db: overrides.db ?? createDatabase(config.database, { max: 2, applicationName: 'chronopost-media' }),
   s3: overrides.s3 ?? new S3Client(awsClientOptions(config.aws, 's3')),
+  now: overrides.now ?? (() => new Date()),
 });

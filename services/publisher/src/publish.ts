@@ -266,17 +266,21 @@ async function uploadImages(ctx: PublisherContext, agent: Agent, ownerDid: strin
     if (row.state === 'rejected')
       throw new PublishError('validation', 'An image of this post could not be processed, so the post was not published.');
     // Still being processed at publication time: try again shortly.
-    if (row.state !== 'ready' || !row.mime) throw new PublishError('server', 'An image of this post was still being processed.');
+    if (row.state !== 'ready' || !row.mime || !row.processedKey)
+      throw new PublishError('server', 'An image of this post was still being processed.');
   }
   const queue = [...ids];
   const worker = async () => {
     for (let id = queue.shift(); id; id = queue.shift()) {
       const row = rows.get(id)!;
-      const object = await ctx.s3.send(new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: row.s3Key })).catch((error: unknown) => {
-        if ((error as { name?: string }).name === 'NoSuchKey')
-          throw new PublishError('validation', 'An image of this post is missing from storage.');
-        throw error;
-      });
+      // The processed image: metadata stripped, sized and encoded for Bluesky by the media Lambda.
+      const object = await ctx.s3
+        .send(new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: row.processedKey! }))
+        .catch((error: unknown) => {
+          if ((error as { name?: string }).name === 'NoSuchKey')
+            throw new PublishError('validation', 'An image of this post is missing from storage.');
+          throw error;
+        });
       const bytes = await object.Body!.transformToByteArray();
       uploaded.set(id, { blob: await uploadImage(agent, bytes, row.mime!), width: row.width, height: row.height });
     }

@@ -3,27 +3,9 @@ import { deflateSync } from 'node:zlib';
 import { listAttempts, media } from '@chronopost/db';
 import { lambdaContext } from '@chronopost/local';
 import { tick } from '@chronopost/service-dispatcher';
-import { sqsRecord, testEnvironment, testS3Client, type TestUser, usePublishingRig } from '@chronopost/testing';
+import { getRecord, listPosts, sqsRecord, testEnvironment, testS3Client, type TestUser, usePublishingRig } from '@chronopost/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler } from '../src/app';
-
-/** What the PDS holds, read the way any client would (public XRPC, no token). */
-async function getRecord(repo: string, collection: string, rkey: string) {
-  const url = new URL('/xrpc/com.atproto.repo.getRecord', testEnvironment().pdsUrl);
-  url.search = new URLSearchParams({ repo, collection, rkey }).toString();
-  const response = await fetch(url);
-  if (response.status === 400) return undefined;
-  expect(response.status).toBe(200);
-  return (await response.json()) as { uri: string; cid: string; value: Record<string, any> };
-}
-
-async function listPosts(repo: string) {
-  const url = new URL('/xrpc/com.atproto.repo.listRecords', testEnvironment().pdsUrl);
-  url.search = new URLSearchParams({ repo, collection: 'app.bsky.feed.post', limit: '100' }).toString();
-  const response = await fetch(url);
-  expect(response.status).toBe(200);
-  return ((await response.json()) as { records: Array<{ uri: string; cid: string; value: Record<string, any> }> }).records;
-}
 
 const rkeyOf = (uri: string) => uri.split('/').at(-1)!;
 /** The text a facet covers: its byte range of the UTF-8 text. */
@@ -173,7 +155,16 @@ describe('publishing', () => {
     await testS3Client().send(new PutObjectCommand({ Bucket: rig.bucket, Key: key, Body: bytes, ContentType: 'image/png' }));
     const [image] = await rig.database.db
       .insert(media)
-      .values({ ownerDid: alice.did, s3Key: key, state: 'ready', mime: 'image/png', bytes: bytes.length, width: 40, height: 30 })
+      .values({
+        ownerDid: alice.did,
+        s3Key: `uploads/${key}`,
+        processedKey: key,
+        state: 'ready',
+        mime: 'image/png',
+        bytes: bytes.length,
+        width: 40,
+        height: 30,
+      })
       .returning({ id: media.id });
     const quoted = (await listPosts(alice.did))[0]!;
 

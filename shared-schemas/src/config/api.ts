@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
-import { httpUrlField, positiveIntField } from './fields';
+import { httpUrlField, nameField, positiveIntField, privateOriginsField } from './fields';
 
 export const apiEnvSchema = z.object({
   ...baseEnvShape,
@@ -15,6 +15,10 @@ export const apiEnvSchema = z.object({
   PUBLISH_QUEUE_URL: httpUrlField('the URL of the SQS publish queue').optional(),
   /** As the dispatcher's: in `naive` mode the API dispatches nothing itself. */
   DISPATCH_MODE: z.enum(['lookahead', 'naive'], { error: 'must be lookahead or naive' }).default('lookahead'),
+  /** Where uploads go (the API hands out upload forms and preview URLs; it never carries the bytes). */
+  MEDIA_BUCKET: nameField('the name of the S3 media bucket'),
+  /** Origins link previews may fetch although they are private (a local test site); empty in AWS. */
+  FETCH_ALLOW_PRIVATE_ORIGINS: privateOriginsField,
 });
 export const apiConfigSchema = apiEnvSchema.transform((env) => ({
   database: toDatabaseConfig(env),
@@ -23,5 +27,7 @@ export const apiConfigSchema = apiEnvSchema.transform((env) => ({
   schedule: { minLeadSeconds: env.SCHEDULE_MIN_LEAD_SECONDS, maxAheadDays: env.SCHEDULE_MAX_AHEAD_DAYS },
   /** Where to send posts due too soon for the next tick; undefined: leave them to the tick. */
   publishQueueUrl: env.DISPATCH_MODE === 'lookahead' ? env.PUBLISH_QUEUE_URL : undefined,
+  mediaBucket: env.MEDIA_BUCKET,
+  fetchAllowPrivateOrigins: env.FETCH_ALLOW_PRIVATE_ORIGINS,
 }));
 export type ApiConfig = z.output<typeof apiConfigSchema>;

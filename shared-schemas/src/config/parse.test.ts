@@ -16,25 +16,31 @@ const catchConfigError = (run: () => unknown): ConfigError => {
 
 describe('parseConfig', () => {
   it('applies defaults and shapes the config', () => {
-    const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgres://u:p@db:5432/chronopost' });
+    const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgres://u:p@db:5432/chronopost', MEDIA_BUCKET: 'media' });
     expect(config).toEqual({
       database: { url: 'postgres://u:p@db:5432/chronopost', schema: 'public' },
       aws: { region: 'us-east-1', endpoints: { sqs: undefined, s3: undefined, dynamodb: undefined, kms: undefined } },
       logLevel: 'INFO',
       schedule: { minLeadSeconds: 30, maxAheadDays: 365 },
       publishQueueUrl: undefined,
+      mediaBucket: 'media',
+      fetchAllowPrivateOrigins: [],
     });
   });
 
   it('gives the api the publish queue only in look-ahead mode', () => {
-    const env = { DATABASE_URL: 'postgres://u:p@db:5432/chronopost', PUBLISH_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/publish' };
+    const env = {
+      DATABASE_URL: 'postgres://u:p@db:5432/chronopost',
+      MEDIA_BUCKET: 'media',
+      PUBLISH_QUEUE_URL: 'http://127.0.0.1:9324/000000000000/publish',
+    };
     expect(parseConfig(apiConfigSchema, env).publishQueueUrl).toBe(env.PUBLISH_QUEUE_URL);
     expect(parseConfig(apiConfigSchema, { ...env, DISPATCH_MODE: 'naive' }).publishQueueUrl).toBeUndefined();
   });
 
   it('names a missing variable and says what it must be', () => {
     const error = catchConfigError(() => parseConfig(apiConfigSchema, {}));
-    expect(error.variables).toEqual(['DATABASE_URL']);
+    expect(error.variables).toEqual(['DATABASE_URL', 'MEDIA_BUCKET']);
     expect(error.message).toMatch(/^Invalid configuration: DATABASE_URL is required: a PostgreSQL connection string/);
   });
 
@@ -44,7 +50,9 @@ describe('parseConfig', () => {
   });
 
   it('rejects a malformed value with the reason', () => {
-    const error = catchConfigError(() => parseConfig(apiConfigSchema, { DATABASE_URL: 'mysql://db/x', DB_SCHEMA: 'Robert"); DROP' }));
+    const error = catchConfigError(() =>
+      parseConfig(apiConfigSchema, { DATABASE_URL: 'mysql://db/x', DB_SCHEMA: 'Robert"); DROP', MEDIA_BUCKET: 'media' }),
+    );
     expect(error.variables).toEqual(['DATABASE_URL', 'DB_SCHEMA']);
     expect(error.message).toContain('DATABASE_URL must be a postgres:// or postgresql:// URL');
     expect(error.message).toContain('DB_SCHEMA must be a lower-case SQL identifier');
@@ -56,7 +64,7 @@ describe('parseConfig', () => {
   });
 
   it('keeps a preview schema name', () => {
-    const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgresql://db/x', DB_SCHEMA: 'pr_42' });
+    const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgresql://db/x', DB_SCHEMA: 'pr_42', MEDIA_BUCKET: 'media' });
     expect(config.database.schema).toBe('pr_42');
   });
 });

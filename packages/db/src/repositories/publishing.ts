@@ -171,7 +171,7 @@ export async function findMediaForUpload(db: Database, ownerDid: string, ids: st
   return db
     .select({
       id: media.id,
-      s3Key: media.s3Key,
+      processedKey: media.processedKey,
       state: media.state,
       mime: media.mime,
       bytes: media.bytes,

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm';
+import { mediaInUse } from './media';
 import type { Database } from '../connection';
 
 export interface RetentionPolicy {
@@ -59,15 +60,11 @@ export async function applyRetention(
           (SELECT count(*) FROM doomed WHERE status = 'failed')::int AS failed,
           (SELECT count(*) FROM publish_attempts a JOIN doomed d ON a.post_id = d.id)::int AS attempts`);
       // After the posts: media only they referred to is orphaned now too.
-      const media = await tx.execute<{ s3_key: string }>(sql`
+      const media = await tx.execute<{ s3_key: string; processed_key: string | null }>(sql`
         DELETE FROM media m
         WHERE m.created_at < ${before(policy.orphanMediaHours / 24)}
-          AND NOT EXISTS (
-            SELECT 1 FROM post_items i
-            WHERE i.owner_did = m.owner_did AND i.embed IS NOT NULL
-              AND jsonb_path_exists(i.embed, '$.** ? (@ == $id)', jsonb_build_object('id', m.id::text))
-          )
-        RETURNING m.s3_key`);
+          AND NOT ${mediaInUse('m')}
+        RETURNING m.s3_key, m.processed_key`);
       const counts = posts.rows[0]!;
       const report: RetentionReport = {
         dryRun: options.dryRun,
@@ -76,7 +73,7 @@ export async function applyRetention(
         failedPosts: counts.failed,
         attempts: counts.attempts,
         media: media.rows.length,
-        mediaKeys: media.rows.map((row) => row.s3_key),
+        mediaKeys: media.rows.flatMap((row) => (row.processed_key ? [row.s3_key, row.processed_key] : [row.s3_key])),
       };
       if (options.dryRun) throw new DryRun(report);
       return report;

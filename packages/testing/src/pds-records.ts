@@ -1,0 +1,30 @@
+import { expect } from 'vitest';
+import { testEnvironment } from './environment';
+
+/** What the PDS holds, read the way any client would (public XRPC, no token). */
+export async function getRecord(repo: string, collection: string, rkey: string) {
+  const url = new URL('/xrpc/com.atproto.repo.getRecord', testEnvironment().pdsUrl);
+  url.search = new URLSearchParams({ repo, collection, rkey }).toString();
+  const response = await fetch(url);
+  if (response.status === 400) return undefined;
+  expect(response.status).toBe(200);
+  return (await response.json()) as { uri: string; cid: string; value: Record<string, any> };
+}
+
+/** The account's posts on the PDS, newest first. */
+export async function listPosts(repo: string) {
+  const url = new URL('/xrpc/com.atproto.repo.listRecords', testEnvironment().pdsUrl);
+  url.search = new URLSearchParams({ repo, collection: 'app.bsky.feed.post', limit: '100' }).toString();
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { records: Array<{ uri: string; cid: string; value: Record<string, any> }> }).records;
+}
+
+/** A blob as the PDS serves it. */
+export async function getBlob(did: string, cid: string): Promise<Buffer> {
+  const url = new URL('/xrpc/com.atproto.sync.getBlob', testEnvironment().pdsUrl);
+  url.search = new URLSearchParams({ did, cid }).toString();
+  const response = await fetch(url);
+  expect(response.status).toBe(200);
+  return Buffer.from(await response.arrayBuffer());
+}

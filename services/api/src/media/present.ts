@@ -1,0 +1,33 @@
+import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { MEDIA_REJECTIONS, type MediaRejection, PREVIEW_URL_SECONDS } from '@chronopost/core';
+import type { MediaRow } from '@chronopost/db';
+import type { Media } from '@chronopost/shared-schemas';
+import type { ApiContext } from '../context';
+
+const isRejection = (code: string | null): code is MediaRejection => code !== null && code in MEDIA_REJECTIONS;
+
+/** A media row as the API shows it, with a short-lived URL of the processed image once ready. */
+export async function presentMedia(ctx: ApiContext, row: MediaRow): Promise<Media> {
+  const previewUrl =
+    row.state === 'ready' && row.processedKey
+      ? await getSignedUrl(ctx.s3, new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: row.processedKey }), {
+          expiresIn: PREVIEW_URL_SECONDS,
+        })
+      : null;
+  const code = row.state === 'rejected' ? (isRejection(row.error) ? row.error : 'damaged') : null;
+  return {
+    id: row.id,
+    kind: row.kind,
+    state: row.state,
+    reason: code ? { code, message: MEDIA_REJECTIONS[code] } : null,
+    notes: row.notes,
+    alt: row.alt,
+    mimeType: row.state === 'ready' ? row.mime : null,
+    bytes: row.state === 'ready' ? row.bytes : null,
+    width: row.state === 'ready' ? row.width : null,
+    height: row.state === 'ready' ? row.height : null,
+    previewUrl,
+    createdAt: row.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,71 @@
+import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
+import { deleteUnusedMedia, findMedia } from '@chronopost/db';
+import {
+  authenticatedDid,
+  ConflictError,
+  type HttpEvent,
+  json,
+  NotFoundError,
+  parseInput,
+  parseJsonBody,
+  type Route,
+} from '@chronopost/lambda-kit';
+import { createMediaSchema, linkPreviewRequestSchema } from '@chronopost/shared-schemas';
+import { z } from 'zod';
+import type { ApiContext } from '../context';
+import { linkPreview } from './link-preview';
+import { presentMedia } from './present';
+import { startUpload } from './upload';
+
+const mediaId = (event: HttpEvent) => parseInput(z.uuid('Not a media id.'), event.pathParameters?.id, ['id']);
+
+export const mediaRoutes = (ctx: ApiContext): Route[] => [
+  {
+    method: 'POST',
+    path: '/media',
+    handler: async (event) => {
+      const did = authenticatedDid(event);
+      const body = parseJsonBody(event, createMediaSchema);
+      const { row, form } = await startUpload(ctx, did, body);
+      ctx.logger.info('upload started', { mediaId: row.id, kind: body.kind, type: body.type, size: body.size });
+      return json(201, { media: await presentMedia(ctx, row), upload: form }, { location: `/media/${row.id}` });
+    },
+  },
+  {
+    method: 'GET',
+    path: '/media/{id}',
+    handler: async (event) => {
+      const row = await findMedia(ctx.db, authenticatedDid(event), mediaId(event));
+      if (!row) throw new NotFoundError('There is no such upload.', 'media_not_found');
+      return json(200, await presentMedia(ctx, row));
+    },
+  },
+  {
+    method: 'DELETE',
+    path: '/media/{id}',
+    handler: async (event) => {
+      const id = mediaId(event);
+      const result = await deleteUnusedMedia(ctx.db, authenticatedDid(event), id);
+      if (result.outcome !== 'deleted') {
+        throw result.outcome === 'not_found'
+          ? new NotFoundError('There is no such upload.', 'media_not_found')
+          : new ConflictError('A post uses this upload; remove it from the post first.', 'media_in_use');
+      }
+      // The row is gone; an object left behind by a failure here holds nothing anyone can reach.
+      const objects = result.keys.map((key) => ({ Key: key }));
+      await ctx.s3
+        .send(new DeleteObjectsCommand({ Bucket: ctx.config.mediaBucket, Delete: { Objects: objects } }))
+        .catch((error: unknown) => ctx.logger.warn('could not delete the objects of a deleted upload', { mediaId: id, error }));
+      return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
+    },
+  },
+  {
+    method: 'POST',
+    path: '/link-preview',
+    handler: async (event) => {
+      const did = authenticatedDid(event);
+      const body = parseJsonBody(event, linkPreviewRequestSchema);
+      return json(200, await linkPreview(ctx, did, body.url));
+    },
+  },
+];

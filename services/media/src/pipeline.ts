@@ -1,0 +1,93 @@
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { MAX_IMAGE_UPLOAD_BYTES, mediaIdOfUploadKey, mediaKeys, type MediaRejection } from '@chronopost/core';
+import { claimMediaForProcessing, markMediaReady, rejectMedia, releaseMediaClaim } from '@chronopost/db';
+import type { MediaContext } from './context';
+import { processImage } from './image';
+
+export type UploadOutcome =
+  | { outcome: 'ready'; id: string; key: string; mime: string; bytes: number; width: number; height: number }
+  | { outcome: 'rejected'; id: string; reason: MediaRejection }
+  /** Not an upload of ours, or already processed / being processed (a redelivered event). */
+  | { outcome: 'skipped'; key: string; why: 'not_an_upload' | 'not_waiting' };
+
+/** A run that started this long ago died (the function's timeout is 60 s): its upload may be taken over. */
+const STALE_AFTER_MS = 2 * 60_000;
+
+/**
+ * Processes one uploaded object, exactly once however often its event is delivered: the row is
+ * claimed (`uploading → processing`) before anything else, and the processed image goes to one
+ * key per media id, so a repeated run overwrites rather than adds.
+ */
+export async function processUpload(ctx: MediaContext, bucket: string, key: string): Promise<UploadOutcome> {
+  const id = mediaIdOfUploadKey(key);
+  if (!id || bucket !== ctx.config.mediaBucket) {
+    ctx.logger.warn('object is not an upload; ignored', { bucket, key });
+    return { outcome: 'skipped', key, why: 'not_an_upload' };
+  }
+  const now = ctx.now();
+  const row = await claimMediaForProcessing(ctx.db, id, { now, staleBefore: new Date(now.getTime() - STALE_AFTER_MS) });
+  if (!row) {
+    ctx.logger.info('upload not waiting for processing; event ignored', { mediaId: id });
+    return { outcome: 'skipped', key, why: 'not_waiting' };
+  }
+  const claim = { id, startedAt: now };
+  try {
+    const keys = mediaKeys(id);
+    const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: keys.original }));
+    const size = head.ContentLength ?? 0;
+    // S3 holds uploads to the declared size (the upload form's policy); this holds anything else.
+    if (size > MAX_IMAGE_UPLOAD_BYTES || (row.declaredBytes !== null && size !== row.declaredBytes)) {
+      return await refuse(ctx, claim, 'too_large', `${size} bytes, declared ${row.declaredBytes}`);
+    }
+    const object = await ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: keys.original }));
+    const input = Buffer.from(await object.Body!.transformToByteArray());
+    const started = performance.now();
+    const result = await processImage(input, row.declaredMime ?? '');
+    if (!result.ok) return await refuse(ctx, claim, result.reason, result.detail);
+    const { image } = result;
+    await ctx.s3.send(new PutObjectCommand({ Bucket: bucket, Key: keys.processed, Body: image.bytes, ContentType: image.mime }));
+    const marked = await markMediaReady(ctx.db, claim, {
+      key: keys.processed,
+      mime: image.mime,
+      bytes: image.bytes.length,
+      width: image.width,
+      height: image.height,
+      notes: image.notes,
+    });
+    if (!marked) ctx.logger.warn('processed, but the upload was taken over or deleted meanwhile', { mediaId: id });
+    ctx.logger.info('image ready', {
+      mediaId: id,
+      inputBytes: input.length,
+      bytes: image.bytes.length,
+      mime: image.mime,
+      width: image.width,
+      height: image.height,
+      ms: Math.round(performance.now() - started),
+    });
+    return {
+      outcome: 'ready',
+      id,
+      key: keys.processed,
+      mime: image.mime,
+      bytes: image.bytes.length,
+      width: image.width,
+      height: image.height,
+    };
+  } catch (error) {
+    // Our failure, not the file's (storage or database unreachable): give the claim back so
+    // Lambda's retry of this event can take it, and fail the invocation.
+    await releaseMediaClaim(ctx.db, id, now).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function refuse(
+  ctx: MediaContext,
+  claim: { id: string; startedAt: Date },
+  reason: MediaRejection,
+  detail: string,
+): Promise<UploadOutcome> {
+  await rejectMedia(ctx.db, claim, reason);
+  ctx.logger.info('upload rejected', { mediaId: claim.id, reason, detail });
+  return { outcome: 'rejected', id: claim.id, reason };
+}
