@@ -31,17 +31,18 @@ describe('retention', () => {
   };
   const upload = async (created: Date) =>
     (
-      await sql(`INSERT INTO media (owner_did, s3_key, state, created_at) VALUES ('did:plc:keep', $1, 'ready', $2) RETURNING id, s3_key`, [
-        `uploads/${Math.random()}.png`,
-        created,
-      ])
+      await sql(
+        `INSERT INTO media (owner_did, s3_key, processed_key, state, created_at) VALUES ('did:plc:keep', $1, $2, 'ready', $3) RETURNING id, s3_key, processed_key`,
+        [`uploads/${Math.random()}`, `processed/${Math.random()}`, created],
+      )
     ).rows[0] as {
       id: string;
       s3_key: string;
+      processed_key: string;
     };
   const images = (mediaId: string) => JSON.stringify({ type: 'images', images: [{ mediaId, alt: 'a picture' }] });
 
-  const doomed = {} as { session: string; posts: string[]; media: string[] };
+  const doomed = {} as { session: string; posts: string[]; media: string[]; keys: string[] };
 
   beforeAll(async () => {
     database = await createTestDatabase();
@@ -73,6 +74,7 @@ describe('retention', () => {
     await sql(attempt, [oldFailed, 1, 'failed']);
     doomed.posts = [oldPublished, oldFailed];
     doomed.media = [onlyOnOldPost.id, orphanOld.id];
+    doomed.keys = [onlyOnOldPost, orphanOld].flatMap((row) => [row.s3_key, row.processed_key]).sort();
   });
   afterAll(async () => {
     await database.drop();
@@ -86,6 +88,8 @@ describe('retention', () => {
 
     const real = await applyRetention(database.db, policy, now, { dryRun: false });
     expect({ ...real, dryRun: true, mediaKeys: [...real.mediaKeys].sort() }).toEqual({ ...dry, mediaKeys: [...dry.mediaKeys].sort() });
+    // Both objects of each deleted upload, the original and the processed image, go from storage.
+    expect([...real.mediaKeys].sort()).toEqual(doomed.keys);
     const after = await counts();
     expect(after.sessions).toEqual(before.sessions.filter((did) => did !== doomed.session));
     expect(after.posts).toEqual(before.posts.filter((id) => !doomed.posts.includes(id)));

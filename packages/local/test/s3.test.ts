@@ -2,13 +2,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { S3Event } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localClientOptions, type LocalS3, startLocalS3 } from '../src';
 
 // This file starts its own s3rver (milliseconds) because the wrapper itself is under test: its
-// bucket CORS rule and its ObjectCreated notifications.
+// bucket CORS rule, its enforcement of upload-form policies and its ObjectCreated notifications.
 describe('local S3', () => {
   const origin = 'http://localhost:5173';
   let dir: string;
@@ -59,6 +60,45 @@ describe('local S3', () => {
     });
     expect(foreign.status).toBe(403);
     expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('holds browser-form uploads (POST) to their policy, as S3 does', async () => {
+    const form = await createPresignedPost(client, {
+      Bucket: 'media',
+      Key: 'uploads/form',
+      Conditions: [
+        ['content-length-range', 4, 4],
+        ['eq', '$Content-Type', 'image/png'],
+      ],
+      Fields: { 'Content-Type': 'image/png' },
+      Expires: 60,
+    });
+    const send = (fields: Record<string, string>, bytes: Buffer) => {
+      const body = new FormData();
+      for (const [name, value] of Object.entries(fields)) body.append(name, value);
+      body.append('file', new Blob([bytes]), 'file');
+      return fetch(form.url, { method: 'POST', body, headers: { origin } });
+    };
+    const preflight = await fetch(form.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST' } });
+    expect(preflight.headers.get('access-control-allow-methods')).toContain('POST');
+
+    const tooBig = await send(form.fields, Buffer.alloc(5));
+    expect(tooBig.status).toBe(400);
+    expect(await tooBig.text()).toContain('EntityTooLarge');
+    expect(tooBig.headers.get('access-control-allow-origin')).toBe(origin);
+    expect((await send(form.fields, Buffer.alloc(3))).status).toBe(400); // EntityTooSmall
+    expect((await send({ ...form.fields, 'Content-Type': 'text/html' }, Buffer.alloc(4))).status).toBe(403);
+    expect((await send({ ...form.fields, key: 'uploads/elsewhere' }, Buffer.alloc(4))).status).toBe(403);
+    expect((await send({ ...form.fields, 'x-amz-meta-extra': '1' }, Buffer.alloc(4))).status).toBe(403);
+    expect((await send({ ...form.fields, 'X-Amz-Signature': '00'.repeat(32) }, Buffer.alloc(4))).status).toBe(403);
+
+    events.length = 0;
+    const stored = await send(form.fields, Buffer.from([1, 2, 3, 4]));
+    expect(stored.status).toBe(204);
+    const object = await client.send(new GetObjectCommand({ Bucket: 'media', Key: 'uploads/form' }));
+    expect(object.ContentType).toBe('image/png');
+    expect(object.ContentLength).toBe(4);
+    expect(events[0]?.Records[0]?.s3.object).toMatchObject({ key: 'uploads/form' });
   });
 
   it('sends an ObjectCreated notification with the key encoded as S3 does', async () => {
