@@ -71,6 +71,8 @@ describe.each(Object.entries(environments))('the %s stack', (_, stack) => {
     expect((notification?.lambda_function as { lambda_function_arn: string }[]).map((target) => target.lambda_function_arn)).toEqual([
       aliasArn(stack, 'media'),
     ]);
+    // only for uploads, not for the processed images the media function writes itself
+    expect((notification?.lambda_function as { filter_prefix?: string }[])[0]?.filter_prefix).toBe('uploads/');
     // and the permissions that let them invoke are on the alias too
     for (const permission of list(stack, 'aws_lambda_permission')) expect(permission.qualifier).toBe('live');
   });
@@ -275,9 +277,9 @@ describe('IAM across every stack', () => {
     const secrets = ['secretsmanager:GetSecretValue'];
     const sessions = ['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'kms:Decrypt', 'kms:GenerateDataKey'];
     const sorted = (...actions: string[]) => actions.sort();
-    expect(actionsOf('api')).toEqual(sorted(...logs, ...secrets, 'sqs:SendMessage'));
+    expect(actionsOf('api')).toEqual(sorted(...logs, ...secrets, 'sqs:SendMessage', 's3:PutObject', 's3:GetObject', 's3:DeleteObject'));
     expect(actionsOf('dispatcher')).toEqual(sorted(...logs, ...secrets, 'sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage'));
-    expect(actionsOf('media')).toEqual(sorted(...logs, ...secrets, 's3:GetObject'));
+    expect(actionsOf('media')).toEqual(sorted(...logs, ...secrets, 's3:GetObject', 's3:PutObject'));
     expect(actionsOf('publisher')).toEqual(
       sorted(...logs, ...secrets, ...sessions, 's3:GetObject', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'),
     );

@@ -1,5 +1,6 @@
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { UPLOAD_PREFIX } from '@chronopost/core';
 import { S3BucketCorsConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-cors-configuration';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
@@ -90,7 +91,8 @@ export class MediaBucket extends Construct {
     });
     new S3BucketNotification(this, 'notification', {
       bucket: this.bucket.id,
-      lambdaFunction: [{ lambdaFunctionArn: props.media.alias.arn, events: ['s3:ObjectCreated:*'] }],
+      // Uploads only: the media function's own processed images must not trigger it again.
+      lambdaFunction: [{ lambdaFunctionArn: props.media.alias.arn, events: ['s3:ObjectCreated:*'], filterPrefix: UPLOAD_PREFIX }],
       dependsOn: [permission],
     });
   }

@@ -4,6 +4,7 @@ import { DataAwsSecretsmanagerSecret } from '@cdktf/provider-aws/lib/data-aws-se
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { SecretsmanagerSecret } from '@cdktf/provider-aws/lib/secretsmanager-secret';
 import { CloudflareProvider } from '@cdktf/provider-cloudflare/lib/provider';
+import { PROCESSED_PREFIX, UPLOAD_PREFIX } from '@chronopost/core';
 import { FUNCTION_TIMEOUT_SECONDS, type ServiceName } from '@chronopost/shared-schemas';
 import { TerraformOutput, TerraformStack, TerraformVariable } from 'cdktf';
 import type { Construct } from 'constructs';
@@ -21,14 +22,17 @@ import { TOKEN_KEY_ALIAS, TOKEN_KEY_PURPOSES, TokenKey } from '../constructs/tok
 import { WebApp } from '../constructs/web';
 import { type Deployment, type Names, namesFor } from '../naming';
 
-/** Memory per function (MB): the publisher signs and hashes records, media resizes images. */
+/**
+ * Memory per function (MB): the publisher signs and hashes records, media resizes images (1,769 MB
+ * is where Lambda gives a whole vCPU: `pnpm bench media` measures against one).
+ */
 export const MEMORY_MB: Record<ServiceName, number> = {
   oauth: 512,
   api: 512,
   dispatcher: 512,
   publisher: 1024,
   'token-refresher': 512,
-  media: 1536,
+  media: 1769,
 };
 
 /** Secrets shared by production and the previews: the database (one server, a schema each). */
@@ -188,12 +192,22 @@ export class EnvironmentStack extends TerraformStack {
       forceDestroy: !prod,
     });
     const objects = `${media.bucket.arn}/*`;
+    const uploads = `${media.bucket.arn}/${UPLOAD_PREFIX}*`;
+    const processed = `${media.bucket.arn}/${PROCESSED_PREFIX}*`;
     functions.media
       .env('MEDIA_BUCKET', media.bucket.bucket)
-      .grant({ Sid: 'ReadUploads', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [objects] });
+      .grant({ Sid: 'ReadUploads', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [uploads] })
+      .grant({ Sid: 'WriteProcessedImages', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [processed] });
+    // The api signs upload forms (S3 checks the signer may PutObject), stores link-card images,
+    // signs preview URLs of processed images, and deletes unused uploads.
+    functions.api
+      .env('MEDIA_BUCKET', media.bucket.bucket)
+      .grant({ Sid: 'SignUploads', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [uploads] })
+      .grant({ Sid: 'SignPreviews', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [processed] })
+      .grant({ Sid: 'DeleteUnusedUploads', Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: [uploads, processed] });
     functions.publisher
       .env('MEDIA_BUCKET', media.bucket.bucket)
-      .grant({ Sid: 'ReadImages', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [objects] });
+      .grant({ Sid: 'ReadImages', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [processed] });
     functions['token-refresher']
       .env('MEDIA_BUCKET', media.bucket.bucket)
       .grant({ Sid: 'DeleteOrphanUploads', Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: [objects] });
