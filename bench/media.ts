@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cameraJpeg, heicPhoto, largePng } from '../services/media/test/fixtures';
@@ -17,7 +17,8 @@ const RUNS = 5;
  * photo. Each image is processed in its own Node process (as a Lambda sandbox would be), five
  * times: the first run (cold: libvips and the HEIC decoder load), then the median of the others;
  * peak memory is that process's maximum resident set size. Targets: ≤ 1.5 s and ≤ 512 MB each
- * (a 1,769 MB Lambda has one full vCPU; this machine has two shared cores).
+ * (a 1,769 MB Lambda has one full vCPU; this machine has two shared cores). CPU time (all threads)
+ * is printed too: on a machine shared with others it is the figure that does not depend on them.
  */
 export async function run() {
   const dir = await mkdtemp(join(tmpdir(), 'chronopost-bench-media-'));
@@ -34,19 +35,31 @@ export async function run() {
       const path = join(dir, item.file);
       await writeFile(path, bytes);
       const { stdout } = await exec(process.execPath, ['--import', 'tsx', worker, path, item.type, String(RUNS)], { maxBuffer: 1 << 20 });
-      const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { coldMs: number; warmMs: number; peakMb: number; out: string };
+      const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
+        coldMs: number;
+        warmMs: number;
+        coldCpuMs: number;
+        warmCpuMs: number;
+        peakMb: number;
+        out: string;
+      };
       rows.push({
         image: item.name,
         inputBytes: bytes.length,
         output: result.out,
         coldMs: result.coldMs,
         warmMedianMs: result.warmMs,
+        coldCpuMs: result.coldCpuMs,
+        warmCpuMs: result.warmCpuMs,
         peakRssMb: result.peakMb,
         withinTargets: result.coldMs <= TARGET_MS && result.peakMb <= TARGET_MB,
       });
     }
     console.table(rows);
-    console.log(`targets: ≤ ${TARGET_MS} ms and ≤ ${TARGET_MB} MB per image`);
+    console.log(
+      `targets: ≤ ${TARGET_MS} ms (cold, wall clock) and ≤ ${TARGET_MB} MB per image; load average now ${loadavg()[0]!.toFixed(1)}`,
+    );
+    console.log("wall-clock times stretch with the machine's load; CPU time is what one vCPU spends on the image.");
     if (rows.some((row) => !row.withinTargets)) process.exitCode = 1;
   } finally {
     await rm(dir, { recursive: true, force: true });
