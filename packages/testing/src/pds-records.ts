@@ -1,6 +1,13 @@
 import { expect } from 'vitest';
 import { testEnvironment } from './environment';
 
+/**
+ * A record's value: arbitrary lexicon JSON that tests assert on at once (as test files may use
+ * `any` for JSON bodies, see eslint.config.js).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RecordValue = Record<string, any>;
+
 /** What the PDS holds, read the way any client would (public XRPC, no token). */
 export async function getRecord(repo: string, collection: string, rkey: string) {
   const url = new URL('/xrpc/com.atproto.repo.getRecord', testEnvironment().pdsUrl);
@@ -8,7 +15,7 @@ export async function getRecord(repo: string, collection: string, rkey: string) 
   const response = await fetch(url);
   if (response.status === 400) return undefined;
   expect(response.status).toBe(200);
-  return (await response.json()) as { uri: string; cid: string; value: Record<string, any> };
+  return (await response.json()) as { uri: string; cid: string; value: RecordValue };
 }
 
 /** The account's posts on the PDS, newest first. */
@@ -17,7 +24,7 @@ export async function listPosts(repo: string) {
   url.search = new URLSearchParams({ repo, collection: 'app.bsky.feed.post', limit: '100' }).toString();
   const response = await fetch(url);
   expect(response.status).toBe(200);
-  return ((await response.json()) as { records: Array<{ uri: string; cid: string; value: Record<string, any> }> }).records;
+  return ((await response.json()) as { records: Array<{ uri: string; cid: string; value: RecordValue }> }).records;
 }
 
 /** A blob as the PDS serves it. */

@@ -21,7 +21,7 @@ export interface PageMeta {
 
 const clean = (text: string | undefined, max: number) =>
   (text ?? '')
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\p{Cc}/gu, ' ')
     .replace(/\s+/g, ' ')
     .trim()
     .slice(0, max);
