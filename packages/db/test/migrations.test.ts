@@ -34,6 +34,7 @@ describe('migrations', () => {
       '__drizzle_migrations',
       'accounts',
       'app_refresh_tokens',
+      'link_previews',
       'media',
       'notifications',
       'oauth_sessions',
