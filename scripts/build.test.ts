@@ -13,6 +13,7 @@ import {
   createTestDatabase,
   httpEvent,
   s3Event,
+  startTestSecretsManager,
   sqsRecord,
   testAwsEnv,
   testDynamoDbClient,
@@ -30,7 +31,7 @@ const run = promisify(execFile);
  * Imports a built bundle in a fresh Node process (nothing from this repository on its module path
  * but the bundle itself) and invokes its `handler` with an event, as the Lambda runtime would.
  */
-async function invokeBundle(bundle: string, event: unknown, env: Record<string, string>): Promise<unknown> {
+async function runBundle(bundle: string, event: unknown, env: Record<string, string>): Promise<{ result: unknown; stdout: string }> {
   const script = `
     const { handler } = await import(process.argv[1]);
     const context = { functionName: 'smoke', awsRequestId: 'smoke-1', getRemainingTimeInMillis: () => 30000 };
@@ -52,8 +53,9 @@ async function invokeBundle(bundle: string, event: unknown, env: Record<string, 
   });
   const line = stdout.split('\n').find((text) => text.startsWith('RESULT '));
   if (!line) throw new Error(`no result from ${bundle}: ${stdout}`);
-  return JSON.parse(line.slice('RESULT '.length));
+  return { result: JSON.parse(line.slice('RESULT '.length)), stdout };
 }
+const invokeBundle = async (bundle: string, event: unknown, env: Record<string, string>) => (await runBundle(bundle, event, env)).result;
 
 const tick = scheduledEvent('smoke', new Date());
 
@@ -115,6 +117,24 @@ describe('pnpm build', () => {
     expect(JSON.parse(result.body)).toMatchObject({ status: 'ok', database: { reachable: true, pendingMigrations: 0 } });
   });
 
+  it('api: reads DATABASE_URL from Secrets Manager at cold start when SECRET_ARNS names it', async () => {
+    const secretsManager = await startTestSecretsManager();
+    try {
+      const arn = secretsManager.put('smoke/database-url', env.DATABASE_URL);
+      const { DATABASE_URL: _fromSecret, ...plain } = env;
+      const secretEnv = {
+        ...plain,
+        SECRET_ARNS: JSON.stringify({ DATABASE_URL: arn }),
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.endpoint,
+      };
+      const result = (await invokeBundle(bundle('api'), httpEvent('GET', '/health'), secretEnv)) as { statusCode: number };
+      expect(result.statusCode).toBe(200);
+      expect(secretsManager.reads).toEqual([arn]);
+    } finally {
+      await secretsManager.close();
+    }
+  });
+
   it('oauth: serves its client metadata and app keys', async () => {
     const metadata = (await invokeBundle(bundle('oauth'), httpEvent('GET', '/oauth/client-metadata.json'), env)) as {
       statusCode: number;
@@ -145,8 +165,15 @@ describe('pnpm build', () => {
     await database.db
       .insert(posts)
       .values({ ownerDid: 'did:plc:smoke', status: 'scheduled', scheduledAt: new Date(), nextAttemptAt: new Date() });
-    const result = (await invokeBundle(bundle('dispatcher'), tick, env)) as { queued: number; unsent: number };
+    const { result, stdout } = await runBundle(bundle('dispatcher'), tick, env);
     expect(result).toMatchObject({ queued: 1, unsent: 0 });
+    // Its metrics, as the EMF line CloudWatch extracts from the function's output.
+    const emf = stdout
+      .split('\n')
+      .filter((line) => line.includes('"CloudWatchMetrics"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({ service: 'dispatcher', DispatchTicks: 1, PostsDispatched: 1 });
   });
 
   it('publisher: reports a malformed message as a batch item failure', async () => {

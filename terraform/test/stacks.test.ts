@@ -5,6 +5,7 @@ import {
   parseConfig,
   SECRET_ARNS_VARIABLE,
   SECRET_VARIABLES,
+  secretArnsSchema,
   SERVICE_ENV_SCHEMAS,
   SERVICE_NAMES,
   serviceEnvNames,
@@ -49,6 +50,24 @@ describe.each(Object.entries(environments))('the %s stack', (_, stack) => {
       const logGroup = list(stack, 'aws_cloudwatch_log_group').find((group) => group.name === `/aws/lambda/${String(fn.function_name)}`);
       expect(logGroup?.retention_in_days).toBeGreaterThan(0);
     }
+  });
+
+  it('gives the services that emit metrics their environment’s namespace, the one the alarms read', () => {
+    const namespaces = Object.fromEntries(
+      Object.entries(functions).map(([service, { fn }]) => [
+        service,
+        (fn.environment as { variables: Record<string, string> }).variables.METRICS_NAMESPACE,
+      ]),
+    );
+    const expected = stack === prod ? 'Chronopost/prod' : 'Chronopost/pr-12';
+    expect(namespaces).toEqual({
+      oauth: undefined,
+      api: undefined,
+      dispatcher: expected,
+      publisher: expected,
+      'token-refresher': expected,
+      media: undefined,
+    });
   });
 
   it('points every trigger at an alias, never at $LATEST or the bare function', () => {
@@ -192,16 +211,12 @@ describe.each(Object.entries(environments))('the %s stack', (_, stack) => {
   it('sets every variable each function needs, and no secret in plain environment variables', () => {
     for (const [service, { fn }] of Object.entries(functions) as [ServiceName, (typeof functions)[ServiceName]][]) {
       const variables = (fn.environment as { variables: Record<string, string> }).variables;
-      const secretArns = JSON.parse(variables[SECRET_ARNS_VARIABLE] ?? '{}') as Record<string, string>;
+      // SECRET_ARNS as the function reads it at cold start, the ARNs (apply-time references) filled in.
+      const secretArns = secretArnsSchema.parse(
+        (variables[SECRET_ARNS_VARIABLE] ?? '{}').replace(/\$\{[^}]*\}/g, 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x'),
+      ) as Record<string, string>;
       const { required, optional } = serviceEnvNames(service);
-      const known = new Set([
-        ...required,
-        ...optional,
-        SECRET_ARNS_VARIABLE,
-        'NODE_OPTIONS',
-        'POWERTOOLS_SERVICE_NAME',
-        'POWERTOOLS_METRICS_NAMESPACE',
-      ]);
+      const known = new Set([...required, ...optional, SECRET_ARNS_VARIABLE, 'NODE_OPTIONS']);
       // Only names the service reads (or the runtime does): a typo would be a variable nobody reads.
       expect(Object.keys(variables).filter((name) => !known.has(name))).toEqual([]);
       for (const secret of SECRET_VARIABLES) expect(variables).not.toHaveProperty(secret);

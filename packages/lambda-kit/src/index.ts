@@ -7,3 +7,5 @@ export * from './redact';
 export * from './validation';
 export * from './aws';
 export * from './once';
+export * from './metrics';
+export * from './secrets';

@@ -15,7 +15,7 @@ import { connectExternalPostgres, ensureDatabase, type PostgresServer, redactUrl
 import { assertPortFree, freePort } from './ports';
 import { loadOrCreateLocalSecrets } from './local-secrets';
 import { startSchedule } from './schedule';
-import { bootServices } from './services';
+import { bootServices, metricsFileWriter } from './services';
 import { createLocalSqsClient, createPublishQueues, startLocalSqs } from './sqs';
 import { startSqsEventSource } from './sqs-event-source';
 import { startLocalS3 } from './s3';
@@ -160,7 +160,10 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     const envFile = join(config.home, 'services.env.json');
     await writeFile(envFile, JSON.stringify(serviceEnv, null, 2), { mode: 0o600 });
     stops.push({ name: 'services.env.json', stop: () => rm(envFile, { force: true }) });
-    const services = bootServices(serviceEnv);
+    // The metrics each service emits (EMF lines, as CloudWatch receives them), for benches to read.
+    const metricsFile = join(config.home, 'metrics.jsonl');
+    const services = bootServices(serviceEnv, { writeMetrics: metricsFileWriter(metricsFile) });
+    component('metrics', { file: metricsFile, format: 'CloudWatch EMF, one JSON object per line' });
     stops.push({ name: 'service connections', stop: () => Promise.all(Object.values(services).map((service) => service.close())) });
 
     const gateway = await startLocalGateway({

@@ -113,7 +113,7 @@ describe('pnpm dev (the local runtime CLI)', () => {
     const first = startCli(env);
     try {
       const running = await first.waitFor(message('chronopost is running'), 60_000);
-      for (const component of ['keyring', 'postgres', 'sqs', 's3', 'dynamodb', 'gateway', 'schedules', 'publisher', 'media']) {
+      for (const component of ['keyring', 'postgres', 'sqs', 's3', 'dynamodb', 'metrics', 'gateway', 'schedules', 'publisher', 'media']) {
         expect(
           first.lines.some((line) => line.component === component),
           component,

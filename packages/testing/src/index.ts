@@ -13,3 +13,4 @@ export * from './oauth-login';
 export * from './publishing';
 export * from './sessions';
 export * from './pds-records';
+export * from './secrets-manager-server';

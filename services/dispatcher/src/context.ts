@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDatabase, type Database } from '@chronopost/db';
-import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
+import { awsClientOptions, createLogger, createMetrics, type Logger, type ServiceMetrics } from '@chronopost/lambda-kit';
 import type { DispatcherConfig } from '@chronopost/shared-schemas';
 
 export interface DispatcherContext {
@@ -8,6 +8,7 @@ export interface DispatcherContext {
   logger: Logger;
   db: Database;
   sqs: SQSClient;
+  metrics: ServiceMetrics;
   now: () => Date;
 }
 
@@ -16,5 +17,6 @@ export const createContext = (config: DispatcherConfig, overrides: Partial<Dispa
   logger: overrides.logger ?? createLogger('dispatcher', config.logLevel),
   db: overrides.db ?? createDatabase(config.database, { max: 2, applicationName: 'chronopost-dispatcher' }),
   sqs: overrides.sqs ?? new SQSClient(awsClientOptions(config.aws, 'sqs')),
+  metrics: overrides.metrics ?? createMetrics({ service: 'dispatcher', namespace: config.metricsNamespace }),
   now: overrides.now ?? (() => new Date()),
 });

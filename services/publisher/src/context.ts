@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createSessionServiceContext, type SessionServiceContext } from '@chronopost/bluesky';
-import { awsClientOptions } from '@chronopost/lambda-kit';
+import { awsClientOptions, createMetrics, type ServiceMetrics } from '@chronopost/lambda-kit';
 import type { PublisherConfig } from '@chronopost/shared-schemas';
 
 export interface PublisherContext extends SessionServiceContext {
   config: PublisherConfig;
   s3: S3Client;
   sleep: (ms: number) => Promise<void>;
+  metrics: ServiceMetrics;
 }
 
 export const createContext = (config: PublisherConfig, overrides: Partial<PublisherContext> = {}): PublisherContext => ({
@@ -16,4 +17,5 @@ export const createContext = (config: PublisherConfig, overrides: Partial<Publis
   ...createSessionServiceContext('publisher', config, { poolSize: 10, overrides }),
   sleep: overrides.sleep ?? ((ms) => sleep(ms)),
   s3: overrides.s3 ?? new S3Client(awsClientOptions(config.aws, 's3')),
+  metrics: overrides.metrics ?? createMetrics({ service: 'publisher', namespace: config.metricsNamespace }),
 });

@@ -1,8 +1,10 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { deflateSync } from 'node:zlib';
 import { listAttempts, media } from '@chronopost/db';
+import { collectMetrics, createMetrics } from '@chronopost/lambda-kit';
 import { lambdaContext } from '@chronopost/local';
 import { tick } from '@chronopost/service-dispatcher';
+import { METRIC_NAMES } from '@chronopost/shared-schemas';
 import { getRecord, listPosts, sqsRecord, testEnvironment, testS3Client, type TestUser, usePublishingRig } from '@chronopost/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler } from '../src/app';
@@ -86,7 +88,11 @@ describe('publishing', () => {
     const ticked = await tick(rig.dispatcher());
     expect(ticked).toMatchObject({ queued: 2, missed: 0, unsent: 0 });
     expect(await rig.depth()).toMatchObject({ visible: 0, delayed: 2 });
-    await deliverAll(2);
+    const metrics = collectMetrics();
+    await deliverAll(
+      2,
+      rig.publisher({ metrics: createMetrics({ service: 'publisher', namespace: 'Chronopost/test', write: metrics.write }) }),
+    );
 
     const published = await rig.post(alice, single.id);
     const publishedThread = await rig.post(alice, thread.id);
@@ -97,6 +103,13 @@ describe('publishing', () => {
       expect(lateness).toBeGreaterThanOrEqual(0);
       expect(lateness).toBeLessThan(1_000);
     }
+
+    // The metrics the alarms read: two publications and their lateness, as EMF lines.
+    expect(metrics.values(METRIC_NAMES.postsPublished)).toEqual([1, 1]);
+    const lateness = metrics.values(METRIC_NAMES.publishLatenessMs);
+    expect(lateness).toHaveLength(2);
+    for (const ms of lateness) expect(ms).toBeGreaterThanOrEqual(0);
+    for (const ms of lateness) expect(ms).toBeLessThan(5_000);
 
     // The single post.
     const post = await getRecord(alice.did, 'app.bsky.feed.post', single.items[0]!.rkey!);

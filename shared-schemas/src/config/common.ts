@@ -43,6 +43,17 @@ export const toAwsConfig = (env: {
 });
 export type AwsConfig = ReturnType<typeof toAwsConfig>;
 
+/**
+ * Services that emit metrics (Powertools, EMF) name the CloudWatch namespace: one per environment
+ * (`Chronopost/prod`, `Chronopost/pr-12`), so a preview never trips production's alarms.
+ */
+export const metricsEnvShape = {
+  METRICS_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9._/#:-]{1,255}$/, 'must be a CloudWatch namespace, e.g. Chronopost/prod')
+    .default('Chronopost/local'),
+};
+
 /** Just the database: for tools such as `pnpm db:migrate`. */
 export const databaseEnvSchema = z.object({ DATABASE_URL: databaseUrlField, DB_SCHEMA: dbSchemaField });
 export const databaseConfigSchema = databaseEnvSchema.transform(toDatabaseConfig);

@@ -1,10 +1,11 @@
 import { z } from 'zod';
-import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
+import { awsEnvShape, baseEnvShape, metricsEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { httpUrlField } from './fields';
 
 export const dispatcherEnvSchema = z.object({
   ...baseEnvShape,
   ...awsEnvShape,
+  ...metricsEnvShape,
   PUBLISH_QUEUE_URL: httpUrlField('the URL of the SQS publish queue'),
   PUBLISH_DLQ_URL: httpUrlField("the URL of the publish queue's dead-letter queue").optional(),
   /**
@@ -21,5 +22,6 @@ export const dispatcherConfigSchema = dispatcherEnvSchema.transform((env) => ({
   deadLetterQueueUrl: env.PUBLISH_DLQ_URL,
   mode: env.DISPATCH_MODE,
   logLevel: env.LOG_LEVEL,
+  metricsNamespace: env.METRICS_NAMESPACE,
 }));
 export type DispatcherConfig = z.output<typeof dispatcherConfigSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
+import { awsEnvShape, baseEnvShape, metricsEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { nameField } from './fields';
 import { checkOauthClientEnv, oauthClientEnvShape, toOauthClientConfig } from './oauth-client';
 
@@ -11,6 +11,7 @@ export const publisherEnvSchema = z
   .object({
     ...baseEnvShape,
     ...awsEnvShape,
+    ...metricsEnvShape,
     ...oauthClientEnvShape,
     MEDIA_BUCKET: nameField('the name of the S3 bucket that holds uploaded images'),
   })
@@ -19,6 +20,7 @@ export const publisherConfigSchema = publisherEnvSchema.transform((env) => ({
   database: toDatabaseConfig(env),
   aws: toAwsConfig(env),
   logLevel: env.LOG_LEVEL,
+  metricsNamespace: env.METRICS_NAMESPACE,
   oauthClient: toOauthClientConfig(env),
   mediaBucket: env.MEDIA_BUCKET,
 }));

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { apiEnvSchema } from './api';
 import { dispatcherEnvSchema } from './dispatcher';
 import { mediaEnvSchema } from './media';
@@ -48,6 +48,26 @@ export type SecretVariable = (typeof SECRET_VARIABLES)[number];
  * (one of SECRET_VARIABLES) to a Secrets Manager secret ARN.
  */
 export const SECRET_ARNS_VARIABLE = 'SECRET_ARNS';
+
+/** The value of SECRET_ARNS: `{"DATABASE_URL": "arn:aws:secretsmanager:…", …}`. */
+export const secretArnsSchema = z
+  .string()
+  .transform((text, context) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      context.addIssue({ code: 'custom', message: 'must be a JSON object from variable name to secret ARN' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.partialRecord(
+      z.enum(SECRET_VARIABLES, { error: `names only ${SECRET_VARIABLES.join(', ')}` }),
+      z
+        .string()
+        .regex(/^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/, 'must map each variable to a Secrets Manager secret ARN'),
+    ),
+  );
 
 /** Function timeouts in seconds, the same in AWS (terraform) and in the local runtime. */
 export const FUNCTION_TIMEOUT_SECONDS: Record<ServiceName, number> = {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
+import { awsEnvShape, baseEnvShape, metricsEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { booleanField, nameField, positiveIntField } from './fields';
 import { checkOauthClientEnv, oauthClientEnvShape, toOauthClientConfig } from './oauth-client';
 
@@ -11,6 +11,7 @@ export const tokenRefresherEnvSchema = z
   .object({
     ...baseEnvShape,
     ...awsEnvShape,
+    ...metricsEnvShape,
     ...oauthClientEnvShape,
     MEDIA_BUCKET: nameField('the name of the S3 bucket that holds uploaded images'),
     RETENTION_ENDED_SESSIONS_DAYS: positiveIntField('days an ended (expired or revoked) session is kept', 90),
@@ -25,6 +26,7 @@ export const tokenRefresherConfigSchema = tokenRefresherEnvSchema.transform((env
   database: toDatabaseConfig(env),
   aws: toAwsConfig(env),
   logLevel: env.LOG_LEVEL,
+  metricsNamespace: env.METRICS_NAMESPACE,
   oauthClient: toOauthClientConfig(env),
   mediaBucket: env.MEDIA_BUCKET,
   retention: {

@@ -27,7 +27,6 @@ export interface ServiceFunctionProps<S extends ServiceName> {
   /** The zip `pnpm build` wrote for this service. */
   zipPath: string;
   logRetentionDays: number;
-  metricsNamespace: string;
   /**
    * `workflow`: the deploy workflow moves the alias after migrations and the health check, so
    * terraform leaves it where it is. `terraform`: the alias follows each published version
@@ -110,10 +109,8 @@ export class ServiceFunction<S extends ServiceName> extends Construct {
       },
       dependsOn: [this.logGroup],
     });
+    // Stack traces point into the TypeScript sources (the zips carry source maps).
     this.runtimeVariable('NODE_OPTIONS', '--enable-source-maps');
-    // Powertools reads these itself: the metrics namespace (one per environment) and the service dimension.
-    this.runtimeVariable('POWERTOOLS_SERVICE_NAME', props.service);
-    this.runtimeVariable('POWERTOOLS_METRICS_NAMESPACE', props.metricsNamespace);
 
     this.alias = new LambdaAlias(this, 'live', {
       name: LIVE_ALIAS,
@@ -130,7 +127,7 @@ export class ServiceFunction<S extends ServiceName> extends Construct {
   }
 
   /** A variable read by the Node.js runtime or Powertools rather than by our config. */
-  private runtimeVariable(name: 'NODE_OPTIONS' | 'POWERTOOLS_SERVICE_NAME' | 'POWERTOOLS_METRICS_NAMESPACE', value: string): void {
+  private runtimeVariable(name: 'NODE_OPTIONS', value: string): void {
     this.variables[name] = value;
   }
 

@@ -110,7 +110,6 @@ export class EnvironmentStack extends TerraformStack {
         memoryMb: MEMORY_MB[service],
         zipPath: join(config.artifactsDir, `${service}.zip`),
         logRetentionDays: prod ? 30 : 7,
-        metricsNamespace: names.metricsNamespace,
         aliasManagedBy: prod ? 'workflow' : 'terraform',
       });
     const functions = {
@@ -128,6 +127,11 @@ export class EnvironmentStack extends TerraformStack {
     for (const f of all) {
       (f as ServiceFunction<'api'>).env('DB_SCHEMA', names.dbSchema).env('LOG_LEVEL', 'INFO').secret('DATABASE_URL', databaseUrlArn);
     }
+
+    // The services that emit metrics: one CloudWatch namespace per environment (the alarms read it).
+    functions.dispatcher.env('METRICS_NAMESPACE', names.metricsNamespace);
+    functions.publisher.env('METRICS_NAMESPACE', names.metricsNamespace);
+    functions['token-refresher'].env('METRICS_NAMESPACE', names.metricsNamespace);
 
     // The services that act with users' sessions build the same OAuth client.
     const tokenUsers = [functions.oauth, functions.publisher, functions['token-refresher']] as ServiceFunction<'publisher'>[];
