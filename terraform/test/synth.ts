@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
 import { buildApp } from '../src/app';
 import { loadSynthConfig } from '../src/config';
@@ -14,9 +17,15 @@ export interface Synthesized {
 /** Synthesizes every stack (bootstrap, prod, previews 12 and 15) as `pnpm synth` does, offline. */
 export function synthAll() {
   const config = loadSynthConfig({ PREVIEW_PRS: '12,15', ARTIFACTS_DIR: '/artifacts', GITHUB_REPOSITORY: 'octo/chronopost' });
-  const app = buildApp(config, Testing.app());
-  const synth = (name: string) => JSON.parse(Testing.synth(app.node.findChild(name) as TerraformStack)) as Synthesized;
-  return { config, bootstrap: synth('bootstrap'), prod: synth('prod'), preview12: synth('preview-12'), preview15: synth('preview-15') };
+  // Our own output folder (Testing.app would leave a temp folder behind each run); removed at once.
+  const outdir = mkdtempSync(join(tmpdir(), 'chronopost-synth-'));
+  try {
+    const app = buildApp(config, Testing.app({ outdir }));
+    const synth = (name: string) => JSON.parse(Testing.synth(app.node.findChild(name) as TerraformStack)) as Synthesized;
+    return { config, bootstrap: synth('bootstrap'), prod: synth('prod'), preview12: synth('preview-12'), preview15: synth('preview-15') };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }
 
 /** The resources of one type, by logical id. */
