@@ -9,22 +9,28 @@ import {
 import { XRPCError } from '@atproto/xrpc';
 import type { PublishErrorClass } from '@chronopost/core';
 
+/** Why, for the user: a code of the message catalogue (shared-schemas/messages/publishing) and its params. */
+export interface Reason {
+  code: string;
+  params?: Record<string, unknown>;
+}
+
 /** A failure we understand, raised by our own checks (a quoted post that is gone, a missing image). */
 export class PublishError extends Error {
   override readonly name = 'PublishError';
   constructor(
     readonly errorClass: PublishErrorClass,
-    message: string,
+    readonly reason: Reason,
     readonly retryAfter?: Date,
   ) {
-    super(message);
+    super(reason.code);
   }
 }
 
 export interface ClassifiedError {
   errorClass: PublishErrorClass;
-  /** For the user: what went wrong, in words, with no token or key material. */
-  message: string;
+  /** For the user: what went wrong, with no token or key material. */
+  reason: Reason;
   /** When the server said to come back (429 `ratelimit-reset` / `Retry-After`). */
   retryAfter?: Date;
 }
@@ -53,8 +59,8 @@ const isNetworkError = (error: unknown): boolean => {
   return error.cause !== undefined && error.cause !== error && isNetworkError(error.cause);
 };
 
-const statusText = (status: number) =>
-  status === 429 ? 'too many requests' : status >= 500 ? `a server error (${status})` : `error ${status}`;
+/** The PDS's own explanation, kept short: it is shown to the user. */
+const detailOf = (error: XRPCError) => (error.message && error.message !== error.error ? { detail: error.message.slice(0, 300) } : {});
 
 /**
  * What a publication failure means for what to do next. XRPC errors carry the PDS's status and
@@ -63,50 +69,42 @@ const statusText = (status: number) =>
  */
 export function classifyPublishError(error: unknown, now: Date): ClassifiedError | undefined {
   if (error instanceof PublishError)
-    return { errorClass: error.errorClass, message: error.message, ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}) };
+    return { errorClass: error.errorClass, reason: error.reason, ...(error.retryAfter ? { retryAfter: error.retryAfter } : {}) };
   if (error instanceof TokenRevokedError || error instanceof TokenInvalidError || error instanceof TokenRefreshError) {
-    return {
-      errorClass: 'session_ended',
-      message: 'Your Bluesky login has ended (it expired or was revoked). Log in again to publish this post.',
-    };
+    return { errorClass: 'session_ended', reason: { code: 'login_ended' } };
   }
   if (error instanceof OAuthResponseError) {
     if (error.status >= 500 || error.status === 429) {
       return {
         errorClass: error.status === 429 ? 'rate_limited' : 'server',
-        message: `Your Bluesky server's login service answered with ${statusText(error.status)}.`,
+        reason: { code: 'auth_server_error', params: { status: error.status } },
       };
     }
-    return { errorClass: 'auth', message: `Your Bluesky server refused our login (${error.error}). Log in again to publish this post.` };
+    return { errorClass: 'auth', reason: { code: 'pds_auth_refused', params: { error: String(error.error).slice(0, 100) } } };
   }
   if (error instanceof OAuthResolverError) {
-    return { errorClass: 'network', message: 'Your Bluesky server could not be reached.' };
+    return { errorClass: 'network', reason: { code: 'pds_unreachable' } };
   }
   if (error instanceof XRPCError) {
     const status = Number(error.status);
-    const detail = error.message && error.message !== error.error ? `: ${error.message}` : '';
     if (status === 429) {
       const retryAfter = retryAfterFrom(error.headers, now);
-      return {
-        errorClass: 'rate_limited',
-        message: 'Your Bluesky server is rate-limiting this account.',
-        ...(retryAfter ? { retryAfter } : {}),
-      };
+      return { errorClass: 'rate_limited', reason: { code: 'pds_rate_limited' }, ...(retryAfter ? { retryAfter } : {}) };
     }
     if (status === 401 || status === 403 || ['ExpiredToken', 'InvalidToken', 'AuthMissing', 'AuthRequired'].includes(error.error)) {
-      return {
-        errorClass: 'auth',
-        message: `Your Bluesky server refused our login (${error.error || status}). Log in again to publish this post.`,
-      };
+      return { errorClass: 'auth', reason: { code: 'pds_auth_refused', params: { error: String(error.error || status) } } };
     }
     if (status >= 500 || status === 408)
-      return { errorClass: 'server', message: `Your Bluesky server answered with ${statusText(status)}${detail}.` };
+      return { errorClass: 'server', reason: { code: 'pds_server_error', params: { status, ...detailOf(error) } } };
     if (status >= 400)
-      return { errorClass: 'validation', message: `Your Bluesky server did not accept the post (${error.error || status})${detail}.` };
-    if (isNetworkError(error)) return { errorClass: 'network', message: 'Your Bluesky server could not be reached.' };
-    return { errorClass: 'server', message: `Your Bluesky server gave an answer we could not read${detail}.` };
+      return {
+        errorClass: 'validation',
+        reason: { code: 'pds_rejected', params: { error: String(error.error || status), ...detailOf(error) } },
+      };
+    if (isNetworkError(error)) return { errorClass: 'network', reason: { code: 'pds_unreachable' } };
+    return { errorClass: 'server', reason: { code: 'pds_unreadable', params: detailOf(error) } };
   }
-  if (isNetworkError(error)) return { errorClass: 'network', message: 'Your Bluesky server could not be reached.' };
+  if (isNetworkError(error)) return { errorClass: 'network', reason: { code: 'pds_unreachable' } };
   // A bug or a broken dependency of ours: the caller lets it crash the attempt (redelivery, then the DLQ).
   return undefined;
 }

@@ -57,7 +57,7 @@ export async function findPublishedRecords(
   const found = await getRecord(fetchImpl, target.pdsUrl, { repo: target.did, collection: POST_COLLECTION, rkey: root.rkey });
   if (!found) return undefined;
   if (found.value.text !== root.text) {
-    throw new PublishError('validation', 'Another record already uses this post’s record key on your account, so it was not published.');
+    throw new PublishError('validation', { code: 'record_key_taken' });
   }
   const rest = await Promise.all(
     replies.map((item) => getRecord(fetchImpl, target.pdsUrl, { repo: target.did, collection: POST_COLLECTION, rkey: item.rkey })),
@@ -100,7 +100,7 @@ const QUOTED = /^at:\/\/([^/]+)\/app\.bsky\.feed\.post\/([^/]+)$/;
 /** A quoted post's strong ref, read from its author's PDS. A post that is gone fails the publication. */
 export async function resolveQuote(resolver: IdentityResolver, fetchImpl: Fetch, uri: string): Promise<StrongRef> {
   const match = QUOTED.exec(uri);
-  if (!match) throw new PublishError('validation', `The quoted post ${uri} is not a post address.`);
+  if (!match) throw new PublishError('validation', { code: 'quote_not_post', params: { uri } });
   const [, authority, rkey] = match as unknown as [string, string, string];
   let did: string;
   let pds: string | undefined;
@@ -111,11 +111,11 @@ export async function resolveQuote(resolver: IdentityResolver, fetchImpl: Fetch,
   } catch (error) {
     if (error instanceof TypeError || (error instanceof Error && /fetch|network|timeout/i.test(`${error.name} ${error.message}`)))
       throw error;
-    throw new PublishError('validation', 'The account of the post you quote could not be found.');
+    throw new PublishError('validation', { code: 'quote_account_not_found' });
   }
-  if (!pds) throw new PublishError('validation', 'The account of the post you quote has no Bluesky server.');
+  if (!pds) throw new PublishError('validation', { code: 'quote_account_no_pds' });
   const record = await getRecord(fetchImpl, pds, { repo: did, collection: POST_COLLECTION, rkey });
-  if (!record) throw new PublishError('validation', 'The post you quote no longer exists.');
+  if (!record) throw new PublishError('validation', { code: 'quote_gone' });
   return { uri: record.uri, cid: record.cid };
 }
 

@@ -43,12 +43,7 @@ export function createPostgresSessionStore(options: {
     },
     async del(did: string) {
       // The client gives the cause right after, through onSessionDeleted; until then, "expired".
-      await endOauthSession(
-        db,
-        did,
-        'expired',
-        'Your Bluesky login could not be renewed. Log in again to keep your scheduled posts going.',
-      );
+      await endOauthSession(db, did, 'expired', 'session_unusable');
     },
   };
 }

@@ -1,5 +1,6 @@
 import { TokenRefreshError } from '@atproto/oauth-client-node';
 import { XRPCError } from '@atproto/xrpc';
+import { renderMessage } from '@chronopost/shared-schemas';
 import { describe, expect, it } from 'vitest';
 import { classifyPublishError, PublishError, retryAfterFrom } from '../src';
 
@@ -32,10 +33,9 @@ describe('classifying publication failures', () => {
 
   it('blocks on an ended session, keeps our own verdicts, and leaves our bugs to crash', () => {
     expect(classifyPublishError(new TokenRefreshError('did:plc:x', 'revoked'), now)?.errorClass).toBe('session_ended');
-    expect(classifyPublishError(new PublishError('validation', 'The post you quote no longer exists.'), now)).toEqual({
-      errorClass: 'validation',
-      message: 'The post you quote no longer exists.',
-    });
+    const classified = classifyPublishError(new PublishError('validation', { code: 'quote_gone' }), now);
+    expect(classified).toEqual({ errorClass: 'validation', reason: { code: 'quote_gone' } });
+    expect(renderMessage(classified!.reason)).toBe('The post you quote no longer exists.');
     expect(classifyPublishError(new RangeError('bug'), now)).toBeUndefined();
   });
 

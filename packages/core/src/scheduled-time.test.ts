@@ -3,7 +3,7 @@ import { parseScheduledTime, scheduleProblems } from './scheduled-time';
 
 const instant = (input: string) => {
   const parsed = parseScheduledTime(input);
-  if (!parsed.ok) throw new Error(parsed.problem.message);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problem));
   return parsed.instant.toISOString();
 };
 const problem = (input: string) => {

@@ -30,7 +30,8 @@ function zoneOffsetMs(t: number, zone: string): number {
   return asUtc - Math.floor(t / 1000) * 1000;
 }
 
-const isValidZone = (zone: string) => {
+/** Whether the runtime knows this IANA time zone. */
+export const isValidTimeZone = (zone: string): boolean => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -41,7 +42,7 @@ const isValidZone = (zone: string) => {
 
 export type ParsedTime = { ok: true; instant: Date; timeZone?: string } | { ok: false; problem: Problem };
 
-const bad = (code: string, message: string): ParsedTime => ({ ok: false, problem: { code, message } });
+const bad = (code: string, params: Record<string, unknown> = {}): ParsedTime => ({ ok: false, problem: { code, params } });
 
 /**
  * Reads a scheduled time: ISO 8601 with an offset (`2026-12-24T18:00:00+01:00`, `…Z`), or a local
@@ -52,20 +53,17 @@ export function parseScheduledTime(input: string): ParsedTime {
   const zoned = WITH_ZONE.exec(input);
   const match = zoned ?? WITH_OFFSET.exec(input);
   if (!match) {
-    return bad(
-      'invalid_time',
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(input)
-        ? 'Add an offset (…+01:00, …Z) or a time zone (…[Europe/Paris]) to the time.'
-        : 'Give the time as ISO 8601, e.g. 2026-12-24T18:00:00+01:00 or 2026-12-24T18:00:00[Europe/Paris].',
-    );
+    return bad('invalid_time', { hint: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(input) ? 'add_zone' : 'format' });
   }
   const [, y, mo, d, h, mi, s = '0', fraction = '0', offset, zone] = match;
   const fields = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s)] as const;
+  // Date.UTC reads years 0-99 as 1900-1999, and PostgreSQL has no year 0: keep to what both mean alike.
+  if (fields[0] < 1970) return bad('invalid_time', { hint: 'out_of_range' });
   const millis = Math.floor(Number(`0.${fraction}`) * 1000);
   const local = Date.UTC(...fields) + millis;
   const check = new Date(local);
   if (check.getUTCMonth() !== fields[1] || check.getUTCDate() !== fields[2] || fields[3] > 23 || fields[4] > 59 || fields[5] > 59) {
-    return bad('invalid_time', 'That date or time does not exist.');
+    return bad('invalid_time', { hint: 'nonexistent_date' });
   }
   const offsetMs =
     offset && offset !== 'Z'
@@ -73,17 +71,16 @@ export function parseScheduledTime(input: string): ParsedTime {
       : 0;
 
   if (!zone) return { ok: true, instant: new Date(local - offsetMs) };
-  if (!isValidZone(zone)) return bad('invalid_time_zone', `“${zone}” is not a time zone (use an IANA name such as Europe/Paris).`);
+  if (!isValidTimeZone(zone)) return bad('invalid_time_zone', { zone });
   if (offset) {
     const instant = local - offsetMs;
-    if (zoneOffsetMs(instant, zone) !== offsetMs)
-      return bad('inconsistent_offset', `The offset ${offset} is not ${zone}'s offset at that time.`);
+    if (zoneOffsetMs(instant, zone) !== offsetMs) return bad('inconsistent_offset', { offset, zone });
     return { ok: true, instant: new Date(instant), timeZone: zone };
   }
   // Local wall time in the zone: try the offsets in force around it (DST moves them).
   const candidates = [zoneOffsetMs(local - 86_400_000, zone), zoneOffsetMs(local, zone), zoneOffsetMs(local + 86_400_000, zone)];
   const instants = [...new Set(candidates)].map((candidate) => local - candidate).filter((t) => zoneOffsetMs(t, zone) === local - t);
-  if (instants.length === 0) return bad('nonexistent_local_time', `That time does not exist in ${zone} (the clocks skip it).`);
+  if (instants.length === 0) return bad('nonexistent_local_time', { zone });
   // Twice-occurring times (clocks going back) take the first occurrence.
   return { ok: true, instant: new Date(Math.min(...instants)), timeZone: zone };
 }
@@ -92,10 +89,8 @@ export function parseScheduledTime(input: string): ParsedTime {
 export function scheduleProblems(instant: Date, now: Date, limits: ScheduleLimits = DEFAULT_SCHEDULE_LIMITS): Problem[] {
   const lead = (instant.getTime() - now.getTime()) / 1000;
   if (lead < limits.minLeadSeconds) {
-    return [
-      { code: 'too_soon', message: `Schedule at least ${limits.minLeadSeconds} seconds ahead (publish now by picking a time just after).` },
-    ];
+    return [{ code: 'too_soon', params: { minLeadSeconds: limits.minLeadSeconds } }];
   }
-  if (lead > limits.maxAheadDays * 86_400) return [{ code: 'too_far', message: `Schedule at most ${limits.maxAheadDays} days ahead.` }];
+  if (lead > limits.maxAheadDays * 86_400) return [{ code: 'too_far', params: { maxAheadDays: limits.maxAheadDays } }];
   return [];
 }

@@ -17,8 +17,11 @@ export type SessionEndCause =
   /** Anything else the client cannot recover from. */
   | 'unusable';
 
+/** Why a session ended, as a code of the message catalogue (shared-schemas/messages/sessions). */
+export type SessionEndReason = 'logged_out' | 'session_expired' | 'session_revoked' | 'session_unusable';
+
 /**
- * Turns a session's end into a state and a sentence for the user. A refused refresh token is
+ * Turns a session's end into a state and the reason to tell the user. A refused refresh token is
  * `expired` when the session outlived the server's limits, otherwise someone `revoked` it
  * (the user, in their Bluesky settings, or the server).
  */
@@ -28,22 +31,19 @@ export function classifySessionEnd(input: {
   createdAt: Date;
   lastRefreshAt: Date | null;
   now: Date;
-}): { state: 'expired' | 'revoked'; reason: string } {
+}): { state: 'expired' | 'revoked'; reason: SessionEndReason } {
   const limits = SESSION_LIMITS[input.clientKind];
   const age = input.now.getTime() - input.createdAt.getTime();
   const idle = input.now.getTime() - (input.lastRefreshAt ?? input.createdAt).getTime();
   switch (input.cause) {
     case 'revoked-by-us':
-      return { state: 'revoked', reason: 'You logged out of Chronopost.' };
+      return { state: 'revoked', reason: 'logged_out' };
     case 'refresh-rejected':
       if (age >= limits.maxAgeMs || idle >= limits.inactivityMs) {
-        return { state: 'expired', reason: 'Your Bluesky login expired. Log in again to keep your scheduled posts going.' };
+        return { state: 'expired', reason: 'session_expired' };
       }
-      return {
-        state: 'revoked',
-        reason: "Bluesky no longer accepts Chronopost's access (it was revoked). Log in again to keep your scheduled posts going.",
-      };
+      return { state: 'revoked', reason: 'session_revoked' };
     case 'unusable':
-      return { state: 'expired', reason: 'Your Bluesky login could not be renewed. Log in again to keep your scheduled posts going.' };
+      return { state: 'expired', reason: 'session_unusable' };
   }
 }

@@ -19,31 +19,34 @@ export const utf8Length = (text: string): number => encoder.encode(text).length;
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** A broken rule, as a code of the message catalogue (shared-schemas/messages) and its params. */
 export interface Problem {
   code: string;
-  message: string;
+  params?: Record<string, unknown>;
 }
 
 /** Line endings as Bluesky stores them. */
 export const normalizeText = (text: string): string => text.replaceAll('\r\n', '\n');
 
-/** Everything wrong with a post's text, in words for the author. Empty means publishable. */
+/**
+ * What no stored string may contain: control characters (PostgreSQL's jsonb refuses NUL) and
+ * unpaired surrogates (not Unicode at all). Newlines and tabs are text.
+ */
+export function storableTextProblems(text: string): Problem[] {
+  const problems: Problem[] = [];
+  if (CONTROL.test(text)) problems.push({ code: 'control_character' });
+  if (LONE_SURROGATE.test(text)) problems.push({ code: 'invalid_unicode' });
+  return problems;
+}
+
+/** Everything wrong with a post's text. Empty means publishable. */
 export function textProblems(text: string, options: { hasEmbed: boolean }): Problem[] {
   const problems: Problem[] = [];
-  if (CONTROL.test(text)) problems.push({ code: 'control_character', message: 'Remove the invisible control characters from the text.' });
-  if (LONE_SURROGATE.test(text)) problems.push({ code: 'invalid_unicode', message: 'The text contains broken Unicode characters.' });
-  if (text.trim() === '' && !options.hasEmbed)
-    problems.push({ code: 'empty', message: 'Write something, or attach an image, a link or a quote.' });
+  problems.push(...storableTextProblems(text));
+  if (text.trim() === '' && !options.hasEmbed) problems.push({ code: 'empty' });
   const graphemes = graphemeLength(text);
-  if (graphemes > POST_TEXT_MAX_GRAPHEMES) {
-    problems.push({ code: 'too_long', message: `The text is ${graphemes} characters long; Bluesky allows ${POST_TEXT_MAX_GRAPHEMES}.` });
-  }
+  if (graphemes > POST_TEXT_MAX_GRAPHEMES) problems.push({ code: 'too_long', params: { graphemes, max: POST_TEXT_MAX_GRAPHEMES } });
   const bytes = utf8Length(text);
-  if (bytes > POST_TEXT_MAX_BYTES) {
-    problems.push({
-      code: 'too_many_bytes',
-      message: `The text takes ${bytes} bytes; Bluesky allows ${POST_TEXT_MAX_BYTES} (emoji and some scripts take several each).`,
-    });
-  }
+  if (bytes > POST_TEXT_MAX_BYTES) problems.push({ code: 'too_many_bytes', params: { bytes, max: POST_TEXT_MAX_BYTES } });
   return problems;
 }

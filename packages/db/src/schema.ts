@@ -1,12 +1,16 @@
 import {
+  ATTEMPT_OUTCOMES,
   DUE_STATUSES,
   IN_FLIGHT_STATUSES,
   LATE_POLICIES,
   MEDIA_KINDS,
   MEDIA_STATES,
   POST_STATUSES,
+  PUBLISH_ERROR_CLASSES,
   SESSION_STATES,
+  UNTIMED_STATUSES,
 } from '@chronopost/core';
+import { NOTIFICATION_CODES } from '@chronopost/shared-schemas';
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
@@ -33,7 +37,11 @@ const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () =>
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 const createdAt = () => tstz('created_at').notNull().defaultNow();
 const updatedAt = () => tstz('updated_at').notNull().defaultNow();
-const oneOf = (column: string, values: readonly string[]) => sql.raw(`${column} IN (${values.map((value) => `'${value}'`).join(', ')})`);
+/** `column IN ('a', 'b')` from one of the vocabularies in packages/core: the only way SQL names a set of them. */
+export const inList = (column: string, values: readonly string[]) =>
+  `${column} IN (${values.map((value) => `'${value.replaceAll("'", "''")}'`).join(', ')})`;
+const oneOf = (column: string, values: readonly string[]) => sql.raw(inList(column, values));
+const nullOrOneOf = (column: string, values: readonly string[]) => sql.raw(`${column} IS NULL OR ${inList(column, values)}`);
 
 export const accounts = pgTable('accounts', {
   did: text('did').primaryKey(),
@@ -64,7 +72,7 @@ export const oauthSessions = pgTable(
     lastRefreshAt: tstz('last_refresh_at'),
     lastUsedAt: tstz('last_used_at'),
     endedAt: tstz('ended_at'),
-    /** Why the session ended, in words for the user (no token material). */
+    /** Why the session ended: a code of the message catalogue (no token material). */
     endReason: text('end_reason'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -112,7 +120,9 @@ export const posts = pgTable(
      * another delivery may take the post over.
      */
     leaseExpiresAt: tstz('lease_expires_at'),
-    lastError: text('last_error'),
+    /** Why the last attempt did not publish (or why the post is held): a catalogue code and its params. */
+    lastErrorCode: text('last_error_code'),
+    lastErrorParams: jsonb('last_error_params'),
     lastErrorClass: text('last_error_class'),
     /** Optimistic concurrency for edits (`If-Match`). */
     version: integer('version').notNull().default(1),
@@ -123,7 +133,9 @@ export const posts = pgTable(
   (t) => [
     check('posts_status_check', oneOf('status', POST_STATUSES)),
     check('posts_late_policy_check', oneOf('late_policy', LATE_POLICIES)),
-    check('posts_scheduled_at_check', sql.raw(`status = 'draft' OR scheduled_at IS NOT NULL`)),
+    // Only a draft (or a draft that was cancelled) may have no time.
+    check('posts_scheduled_at_check', sql.raw(`${inList('status', UNTIMED_STATUSES)} OR scheduled_at IS NOT NULL`)),
+    check('posts_last_error_class_check', nullOrOneOf('last_error_class', PUBLISH_ERROR_CLASSES)),
     check('posts_attempts_check', sql.raw('attempts >= 0')),
     // The dispatcher's index: one tick is an index range scan over what is due, however many wait.
     index('posts_due_idx').on(t.nextAttemptAt).where(oneOf('status', DUE_STATUSES)),
@@ -245,12 +257,18 @@ export const publishAttempts = pgTable(
     attempt: integer('attempt').notNull(),
     startedAt: tstz('started_at').notNull().defaultNow(),
     finishedAt: tstz('finished_at'),
-    outcome: text('outcome'),
+    outcome: text('outcome', { enum: ATTEMPT_OUTCOMES }),
     errorClass: text('error_class'),
-    message: text('message'),
+    /** Why the attempt ended so: a catalogue code and its params. */
+    reasonCode: text('reason_code'),
+    reasonParams: jsonb('reason_params'),
     latencyMs: integer('latency_ms'),
   },
-  (t) => [index('publish_attempts_post_idx').on(t.postId, t.startedAt)],
+  (t) => [
+    index('publish_attempts_post_idx').on(t.postId, t.startedAt),
+    check('publish_attempts_outcome_check', nullOrOneOf('outcome', ATTEMPT_OUTCOMES)),
+    check('publish_attempts_error_class_check', nullOrOneOf('error_class', PUBLISH_ERROR_CLASSES)),
+  ],
 );
 
 /**
@@ -278,9 +296,10 @@ export const appRefreshTokens = pgTable(
   ],
 );
 
-export const NOTIFICATION_KINDS = ['session_ended', 'session_ends_soon', 'posts_resumed'] as const;
+/** The notification codes of the message catalogue. */
+export const NOTIFICATION_KINDS = NOTIFICATION_CODES;
 
-/** What the user must hear about without asking: returned by `GET /me`. */
+/** What the user must hear about without asking (`GET /notifications`, and the latest in `GET /me`). */
 export const notifications = pgTable(
   'notifications',
   {
@@ -288,9 +307,11 @@ export const notifications = pgTable(
     ownerDid: text('owner_did')
       .notNull()
       .references(() => accounts.did, { onDelete: 'cascade' }),
+    /** The catalogue code; `details` are its params. Rendered in the user's language at the edge. */
     kind: text('kind', { enum: NOTIFICATION_KINDS }).notNull(),
-    message: text('message').notNull(),
     details: jsonb('details').notNull().default({}),
+    readAt: tstz('read_at'),
+    dismissedAt: tstz('dismissed_at'),
     /** One notification per event, however many processes notice it (e.g. `session_ended:<ended_at>`). */
     dedupeKey: text('dedupe_key').notNull(),
     createdAt: createdAt(),
@@ -301,3 +322,13 @@ export const notifications = pgTable(
     index('notifications_owner_created_idx').on(t.ownerDid, t.createdAt),
   ],
 );
+
+/** Each account's defaults for new posts (the web app's settings page); absent until first saved. */
+export const accountSettings = pgTable('account_settings', {
+  did: text('did')
+    .primaryKey()
+    .references(() => accounts.did, { onDelete: 'cascade' }),
+  /** Validated by shared-schemas' accountSettingsSchema on every write, and read through it. */
+  settings: jsonb('settings').notNull(),
+  updatedAt: updatedAt(),
+});

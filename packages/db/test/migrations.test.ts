@@ -32,6 +32,7 @@ describe('migrations', () => {
 
     const expected = [
       '__drizzle_migrations',
+      'account_settings',
       'accounts',
       'app_refresh_tokens',
       'link_previews',

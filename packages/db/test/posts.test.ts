@@ -42,7 +42,10 @@ describe('posts repository', () => {
         },
       ],
     });
-    await database.db.$client.query(`UPDATE posts SET attempts = 2, last_error = 'boom', last_error_class = 'server' WHERE id = $1`, [id]);
+    await database.db.$client.query(
+      `UPDATE posts SET attempts = 2, last_error_code = 'legacy_message', last_error_params = '{"text":"boom"}', last_error_class = 'server' WHERE id = $1`,
+      [id],
+    );
     const one = await findPost(database.db, 'did:plc:repo', id);
     const [listed] = await listPosts(database.db, 'did:plc:repo', { limit: 10, order: 'asc' });
     expect(listed).toEqual(one);

@@ -50,7 +50,14 @@ describe('publishing claims', () => {
     expect(second).toMatchObject({ claimed: true, claim: { attempt: 2, tookOver: true } });
     expect((await listAttempts(database.db, id)).map((attempt) => attempt.outcome)).toEqual(['abandoned']);
     // The old holder wakes up: its claim is gone, so it changes nothing.
-    expect(await markNotPublished(database.db, { postId: id, attempt: 1 }, { status: 'failed' }, { message: 'late' })).toBe(false);
+    expect(
+      await markNotPublished(
+        database.db,
+        { postId: id, attempt: 1 },
+        { status: 'failed' },
+        { reason: { code: 'too_late', params: { graceMinutes: 15 } } },
+      ),
+    ).toBe(false);
     expect(
       await markPublished(database.db, { postId: id, attempt: 2 }, [{ uri: 'at://x/app.bsky.feed.post/1', cid: 'bafy' }], at(12)),
     ).toBe(true);

@@ -42,14 +42,14 @@ describe('errorToResponse', () => {
   });
 
   it('carries headers such as retry-after', () => {
-    const response = errorToResponse(new TooManyRequestsError('Slow down.', 12.2), logger);
+    const response = errorToResponse(new TooManyRequestsError(12.2), logger);
     expect(response.statusCode).toBe(429);
     expect(response.headers?.['retry-after']).toBe('13');
   });
 
   it.each([
     [new NotFoundError(), 404, 'not_found'],
-    [new ConflictError('Stale version.', 'version_conflict'), 409, 'version_conflict'],
+    [new ConflictError('version_conflict', { params: { version: 3 } }), 409, 'version_conflict'],
   ])('maps %s', (error, status, code) => {
     const response = errorToResponse(error, logger);
     expect(response.statusCode).toBe(status);

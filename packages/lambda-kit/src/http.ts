@@ -32,7 +32,7 @@ export function parseJsonBody<S extends z.ZodType>(event: HttpEvent, schema: S):
   try {
     value = JSON.parse(text);
   } catch {
-    throw new BadRequestError('The request body is not valid JSON.', 'invalid_json');
+    throw new BadRequestError('invalid_json', { path: 'body' });
   }
   return parseInput(schema, value);
 }
@@ -46,7 +46,7 @@ export function createHttpHandler(options: { logger: Logger; routes: Route[] }) 
   const router = httpRouterHandler<HttpEvent, HttpResult>({
     routes,
     notFoundResponse: ({ method, path }) => {
-      throw new NotFoundError(`There is no route ${method} ${path}.`, 'route_not_found');
+      throw new NotFoundError('route_not_found', { params: { method, path }, path: 'path' });
     },
   });
   return middy<HttpEvent, HttpResult>()
@@ -69,6 +69,6 @@ export function createHttpHandler(options: { logger: Logger; routes: Route[] }) 
 export function authenticatedDid(event: HttpEvent): string {
   const claims = (event.requestContext as { authorizer?: { jwt?: { claims?: Record<string, unknown> } } }).authorizer?.jwt?.claims;
   const sub = claims?.sub;
-  if (typeof sub !== 'string' || !sub.startsWith('did:')) throw new UnauthorizedError();
+  if (typeof sub !== 'string' || !sub.startsWith('did:')) throw new UnauthorizedError('unauthorized');
   return sub;
 }

@@ -21,7 +21,7 @@ describe('createHttpHandler', () => {
         handler: async (event) => json(201, parseJsonBody(event, z.object({ name: z.string().min(1) }))),
       },
       { method: 'GET', path: '/things/{id}', handler: async (event) => json(200, { id: event.pathParameters?.id }) },
-      { method: 'GET', path: '/conflict', handler: async () => Promise.reject(new ConflictError('Busy.')) },
+      { method: 'GET', path: '/conflict', handler: async () => Promise.reject(new ConflictError()) },
       { method: 'GET', path: '/crash', handler: async () => Promise.reject(new TypeError('x is undefined')) },
     ],
   });

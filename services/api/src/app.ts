@@ -4,7 +4,9 @@ import { healthRoute } from './routes/health';
 import { meRoute } from './routes/me';
 import { mediaRoutes } from './media/routes';
 import { postRoutes } from './posts/routes';
+import { notificationRoutes } from './routes/notifications';
 import { openApiRoute } from './routes/openapi';
+import { settingsRoutes } from './routes/settings';
 
 export { loadConfig } from './config';
 export { createContext, type ApiContext } from './context';
@@ -15,6 +17,8 @@ export const apiRoutes = (ctx: ApiContext): Route[] => [
   openApiRoute(),
   ...postRoutes(ctx),
   ...mediaRoutes(ctx),
+  ...notificationRoutes(ctx),
+  ...settingsRoutes(ctx),
 ];
 
 /** The api Lambda: API Gateway HTTP API (v2) events in, JSON out. */

@@ -2,6 +2,13 @@ import {
   accessTokenResponseSchema,
   createMediaResponseSchema,
   createMediaSchema,
+  accountSettingsResponseSchema,
+  accountSettingsSchema,
+  listNotificationsQuerySchema,
+  listNotificationsResponseSchema,
+  notificationSchema,
+  readAllNotificationsResponseSchema,
+  unschedulePostSchema,
   createPostSchema,
   linkPreviewRequestSchema,
   linkPreviewSchema,
@@ -28,13 +35,30 @@ const json = <S extends z.ZodType>(schema: S, description: string) => ({ descrip
 const error = (description: string) => json(errorResponseSchema, description);
 const idParam = z.object({ id: z.uuid().meta({ description: 'The post id.' }) });
 const ifMatch = z.object({ 'if-match': z.string().optional().meta({ description: 'The ETag of the version being changed, like "3".' }) });
+const ifNoneMatch = z.object({
+  'if-none-match': z
+    .string()
+    .optional()
+    .meta({ description: 'The ETag you hold: 304 Not Modified if it is still current (poll with it).' }),
+});
+const notModified = { '304': { description: 'Not modified: the ETag you sent is still current.' } };
+const notificationId = z.object({ id: z.uuid().meta({ description: 'The notification id.' }) });
+const missingNotification = { '404': error('No such notification among yours.') };
 
-const invalid = { '400': error('The request is not valid: `issues` lists every problem as { path, code, message }.') };
+const invalid = {
+  '400': error(
+    'The request is not valid: `issues` lists every problem as { path, code, params, message } (`code` and `params` from the message catalogue, `message` in English).',
+  ),
+};
 const authed = {
   '401': json(z.object({ message: z.literal('Unauthorized') }), "API Gateway's answer to a missing or invalid access token."),
 };
 const missing = { '404': error('No such post among yours.') };
-const conflict = { '409': error('The post changed meanwhile (`version_conflict`), or its status forbids this (`invalid_status`).') };
+const conflict = {
+  '409': error(
+    'The post changed meanwhile (`version_conflict`, params.version: the current one), its status forbids this (`invalid_status`, params.status: the current one), or it was already attempted (`already_attempted`).',
+  ),
+};
 
 /** The operations, keyed like the route table (`METHOD path`), so the two cannot disagree. */
 const operations: Record<string, ZodOpenApiOperationObject> = {
@@ -53,13 +77,18 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
   },
   'GET /posts': {
     summary: 'The caller’s posts by scheduled time, with keyset pagination',
-    requestParams: { query: listPostsQuerySchema },
-    responses: { '200': json(listPostsResponseSchema, 'A page; pass nextCursor back for the next one.'), ...invalid, ...authed },
+    requestParams: { query: listPostsQuerySchema, header: ifNoneMatch },
+    responses: {
+      '200': json(listPostsResponseSchema, 'A page; pass nextCursor back for the next one. ETag covers the page.'),
+      ...notModified,
+      ...invalid,
+      ...authed,
+    },
   },
   'GET /posts/{id}': {
     summary: 'One post',
-    requestParams: { path: idParam },
-    responses: { '200': json(postSchema, 'The post; ETag is its version.'), ...authed, ...missing },
+    requestParams: { path: idParam, header: ifNoneMatch },
+    responses: { '200': json(postSchema, 'The post; ETag is its version.'), ...notModified, ...authed, ...missing },
   },
   'PATCH /posts/{id}': {
     summary: 'Edit a draft or a scheduled post (If-Match or version required)',
@@ -90,6 +119,43 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
     requestParams: { path: idParam, header: ifMatch },
     requestBody: { content: { 'application/json': { schema: retryPostSchema } } },
     responses: { '200': json(postSchema, 'Rescheduled.'), ...invalid, ...authed, ...missing, ...conflict },
+  },
+  'POST /posts/{id}/unschedule': {
+    summary: 'Turn a scheduled post back into a draft (nothing attempted yet)',
+    requestParams: { path: idParam, header: ifMatch },
+    requestBody: { content: { 'application/json': { schema: unschedulePostSchema } } },
+    responses: { '200': json(postSchema, 'A draft again.'), ...invalid, ...authed, ...missing, ...conflict },
+  },
+  'GET /notifications': {
+    summary: 'The caller’s notifications, newest first, with the unread count',
+    requestParams: { query: listNotificationsQuerySchema },
+    responses: { '200': json(listNotificationsResponseSchema, 'A page; pass nextCursor back for the next one.'), ...invalid, ...authed },
+  },
+  'POST /notifications/read-all': {
+    summary: 'Mark every notification read',
+    responses: { '200': json(readAllNotificationsResponseSchema, 'How many were marked.'), ...authed },
+  },
+  'POST /notifications/{id}/read': {
+    summary: 'Mark one notification read',
+    requestParams: { path: notificationId },
+    responses: { '200': json(notificationSchema, 'Read (also when it already was).'), ...invalid, ...authed, ...missingNotification },
+  },
+  'POST /notifications/{id}/dismiss': {
+    summary: 'Dismiss one notification (it leaves the default list)',
+    requestParams: { path: notificationId },
+    responses: { '200': json(notificationSchema, 'Dismissed.'), ...invalid, ...authed, ...missingNotification },
+  },
+  'GET /settings': {
+    summary: 'The caller’s defaults for new posts',
+    responses: {
+      '200': json(accountSettingsResponseSchema, 'The settings (the defaults, with updatedAt null, until first saved).'),
+      ...authed,
+    },
+  },
+  'PUT /settings': {
+    summary: 'Replace the caller’s defaults for new posts',
+    requestBody: { content: { 'application/json': { schema: accountSettingsSchema } } },
+    responses: { '200': json(accountSettingsResponseSchema, 'Saved.'), ...invalid, ...authed },
   },
   'GET /posts/{id}/attempts': {
     summary: 'Every publication attempt of a post',
@@ -161,7 +227,7 @@ export function buildOpenApiDocument() {
   for (const route of HTTP_ROUTES) {
     const operation = operations[`${route.method} ${route.path}`];
     if (!operation) continue; // metadata, callbacks and key sets are for machines that know them
-    const method = route.method.toLowerCase() as 'get' | 'post' | 'patch' | 'delete';
+    const method = route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
     paths[route.path] = {
       ...paths[route.path],
       [method]: { ...operation, ...(route.auth === 'jwt' ? { security: [{ appToken: [] }] } : {}) },
@@ -172,7 +238,8 @@ export function buildOpenApiDocument() {
     info: {
       title: 'Chronopost API',
       version: '1',
-      description: 'Schedule posts and threads to Bluesky. Every error has the shape { error: { code, message, issues? } }.',
+      description:
+        'Schedule posts and threads to Bluesky. Every error has the shape { error: { code, params?, message, issues? } }: `code` and `params` come from the message catalogue (shared-schemas/messages), which renders them in English and Japanese; `message` is the English rendering.',
     },
     paths,
     components: {

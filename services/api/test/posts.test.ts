@@ -133,17 +133,19 @@ describe('scheduling API', () => {
 
   it('retries a failed post with the same record keys, and its attempts are listed', async () => {
     const post = await create(alice, { items: [{ text: 'will fail once' }], scheduledAt: at(inAnHour()) });
-    await rig.database.db.$client.query(`UPDATE posts SET status = 'failed', attempts = 1, last_error = 'PDS unavailable' WHERE id = $1`, [
-      post.id,
-    ]);
+    await rig.database.db.$client.query(
+      `UPDATE posts SET status = 'failed', attempts = 1, last_error_code = 'pds_server_error', last_error_params = '{"status":503}' WHERE id = $1`,
+      [post.id],
+    );
     await rig.database.db.insert(publishAttempts).values({
       postId: post.id,
       attempt: 1,
       startedAt: new Date(Date.now() - 5000),
       finishedAt: new Date(Date.now() - 4000),
-      outcome: 'retryable_error',
+      outcome: 'failed',
       errorClass: 'server',
-      message: 'PDS answered 503',
+      reasonCode: 'pds_server_error',
+      reasonParams: { status: 503 },
       latencyMs: 1000,
     });
 
@@ -155,7 +157,9 @@ describe('scheduling API', () => {
     expect(retried.items[0]!.rkey).toBe(post.items[0]!.rkey);
 
     const attempts = (await (await call(alice, 'GET', `/posts/${post.id}/attempts`)).json()) as { attempts: Array<{ outcome: string }> };
-    expect(attempts.attempts).toMatchObject([{ outcome: 'retryable_error', errorClass: 'server', latencyMs: 1000 }]);
+    expect(attempts.attempts).toMatchObject([
+      { outcome: 'failed', errorClass: 'server', code: 'pds_server_error', params: { status: 503 }, latencyMs: 1000 },
+    ]);
     expect((await call(alice, 'POST', `/posts/${post.id}/retry`)).status).toBe(409);
   });
 

@@ -25,13 +25,10 @@ export async function startLogin(
 ): Promise<{ authorizationUrl: URL; loginId: string }> {
   const returnTo = resolveReturnUrl(request.returnTo, ctx.config.webOrigin);
   if (!returnTo) {
-    throw new ValidationError([
-      { path: 'returnTo', code: 'invalid_return_url', message: `Must be a path or a URL on ${ctx.config.webOrigin}.` },
-    ]);
+    throw new ValidationError([{ path: 'returnTo', code: 'invalid_return_url', params: { origin: ctx.config.webOrigin } }]);
   }
   const limit = await ctx.rateLimiter.hit(clientIp);
-  if (!limit.allowed)
-    throw new TooManyRequestsError('Too many login attempts from this address. Wait a few minutes and try again.', limit.retryAfterSeconds);
+  if (!limit.allowed) throw new TooManyRequestsError(limit.retryAfterSeconds, { path: 'identifier' });
 
   const loginId = randomBytes(32).toString('base64url');
   const client = await ctx.oauthClient();
@@ -44,17 +41,9 @@ export async function startLogin(
   } catch (error) {
     if (error instanceof OAuthResolverError || (error instanceof TypeError && /resolve|handle|did/i.test(error.message))) {
       ctx.logger.info('login identifier did not resolve', { reason: error.message });
-      throw new ValidationError([
-        {
-          path: 'identifier',
-          code: 'not_found',
-          message: `We could not find a Bluesky account for “${request.identifier}”. Check the spelling.`,
-        },
-      ]);
+      throw new ValidationError([{ path: 'identifier', code: 'not_found', params: { identifier: request.identifier.slice(0, 300) } }]);
     }
-    throw new AppError(502, 'authorization_server_unavailable', 'Your Bluesky server could not be reached. Try again in a moment.', {
-      cause: error,
-    });
+    throw new AppError(502, 'authorization_server_unavailable', { cause: error });
   }
 }
 
@@ -116,5 +105,5 @@ export async function completeLogin(ctx: OauthContext, query: URLSearchParams, l
 export function assertAllowedOrigin(ctx: OauthContext, origin: string | undefined): void {
   if (origin === undefined) return;
   const allowed = new Set([ctx.config.webOrigin, new URL(ctx.config.oauthClient.publicUrl).origin]);
-  if (!allowed.has(origin)) throw new ForbiddenError('This request must come from the Chronopost web app.', 'cross_origin_request');
+  if (!allowed.has(origin)) throw new ForbiddenError('cross_origin_request', { path: 'Origin' });
 }

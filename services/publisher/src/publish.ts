@@ -12,9 +12,8 @@ import {
   uploadImage,
   writeRecords,
 } from '@chronopost/bluesky';
-import { isTooLate, LEASE_MARGIN_MS, nextStep, type PublishErrorClass } from '@chronopost/core';
+import { type AttemptOutcome, isTooLate, LEASE_MARGIN_MS, nextStep, type PublishErrorClass } from '@chronopost/core';
 import {
-  type AttemptOutcome,
   type Claim,
   claimForPublishing,
   findMediaForUpload,
@@ -22,6 +21,7 @@ import {
   markNotPublished,
   markPublished,
   type PostWithItems,
+  type Reason,
   startAttempt,
 } from '@chronopost/db';
 import { RetryLaterError } from '@chronopost/lambda-kit';
@@ -31,7 +31,7 @@ import type { PublisherContext } from './context';
 
 export type PublishResult =
   | { outcome: 'published' | 'already_published'; postId: string; records: Array<{ uri: string; cid: string | null }> }
-  | { outcome: 'retrying' | 'failed' | 'blocked' | 'missed'; postId: string; errorClass?: PublishErrorClass; message: string }
+  | { outcome: 'retrying' | 'failed' | 'blocked' | 'missed'; postId: string; errorClass?: PublishErrorClass; reason: Reason }
   /** Not ours to publish: a duplicate delivery, or a post that is no longer waiting for this message. */
   | { outcome: 'skipped'; postId: string; status: string | undefined }
   | { outcome: 'crashed'; postId: string };
@@ -57,10 +57,7 @@ function readPost(post: PostWithItems) {
   const items = itemsSchema.safeParse(post.items);
   const options = postOptionsSchema.safeParse(post.options);
   if (!items.success || !options.success) {
-    throw new PublishError(
-      'validation',
-      'This post is stored in a form we cannot publish (it may predate an upgrade). Edit and schedule it again.',
-    );
+    throw new PublishError('validation', { code: 'stored_form_unreadable' });
   }
   return { items: items.data, options: options.data };
 }
@@ -103,16 +100,16 @@ export async function publish(
   const started = performance.now();
   const record = async (
     outcome: AttemptOutcome,
-    detail: { errorClass?: PublishErrorClass | undefined; message?: string | undefined } = {},
+    detail: { errorClass?: PublishErrorClass | undefined; reason?: Reason | undefined } = {},
   ) => finishAttempt(ctx.db, attemptId, { outcome, ...detail, latencyMs: Math.round(performance.now() - started) });
   const held = { postId, attempt: claim.attempt };
 
   const post = claim.post;
   if (isTooLate({ scheduledAt: post.scheduledAt!, now: ctx.now(), latePolicy: post.latePolicy, graceSeconds: post.lateGraceSeconds })) {
-    const reason = `It could not be published within ${Math.round(post.lateGraceSeconds / 60)} minutes of its time, as its late policy asks, so it was skipped. Nothing was posted.`;
-    await markNotPublished(ctx.db, held, { status: 'missed' }, { message: reason });
-    await record('missed', { message: reason });
-    return { outcome: 'missed', postId, message: reason };
+    const reason = { code: 'too_late', params: { graceMinutes: Math.round(post.lateGraceSeconds / 60) } };
+    await markNotPublished(ctx.db, held, { status: 'missed' }, { reason });
+    await record('missed', { reason });
+    return { outcome: 'missed', postId, reason };
   }
 
   try {
@@ -185,7 +182,7 @@ export async function publish(
       now,
       ...(classified.retryAfter ? { retryAfter: classified.retryAfter } : {}),
     });
-    const detail = { message: classified.message, errorClass: classified.errorClass };
+    const detail = { reason: classified.reason, errorClass: classified.errorClass };
     if (step.action === 'retry') {
       await markNotPublished(ctx.db, held, { status: 'retrying', at: step.at }, detail);
       await record('retrying', detail);
@@ -262,12 +259,10 @@ async function uploadImages(ctx: PublisherContext, agent: Agent, ownerDid: strin
   const rows = new Map((await findMediaForUpload(ctx.db, ownerDid, ids)).map((row) => [row.id, row]));
   for (const id of ids) {
     const row = rows.get(id);
-    if (!row) throw new PublishError('validation', 'An image of this post was deleted before it could be published.');
-    if (row.state === 'rejected')
-      throw new PublishError('validation', 'An image of this post could not be processed, so the post was not published.');
+    if (!row) throw new PublishError('validation', { code: 'image_deleted' });
+    if (row.state === 'rejected') throw new PublishError('validation', { code: 'image_rejected' });
     // Still being processed at publication time: try again shortly.
-    if (row.state !== 'ready' || !row.mime || !row.processedKey)
-      throw new PublishError('server', 'An image of this post was still being processed.');
+    if (row.state !== 'ready' || !row.mime || !row.processedKey) throw new PublishError('server', { code: 'image_processing' });
   }
   const queue = [...ids];
   const worker = async () => {
@@ -277,8 +272,7 @@ async function uploadImages(ctx: PublisherContext, agent: Agent, ownerDid: strin
       const object = await ctx.s3
         .send(new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: row.processedKey! }))
         .catch((error: unknown) => {
-          if ((error as { name?: string }).name === 'NoSuchKey')
-            throw new PublishError('validation', 'An image of this post is missing from storage.');
+          if ((error as { name?: string }).name === 'NoSuchKey') throw new PublishError('validation', { code: 'image_missing' });
           throw error;
         });
       const bytes = await object.Body!.transformToByteArray();

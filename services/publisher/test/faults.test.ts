@@ -1,3 +1,4 @@
+import { renderMessage } from '@chronopost/shared-schemas';
 import { findPost, listAttempts, loadOauthSession, posts } from '@chronopost/db';
 import { tick } from '@chronopost/service-dispatcher';
 import { faultyFetch, revokeOAuthSessionsAtPds, testEnvironment, type TestUser, usePublishingRig } from '@chronopost/testing';
@@ -59,7 +60,7 @@ describe('publishing through failures', () => {
 
     const retrying = await row(post.id);
     expect(retrying).toMatchObject({ status: 'retrying', lastErrorClass: 'server', attempts: 1 });
-    expect(retrying.lastError).toContain('503');
+    expect(renderMessage({ code: retrying.lastErrorCode!, params: retrying.lastErrorParams as Record<string, unknown> })).toContain('503');
     expect(retrying.nextAttemptAt!.getTime()).toBe(clock.t + 30_000);
     // Queued a little early (look-ahead), the retry waits for its time before writing.
     advanceTo(retrying.nextAttemptAt!.getTime() - 2_000);

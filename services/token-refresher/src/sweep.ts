@@ -99,7 +99,6 @@ async function warnSessionEnds(ctx: TokenRefresherContext, candidate: RefreshCan
   return notify(ctx.db, {
     ownerDid: candidate.did,
     kind: 'session_ends_soon',
-    message: `Your Bluesky login ends on ${endsAt.toISOString().slice(0, 16).replace('T', ' ')} UTC, before some of your scheduled posts. Log in again before then, or they will be held.`,
     details: { endsAt: endsAt.toISOString() },
     dedupeKey: `session_ends_soon:${candidate.createdAt.toISOString()}`,
   });

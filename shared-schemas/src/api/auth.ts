@@ -1,22 +1,23 @@
 import { z } from 'zod';
+import { custom } from './posts';
 
 const HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
 const DID = /^did:[a-z]+:[a-zA-Z0-9._:%-]*[a-zA-Z0-9._-]$/;
 
 /** What a user may type to log in: a handle (`@` optional), a DID, or their PDS's URL. */
 export const loginIdentifierSchema = z
-  .string({ error: 'Enter your Bluesky handle (like alice.bsky.social), your DID, or your PDS address.' })
+  .string()
   .trim()
   .transform((value) => value.replace(/^@/, ''))
   .pipe(
     z
       .string()
-      .min(1, 'Enter your Bluesky handle (like alice.bsky.social), your DID, or your PDS address.')
-      .max(2048, 'That is too long to be a handle, a DID or an address.')
-      .refine(
-        (value) => (value.length <= 253 && HANDLE.test(value)) || DID.test(value) || /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value),
-        'This is not a handle (like alice.bsky.social), a DID (did:plc:…) or an address (https://…).',
-      ),
+      .min(1)
+      .max(2048)
+      .superRefine((value, context) => {
+        const ok = (value.length <= 253 && HANDLE.test(value)) || DID.test(value) || /^https?:\/\/[^\s/]+(\/\S*)?$/.test(value);
+        if (!ok) custom(context, [], 'invalid_identifier');
+      }),
   );
 
 export const loginRequestSchema = z

@@ -1,4 +1,6 @@
+import { SESSION_STATES } from '@chronopost/core';
 import { z } from 'zod';
+import { notificationSchema } from './notifications';
 
 export const meResponseSchema = z.object({
   account: z.object({
@@ -10,22 +12,17 @@ export const meResponseSchema = z.object({
   }),
   session: z
     .object({
-      state: z.enum(['active', 'refreshing', 'expired', 'revoked']),
+      state: z.enum(SESSION_STATES),
       accessExpiresAt: z.iso.datetime().nullable(),
       lastRefreshAt: z.iso.datetime().nullable(),
       endedAt: z.iso.datetime().nullable(),
+      /** Why it ended, in English; `endReasonCode` is its catalogue code. */
       endReason: z.string().nullable(),
+      endReasonCode: z.string().nullable(),
     })
     .nullable(),
-  /** What the user must know without asking (a session that ended and the posts it holds, …), newest first. */
-  notifications: z.array(
-    z.object({
-      id: z.uuid(),
-      kind: z.enum(['session_ended', 'session_ends_soon', 'posts_resumed']),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()),
-      createdAt: z.iso.datetime(),
-    }),
-  ),
+  /** The latest notifications not dismissed (a session that ended and the posts it holds, …), newest first. */
+  notifications: z.array(notificationSchema),
+  unreadNotifications: z.int().nonnegative(),
 });
 export type MeResponse = z.infer<typeof meResponseSchema>;

@@ -1,5 +1,6 @@
 import {
   canonicalLanguage,
+  DEFAULT_LATE_GRACE_SECONDS,
   LATE_POLICIES,
   MAX_ALT_TEXT_LENGTH,
   MAX_IMAGES_PER_POST,
@@ -9,21 +10,50 @@ import {
   parseScheduledTime,
   POST_STATUSES,
   SELF_LABELS,
+  storableTextProblems,
   textProblems,
 } from '@chronopost/core';
 import { z } from 'zod';
+import { renderMessage } from '../messages';
 
 /**
  * The scheduling API's contract. The same schemas validate in the API and in the web app, so a
  * rule Bluesky enforces is caught while the user is still typing, not at 3 a.m.
  */
 
-const custom = (context: z.RefinementCtx, path: PropertyKey[], code: string, message: string) =>
-  context.addIssue({ code: 'custom', path, message, params: { code } });
+/** An issue of our own rules: its catalogue code and params travel in `params`; the message is the English rendering. */
+export const custom = (context: z.RefinementCtx, path: PropertyKey[], code: string, params: Record<string, unknown> = {}) =>
+  context.addIssue({ code: 'custom', path, message: renderMessage({ code, params }), params: { ...params, code } });
+
+/**
+ * A string that may be stored: no control characters (PostgreSQL's jsonb refuses NUL) and no broken
+ * Unicode. Every free-text field that reaches the database is one.
+ */
+export const storableString = () =>
+  z.string().superRefine((value, context) => {
+    for (const problem of storableTextProblems(value)) custom(context, [], problem.code, problem.params);
+  });
+
+/** A version as the database stores it (a 32-bit integer). */
+export const versionSchema = z.int().positive().max(2_147_483_647);
+
+/** An instant in the range every part of the system (JavaScript, PostgreSQL) reads alike. */
+export const instantSchema = z.iso.datetime({ offset: true }).superRefine((value, context) => {
+  const year = new Date(value).getUTCFullYear();
+  if (!(year >= 1970 && year <= 9999)) custom(context, [], 'invalid_time', { hint: 'out_of_range' });
+});
 
 const POST_URI = /^at:\/\/([A-Za-z0-9._:%-]+)\/app\.bsky\.feed\.post\/([A-Za-z0-9._:~-]{1,512})$/;
 const BSKY_APP_POST = /^https:\/\/bsky\.app\/profile\/([A-Za-z0-9._:%-]+)\/post\/([A-Za-z0-9._:~-]{1,512})\/?$/;
 const LIST_URI = /^at:\/\/([A-Za-z0-9._:%-]+)\/app\.bsky\.graph\.list\/([A-Za-z0-9._:~-]{1,512})$/;
+
+const safeDecode = (text: string): string | undefined => {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return undefined; // a broken percent-escape
+  }
+};
 
 /** A post to quote: its at:// URI, or its bsky.app address (turned into the at:// URI). */
 export const postUriSchema = z
@@ -33,31 +63,35 @@ export const postUriSchema = z
     const at = POST_URI.exec(value);
     if (at) return value;
     const web = BSKY_APP_POST.exec(value);
-    if (web) return `at://${decodeURIComponent(web[1]!)}/app.bsky.feed.post/${web[2]}`;
-    custom(context, [], 'invalid_post_uri', 'Give the post to quote as its bsky.app link or its at:// URI.');
+    const authority = web ? safeDecode(web[1]!) : undefined;
+    // The decoded handle or DID must still be one (no NUL, no slash smuggled in by an escape).
+    if (web && authority && /^[A-Za-z0-9._:-]+$/.test(authority)) return `at://${authority}/app.bsky.feed.post/${web[2]}`;
+    custom(context, [], 'invalid_post_uri');
     return z.NEVER;
   });
 
 export const imageSchema = z
   .object({
-    mediaId: z.uuid('Upload the image first and give its media id.'),
-    alt: z.string().max(MAX_ALT_TEXT_LENGTH, `Alt text can be at most ${MAX_ALT_TEXT_LENGTH} characters.`).default(''),
+    mediaId: z.uuid({ error: () => ({ message: renderMessage({ code: 'invalid_media_id' }) }) }),
+    alt: storableString().max(MAX_ALT_TEXT_LENGTH).default(''),
   })
   .strict();
 
-const images = z
-  .array(imageSchema)
-  .min(1, 'Attach at least one image.')
-  .max(MAX_IMAGES_PER_POST, `A post can carry at most ${MAX_IMAGES_PER_POST} images.`);
+const images = z.array(imageSchema).min(1).max(MAX_IMAGES_PER_POST);
 
 export const embedSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('images'), images }).strict(),
   z
     .object({
       type: z.literal('external'),
-      uri: z.url({ protocol: /^https?$/, error: 'A link card needs an http(s) address.' }).max(2000),
-      title: z.string().max(300).optional(),
-      description: z.string().max(1000).optional(),
+      uri: z
+        .url({ protocol: /^https?$/ })
+        .max(2000)
+        .superRefine((value, context) => {
+          for (const problem of storableTextProblems(value)) custom(context, [], problem.code, problem.params);
+        }),
+      title: storableString().max(300).optional(),
+      description: storableString().max(1000).optional(),
       thumbMediaId: z.uuid().optional(),
     })
     .strict(),
@@ -83,29 +117,32 @@ export type StoredEmbed = z.infer<typeof storedEmbedSchema>;
 
 const languages = z
   .array(z.string().max(64))
-  .max(MAX_POST_LANGUAGES, `Choose at most ${MAX_POST_LANGUAGES} languages.`)
+  .max(MAX_POST_LANGUAGES)
   .default([])
   .transform((tags, context) => {
     const canonical: string[] = [];
     tags.forEach((tag, index) => {
       const value = canonicalLanguage(tag);
-      if (!value) custom(context, [index], 'invalid_language', `“${tag}” is not a language tag (like en, ja or pt-BR).`);
-      else if (canonical.includes(value)) custom(context, [index], 'duplicate_language', `${value} is listed twice.`);
+      if (!value) custom(context, [index], 'invalid_language', { tag: tag.slice(0, 64) });
+      else if (canonical.includes(value)) custom(context, [index], 'duplicate_language', { tag: value });
       else canonical.push(value);
     });
     return canonical;
   });
+export const languagesSchema = languages;
 
 const labels = z
-  .array(z.enum(SELF_LABELS, { error: `Use one of: ${SELF_LABELS.join(', ')}.` }))
+  .array(z.enum(SELF_LABELS))
   .max(SELF_LABELS.length)
   .default([])
-  .refine((values) => new Set(values).size === values.length, 'Each label can be given once.');
+  .superRefine((values, context) => {
+    if (new Set(values).size !== values.length) custom(context, [], 'duplicate_label');
+  });
 
 /** One post of a thread (or the only one). */
 export const postItemInputSchema = z
   .object({
-    text: z.string().max(20_000, 'The text is far too long.').default('').transform(normalizeText),
+    text: z.string().max(20_000).default('').transform(normalizeText),
     langs: languages,
     labels,
     embed: embedSchema.optional(),
@@ -113,14 +150,20 @@ export const postItemInputSchema = z
   .strict()
   .superRefine((item, context) => {
     for (const problem of textProblems(item.text, { hasEmbed: item.embed !== undefined })) {
-      custom(context, ['text'], problem.code, problem.message);
+      custom(context, ['text'], problem.code, problem.params);
     }
   });
 export type PostItemInput = z.infer<typeof postItemInputSchema>;
 
 const replyRule = z.union([
   z.enum(['mentioned', 'following', 'followers']),
-  z.object({ list: z.string().regex(LIST_URI, 'Give the list as its at:// URI.') }).strict(),
+  z
+    .object({
+      list: z.string().superRefine((value, context) => {
+        if (!LIST_URI.test(value)) custom(context, [], 'invalid_list_uri');
+      }),
+    })
+    .strict(),
 ]);
 
 /** Who may reply (Bluesky's threadgate) and whether others may quote (its postgate); root only. */
@@ -142,7 +185,7 @@ export type PostOptions = z.infer<typeof postOptionsSchema>;
 export const latePolicySchema = z
   .object({
     mode: z.enum(LATE_POLICIES),
-    graceSeconds: z.int().min(60, 'At least a minute.').max(86_400, 'At most a day.').default(900),
+    graceSeconds: z.int().min(60).max(86_400).default(DEFAULT_LATE_GRACE_SECONDS),
   })
   .strict();
 export type LatePolicyInput = z.infer<typeof latePolicySchema>;
@@ -151,23 +194,20 @@ export type LatePolicyInput = z.infer<typeof latePolicySchema>;
 export const scheduledTimeSchema = z.string().transform((value, context) => {
   const parsed = parseScheduledTime(value.trim());
   if (!parsed.ok) {
-    custom(context, [], parsed.problem.code, parsed.problem.message);
+    custom(context, [], parsed.problem.code, parsed.problem.params);
     return z.NEVER;
   }
   return { at: parsed.instant, timeZone: parsed.timeZone ?? null };
 });
 
-const itemsSchema = z
-  .array(postItemInputSchema)
-  .min(1, 'A post needs at least one item.')
-  .max(MAX_THREAD_ITEMS, `A thread can hold at most ${MAX_THREAD_ITEMS} posts.`);
+const itemsSchema = z.array(postItemInputSchema).min(1).max(MAX_THREAD_ITEMS);
 
 /** `POST /posts`: without `scheduledAt` it is a draft. */
 export const createPostSchema = z
   .object({
     items: itemsSchema,
     scheduledAt: scheduledTimeSchema.nullable().optional(),
-    latePolicy: latePolicySchema.default({ mode: 'skip', graceSeconds: 900 }),
+    latePolicy: latePolicySchema.default({ mode: 'skip', graceSeconds: DEFAULT_LATE_GRACE_SECONDS }),
     options: postOptionsSchema.default({ replyControl: { mode: 'everyone' }, quoteControl: { allowQuotes: true } }),
   })
   .strict();
@@ -182,17 +222,21 @@ export const updatePostSchema = z
     latePolicy: latePolicySchema.optional(),
     options: postOptionsSchema.optional(),
     /** Instead of an If-Match header. */
-    version: z.int().positive().optional(),
+    version: versionSchema.optional(),
   })
   .strict()
-  .refine((body) => Object.keys(body).some((key) => key !== 'version'), 'Nothing to change.');
+  .superRefine((body, context) => {
+    if (!Object.keys(body).some((key) => key !== 'version')) custom(context, [], 'nothing_to_change');
+  });
 export type UpdatePost = z.output<typeof updatePostSchema>;
 
 /** `POST /posts/{id}/schedule` for a draft, `POST /posts/{id}/retry` for a failed, missed or blocked post. */
 export const schedulePostSchema = z
-  .object({ scheduledAt: scheduledTimeSchema, latePolicy: latePolicySchema.optional(), version: z.int().positive().optional() })
+  .object({ scheduledAt: scheduledTimeSchema, latePolicy: latePolicySchema.optional(), version: versionSchema.optional() })
   .strict();
-export const retryPostSchema = z.object({ scheduledAt: scheduledTimeSchema.optional(), version: z.int().positive().optional() }).strict();
+export const retryPostSchema = z.object({ scheduledAt: scheduledTimeSchema.optional(), version: versionSchema.optional() }).strict();
+/** `POST /posts/{id}/unschedule`: back to a draft (its time and record keys are dropped). */
+export const unschedulePostSchema = z.object({ version: versionSchema.optional() }).strict();
 
 export const postStatusSchema = z.enum(POST_STATUSES);
 
@@ -226,7 +270,10 @@ export const postSchema = z.object({
   options: postOptionsSchema,
   items: z.array(postItemSchema),
   attempts: z.int(),
-  lastError: z.object({ class: z.string().nullable(), message: z.string() }).nullable(),
+  /** Why the last attempt did not publish, or why the post is held: `code` and `params` from the message catalogue, `message` in English. */
+  lastError: z
+    .object({ class: z.string().nullable(), code: z.string(), params: z.record(z.string(), z.unknown()), message: z.string() })
+    .nullable(),
   version: z.int(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
@@ -234,7 +281,12 @@ export const postSchema = z.object({
 });
 export type Post = z.infer<typeof postSchema>;
 
-export const warningSchema = z.object({ path: z.string(), code: z.string(), message: z.string() });
+export const warningSchema = z.object({
+  path: z.string(),
+  code: z.string(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  message: z.string(),
+});
 /** A created or edited post, with what might still go wrong at publication. */
 export const postResponseSchema = postSchema.extend({ warnings: z.array(warningSchema) });
 
@@ -250,8 +302,8 @@ export const listPostsQuerySchema = z
       )
       .pipe(z.array(postStatusSchema).min(1))
       .optional(),
-    from: z.iso.datetime({ offset: true }).optional(),
-    to: z.iso.datetime({ offset: true }).optional(),
+    from: instantSchema.optional(),
+    to: instantSchema.optional(),
     limit: z.coerce.number().int().min(1).max(100).default(50),
     order: z.enum(['asc', 'desc']).default('asc'),
     cursor: z.string().max(200).optional(),
@@ -267,6 +319,9 @@ export const publishAttemptSchema = z.object({
   finishedAt: z.iso.datetime().nullable(),
   outcome: z.string().nullable(),
   errorClass: z.string().nullable(),
+  /** Why the attempt ended so (catalogue code and params; message in English). */
+  code: z.string().nullable(),
+  params: z.record(z.string(), z.unknown()).nullable(),
   message: z.string().nullable(),
   latencyMs: z.int().nullable(),
 });

@@ -8,7 +8,8 @@ import {
 import { and, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { posts, publishAttempts } from '../schema';
-import { CRASH_REASON } from './publishing';
+import { acceptedBy } from './post-commands';
+import { CRASHED } from './publishing';
 
 const bump = sql`${posts.version} + 1`;
 
@@ -46,16 +47,21 @@ const toClaimed = (row: DueRow): ClaimedPost => ({
 /** Sends one message per post; returns the ids whose message the queue accepted. */
 export type SendMessages = (posts: ClaimedPost[]) => Promise<Set<string>>;
 
-export const MISSED_REASON =
-  'It could not go out within the delay its late policy allows (the service was not running), so it was skipped. Nothing was posted.';
-
 /** Posts later than their late policy allows: `missed`, with the reason, never published. */
 export async function markMissed(db: Pick<Database, 'update'>, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db
     .update(posts)
-    .set({ status: 'missed', nextAttemptAt: null, lastError: MISSED_REASON, lastErrorClass: null, version: bump, updatedAt: sql`now()` })
-    .where(inArray(posts.id, ids));
+    .set({
+      status: 'missed',
+      nextAttemptAt: null,
+      lastErrorCode: 'missed_while_down',
+      lastErrorParams: {},
+      lastErrorClass: null,
+      version: bump,
+      updatedAt: sql`now()`,
+    })
+    .where(and(inArray(posts.id, ids), acceptedBy('miss')));
 }
 
 /**
@@ -82,7 +88,7 @@ export async function claimDuePosts(
     const due = await tx.execute<DueRow>(sql`
       SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds
       FROM posts
-      WHERE status IN ('scheduled', 'retrying') AND next_attempt_at <= ${options.until} ${only}
+      WHERE ${acceptedBy('queue')} AND next_attempt_at <= ${options.until} ${only}
       ORDER BY next_attempt_at
       LIMIT ${options.limit}
       FOR UPDATE SKIP LOCKED`);
@@ -152,7 +158,7 @@ export async function reapStuckPosts(
     // An attempt that never finished was cut short: its publisher died.
     await tx
       .update(publishAttempts)
-      .set({ finishedAt: sql`now()`, outcome: 'abandoned', message: 'The publisher stopped before finishing (it timed out or crashed).' })
+      .set({ finishedAt: sql`now()`, outcome: 'abandoned', reasonCode: 'publisher_stopped', reasonParams: {} })
       .where(and(inArray(publishAttempts.postId, ids), isNull(publishAttempts.finishedAt)));
     const crashed = stuck.rows.filter((row) => row.abandoned >= MAX_ABANDONED_ATTEMPTS).map(toClaimed);
     if (crashed.length) {
@@ -162,8 +168,7 @@ export async function reapStuckPosts(
           status: 'failed',
           nextAttemptAt: null,
           leaseExpiresAt: null,
-          lastError: CRASH_REASON,
-          lastErrorClass: 'crash',
+          ...CRASHED,
           version: bump,
           updatedAt: sql`now()`,
         })
@@ -199,8 +204,8 @@ export async function reapStuckPosts(
  */
 export async function markCrashed(db: Database, postId: string, now: Date): Promise<boolean> {
   const result = await db.execute(sql`
-    UPDATE posts SET status = 'failed', next_attempt_at = NULL, lease_expires_at = NULL, last_error = ${CRASH_REASON},
-      last_error_class = 'crash', version = version + 1, updated_at = now()
+    UPDATE posts SET status = 'failed', next_attempt_at = NULL, lease_expires_at = NULL, last_error_code = ${CRASHED.lastErrorCode},
+      last_error_params = '{}', last_error_class = ${CRASHED.lastErrorClass}, version = version + 1, updated_at = now()
     WHERE id = ${postId} AND (status = 'queued' OR (status = 'publishing' AND lease_expires_at < ${now}))`);
   return (result.rowCount ?? 0) > 0;
 }
@@ -237,7 +242,8 @@ export async function requeueCrashed(db: Database, postIds: string[], send: Send
         .set({
           status: 'queued',
           nextAttemptAt: sql`coalesce(${posts.nextAttemptAt}, ${posts.scheduledAt})`,
-          lastError: null,
+          lastErrorCode: null,
+          lastErrorParams: null,
           lastErrorClass: null,
           version: bump,
           updatedAt: sql`now()`,

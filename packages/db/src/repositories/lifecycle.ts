@@ -1,58 +1,38 @@
-import { AWAITING_STATUSES, BLOCKING_CLASSES, isTooLate, type SessionState } from '@chronopost/core';
-import { and, desc, eq, inArray, isNotNull, sql } from 'drizzle-orm';
+import { AWAITING_STATUSES, BLOCKING_CLASSES, isTooLate, type SessionEndReason, type SessionState } from '@chronopost/core';
+import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { notifications, oauthSessions, posts } from '../schema';
+import { oauthSessions, posts } from '../schema';
 import { markMissed } from './dispatch';
+import { notify } from './notifications';
 import { endOauthSession } from './oauth-sessions';
+import { acceptedBy } from './post-commands';
 
 const bump = sql`${posts.version} + 1`;
-
-type NotificationKind = (typeof notifications.$inferInsert)['kind'];
 
 /** How many of the account's posts are held because of its session. */
 export async function countSessionBlockedPosts(db: Database, did: string): Promise<number> {
   const { rows } = await db.execute<{ n: number }>(sql`
-    SELECT count(*)::int AS n FROM posts WHERE owner_did = ${did} AND status = 'blocked' AND last_error_class = 'session_ended'`);
+    SELECT count(*)::int AS n FROM ${posts} WHERE owner_did = ${did} AND ${acceptedBy('resume')} AND last_error_class = ${'session_ended'}`);
   return rows[0]?.n ?? 0;
 }
 
-/** Stores a notification once per `dedupeKey` of the account; says whether it is new. */
-export async function notify(
-  db: Pick<Database, 'insert'>,
-  input: { ownerDid: string; kind: NotificationKind; message: string; details?: Record<string, unknown>; dedupeKey: string },
-): Promise<boolean> {
-  const inserted = await db
-    .insert(notifications)
-    .values({ ...input, details: input.details ?? {} })
-    .onConflictDoNothing({ target: [notifications.ownerDid, notifications.dedupeKey] })
-    .returning({ id: notifications.id });
-  return inserted.length === 1;
-}
-
-/** The account's latest notifications, newest first. */
-export async function listNotifications(db: Database, ownerDid: string, limit = 20) {
-  return db.select().from(notifications).where(eq(notifications.ownerDid, ownerDid)).orderBy(desc(notifications.createdAt)).limit(limit);
-}
-
 /** Holds every post of the account that waits for publication (`blocked`, with the reason). */
-async function blockPendingPosts(db: Pick<Database, 'update'>, did: string, reason: string): Promise<string[]> {
+async function blockPendingPosts(db: Pick<Database, 'update'>, did: string, reason: SessionEndReason): Promise<string[]> {
   const blocked = await db
     .update(posts)
     .set({
       status: 'blocked',
       nextAttemptAt: null,
-      lastError: reason,
+      lastErrorCode: reason,
+      lastErrorParams: {},
       lastErrorClass: 'session_ended',
       version: bump,
       updatedAt: sql`now()`,
     })
-    .where(and(eq(posts.ownerDid, did), inArray(posts.status, [...AWAITING_STATUSES])))
+    .where(and(eq(posts.ownerDid, did), acceptedBy('hold')))
     .returning({ id: posts.id });
   return blocked.map((row) => row.id);
 }
-
-const onHold = (reason: string, count: number) =>
-  count ? `${reason} ${count === 1 ? 'One scheduled post is' : `${count} scheduled posts are`} on hold until you log in again.` : reason;
 
 /**
  * The user logged out: Chronopost can no longer publish for them, so their waiting posts are held
@@ -60,13 +40,12 @@ const onHold = (reason: string, count: number) =>
  */
 export async function holdPostsAfterLogout(db: Database, did: string, now: Date): Promise<string[]> {
   return db.transaction(async (tx) => {
-    const ids = await blockPendingPosts(tx, did, 'You logged out of Chronopost.');
+    const ids = await blockPendingPosts(tx, did, 'logged_out');
     if (ids.length) {
       await notify(tx, {
         ownerDid: did,
         kind: 'session_ended',
-        message: onHold('You logged out of Chronopost.', ids.length),
-        details: { state: 'logged_out', blockedPosts: ids.length },
+        details: { state: 'logged_out', reason: 'logged_out', blockedPosts: ids.length },
         dedupeKey: `logout:${now.toISOString()}`,
       });
     }
@@ -83,7 +62,7 @@ export async function holdPostsAfterLogout(db: Database, did: string, now: Date)
 export async function endSessionAndBlockPosts(
   db: Database,
   did: string,
-  outcome: { state: Extract<SessionState, 'expired' | 'revoked'>; reason: string },
+  outcome: { state: Extract<SessionState, 'expired' | 'revoked'>; reason: SessionEndReason },
 ): Promise<{ blocked: string[]; notified: boolean }> {
   return db.transaction(async (tx) => {
     await endOauthSession(tx, did, outcome.state, outcome.reason);
@@ -96,8 +75,7 @@ export async function endSessionAndBlockPosts(
     const notified = await notify(tx, {
       ownerDid: did,
       kind: 'session_ended',
-      message: onHold(outcome.reason, ids.length),
-      details: { state: session.state, blockedPosts: ids.length },
+      details: { state: session.state, reason: outcome.reason, blockedPosts: ids.length },
       dedupeKey: `session_ended:${session.endedAt?.toISOString() ?? 'unknown'}`,
     });
     return { blocked: ids, notified };
@@ -117,7 +95,7 @@ export async function resumeBlockedPosts(db: Database, did: string, now: Date): 
       .where(
         and(
           eq(posts.ownerDid, did),
-          eq(posts.status, 'blocked'),
+          acceptedBy('resume'),
           isNotNull(posts.scheduledAt),
           inArray(posts.lastErrorClass, [...BLOCKING_CLASSES]),
         ),
@@ -134,7 +112,8 @@ export async function resumeBlockedPosts(db: Database, did: string, now: Date): 
         .set({
           status: 'scheduled',
           nextAttemptAt: sql`greatest(${posts.scheduledAt}, ${now})`,
-          lastError: null,
+          lastErrorCode: null,
+          lastErrorParams: null,
           lastErrorClass: null,
           version: bump,
           updatedAt: sql`now()`,
@@ -143,18 +122,9 @@ export async function resumeBlockedPosts(db: Database, did: string, now: Date): 
     }
     await markMissed(tx, missed);
     if (resumed.length || missed.length) {
-      const parts = [
-        resumed.length
-          ? `${resumed.length} held post${resumed.length === 1 ? '' : 's'} will go out as scheduled (or now, if its time has passed).`
-          : '',
-        missed.length
-          ? `${missed.length} ${missed.length === 1 ? 'was' : 'were'} past ${missed.length === 1 ? 'its' : 'their'} late policy and skipped: nothing was posted for ${missed.length === 1 ? 'it' : 'them'}.`
-          : '',
-      ];
       await notify(tx, {
         ownerDid: did,
         kind: 'posts_resumed',
-        message: `Welcome back. ${parts.filter(Boolean).join(' ')}`,
         details: { resumed: resumed.length, missed: missed.length },
         dedupeKey: `posts_resumed:${now.toISOString()}`,
       });

@@ -7,16 +7,8 @@ export type PostRow = typeof posts.$inferSelect;
 export type PostItemRow = typeof postItems.$inferSelect;
 export type PostWithItems = PostRow & { items: PostItemRow[] };
 
-export interface NewPostItem {
-  text: string;
-  facets: unknown;
-  embed: unknown;
-  langs: string[];
-  labels: string[];
-  rkey: string | null;
-}
-
-export interface NewPost {
+/** A post row and its items as given (record keys included), written together or not at all. */
+export interface PostInsert {
   ownerDid: string;
   status: Extract<PostStatus, 'draft' | 'scheduled'>;
   scheduledAt: Date | null;
@@ -25,20 +17,11 @@ export interface NewPost {
   latePolicy: LatePolicy;
   lateGraceSeconds: number;
   options: unknown;
-  items: NewPostItem[];
+  items: Array<{ text: string; facets: unknown; embed: unknown; langs: string[]; labels: string[]; rkey: string | null }>;
 }
 
-/** Whether an error (or what it wraps: drizzle wraps driver errors) is the unique-record-key violation. */
-export const isRecordKeyCollision = (error: unknown): boolean => {
-  let current = error as { code?: string; constraint?: string; cause?: unknown } | undefined;
-  for (let depth = 0; current && depth < 5; depth += 1, current = current.cause as typeof current) {
-    if (current.code === '23505' && current.constraint === 'post_items_owner_rkey_idx') return true;
-  }
-  return false;
-};
-
-/** A post and its items, written together or not at all. */
-export async function insertPost(db: Database, post: NewPost): Promise<string> {
+/** Inserts a post and its items in one transaction (the `create` command is built on it). */
+export async function insertPost(db: Pick<Database, 'transaction'>, post: PostInsert): Promise<string> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(posts)
@@ -152,7 +135,8 @@ function postFromJson(json: PostJson): PostWithItems {
     options: json.options,
     attempts: json.attempts as number,
     leaseExpiresAt: date(json.lease_expires_at),
-    lastError: json.last_error as string | null,
+    lastErrorCode: json.last_error_code as string | null,
+    lastErrorParams: json.last_error_params,
     lastErrorClass: json.last_error_class as string | null,
     version: json.version as number,
     publishedAt: date(json.published_at),
@@ -172,76 +156,6 @@ function postFromJson(json: PostJson): PostWithItems {
       cid: item.cid as string | null,
     })),
   };
-}
-
-export type PostChange = Partial<
-  Pick<
-    PostRow,
-    | 'status'
-    | 'scheduledAt'
-    | 'nextAttemptAt'
-    | 'timeZone'
-    | 'clockId'
-    | 'latePolicy'
-    | 'lateGraceSeconds'
-    | 'options'
-    | 'attempts'
-    | 'lastError'
-    | 'lastErrorClass'
-  >
->;
-
-export type ConditionalUpdate =
-  | { outcome: 'updated'; post: PostWithItems }
-  | { outcome: 'not_found' }
-  | { outcome: 'version_conflict'; current: PostWithItems }
-  | { outcome: 'wrong_status'; current: PostWithItems };
-
-/**
- * Changes a post only if it is still what the caller saw: the same version (when given) and one of
- * the allowed statuses, in one conditional UPDATE. Bumps the version. Items, when given, are
- * replaced in the same transaction.
- */
-export async function updatePostIf(
-  db: Database,
-  ownerDid: string,
-  id: string,
-  expect: { version?: number; statuses: readonly PostStatus[]; noAttempts?: boolean },
-  change: PostChange,
-  /** New items, or new record keys for the existing ones (null clears them), in the same transaction. */
-  itemChange: { items?: NewPostItem[]; rkeys?: Array<string | null> } = {},
-): Promise<ConditionalUpdate> {
-  const updated = await db.transaction(async (tx) => {
-    const conditions: SQL[] = [eq(posts.id, id), eq(posts.ownerDid, ownerDid), inArray(posts.status, [...expect.statuses])];
-    if (expect.version !== undefined) conditions.push(eq(posts.version, expect.version));
-    if (expect.noAttempts) conditions.push(eq(posts.attempts, 0));
-    const [row] = await tx
-      .update(posts)
-      .set({ ...change, version: sql`${posts.version} + 1`, updatedAt: sql`now()` })
-      .where(and(...conditions))
-      .returning({ id: posts.id });
-    if (!row) return false;
-    if (itemChange.items) {
-      await tx.delete(postItems).where(eq(postItems.postId, id));
-      await tx.insert(postItems).values(itemChange.items.map((item, position) => ({ postId: id, ownerDid, position, ...item })));
-    } else if (itemChange.rkeys) {
-      // Clear first, so keys can move between items of the post without tripping the unique index.
-      await tx.update(postItems).set({ rkey: null }).where(eq(postItems.postId, id));
-      for (const [position, rkey] of itemChange.rkeys.entries()) {
-        if (rkey)
-          await tx
-            .update(postItems)
-            .set({ rkey })
-            .where(and(eq(postItems.postId, id), eq(postItems.position, position)));
-      }
-    }
-    return true;
-  });
-  const current = await findPost(db, ownerDid, id);
-  if (!current) return { outcome: 'not_found' };
-  if (updated) return { outcome: 'updated', post: current };
-  if (expect.version !== undefined && current.version !== expect.version) return { outcome: 'version_conflict', current };
-  return { outcome: 'wrong_status', current };
 }
 
 export async function listAttempts(db: Database, postId: string) {

@@ -1,4 +1,4 @@
-import { MAX_ABANDONED_ATTEMPTS, type PostStatus, type PublishErrorClass } from '@chronopost/core';
+import { type AttemptOutcome, MAX_ABANDONED_ATTEMPTS, type PostStatus, type PublishErrorClass } from '@chronopost/core';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { media, postItems, posts, publishAttempts } from '../schema';
@@ -6,9 +6,8 @@ import { findPost, type PostWithItems } from './posts';
 
 const bump = sql`${posts.version} + 1`;
 
-export const CRASH_REASON =
-  'Publishing this post stopped unexpectedly several times, so it was not tried again. Nothing was posted. You can retry it.';
-const ABANDONED_MESSAGE = 'The publisher stopped before finishing (it timed out or crashed).';
+/** What a post that crashed its publishers too often records (the user can retry it). */
+export const CRASHED = { lastErrorCode: 'publisher_crashed', lastErrorParams: {}, lastErrorClass: 'crash' } as const;
 
 /** A claimed post: this publisher holds it until its lease runs out; `attempt` identifies the claim. */
 export interface Claim {
@@ -67,7 +66,7 @@ export async function claimForPublishing(db: Database, postId: string, lease: { 
 async function abandonUnfinishedAttempts(db: Database, postId: string): Promise<number> {
   await db
     .update(publishAttempts)
-    .set({ finishedAt: sql`now()`, outcome: 'abandoned', message: ABANDONED_MESSAGE })
+    .set({ finishedAt: sql`now()`, outcome: 'abandoned', reasonCode: 'publisher_stopped', reasonParams: {} })
     .where(and(eq(publishAttempts.postId, postId), isNull(publishAttempts.finishedAt)));
   const counted = await db.execute<{ abandoned: number }>(
     sql`SELECT count(*)::int AS abandoned FROM publish_attempts WHERE post_id = ${postId} AND outcome = 'abandoned'`,
@@ -77,8 +76,8 @@ async function abandonUnfinishedAttempts(db: Database, postId: string): Promise<
 
 async function markCrashedWhilePublishing(db: Database, postId: string, attempt: number): Promise<void> {
   await db.execute(sql`
-    UPDATE posts SET status = 'failed', next_attempt_at = NULL, lease_expires_at = NULL, last_error = ${CRASH_REASON},
-      last_error_class = 'crash', version = version + 1, updated_at = now()
+    UPDATE posts SET status = 'failed', next_attempt_at = NULL, lease_expires_at = NULL, last_error_code = ${CRASHED.lastErrorCode},
+      last_error_params = '{}', last_error_class = ${CRASHED.lastErrorClass}, version = version + 1, updated_at = now()
     WHERE id = ${postId} AND status = 'publishing' AND attempts = ${attempt}`);
 }
 
@@ -87,12 +86,16 @@ export async function startAttempt(db: Database, postId: string, attempt: number
   return row!.id;
 }
 
-export type AttemptOutcome = 'published' | 'already_published' | 'retrying' | 'failed' | 'blocked' | 'missed' | 'superseded';
+/** Why an attempt or a post ended so: a code of the message catalogue and its params. */
+export interface Reason {
+  code: string;
+  params?: Record<string, unknown> | undefined;
+}
 
 export async function finishAttempt(
   db: Database,
   attemptId: number,
-  result: { outcome: AttemptOutcome; errorClass?: PublishErrorClass | undefined; message?: string | undefined; latencyMs: number },
+  result: { outcome: AttemptOutcome; errorClass?: PublishErrorClass | undefined; reason?: Reason | undefined; latencyMs: number },
 ): Promise<void> {
   await db
     .update(publishAttempts)
@@ -100,7 +103,8 @@ export async function finishAttempt(
       finishedAt: sql`now()`,
       outcome: result.outcome,
       errorClass: result.errorClass ?? null,
-      message: result.message ?? null,
+      reasonCode: result.reason?.code ?? null,
+      reasonParams: result.reason ? (result.reason.params ?? {}) : null,
       latencyMs: result.latencyMs,
     })
     .where(eq(publishAttempts.id, attemptId));
@@ -124,7 +128,8 @@ export async function markPublished(
         publishedAt,
         nextAttemptAt: null,
         leaseExpiresAt: null,
-        lastError: null,
+        lastErrorCode: null,
+        lastErrorParams: null,
         lastErrorClass: null,
         version: bump,
         updatedAt: sql`now()`,
@@ -147,7 +152,7 @@ export async function markNotPublished(
   db: Database,
   claim: { postId: string; attempt: number },
   outcome: { status: 'retrying'; at: Date } | { status: 'failed' | 'blocked' | 'missed' },
-  error: { message: string; errorClass?: PublishErrorClass | undefined },
+  error: { reason: Reason; errorClass?: PublishErrorClass | undefined },
 ): Promise<boolean> {
   const [row] = await db
     .update(posts)
@@ -155,7 +160,8 @@ export async function markNotPublished(
       status: outcome.status,
       nextAttemptAt: outcome.status === 'retrying' ? outcome.at : null,
       leaseExpiresAt: null,
-      lastError: error.message,
+      lastErrorCode: error.reason.code,
+      lastErrorParams: error.reason.params ?? {},
       lastErrorClass: error.errorClass ?? null,
       version: bump,
       updatedAt: sql`now()`,

@@ -84,7 +84,7 @@ function decodeHtml(bytes: Uint8Array, contentType: string | null): string {
 }
 
 const refused = (code: string, message: string): never => {
-  throw new ValidationError([{ path: 'url', code, message }], 'No link card can be made for this address.');
+  throw new ValidationError([{ path: 'url', code, message }]);
 };
 
 const FETCH_MESSAGES: Record<string, string> = {

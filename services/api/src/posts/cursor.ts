@@ -1,7 +1,12 @@
 import { ValidationError } from '@chronopost/lambda-kit';
 import { z } from 'zod';
 
-const cursorSchema = z.object({ s: z.iso.datetime().nullable(), i: z.uuid() });
+/** Times a cursor may carry: what PostgreSQL and JavaScript both read (a forged year 0000 must not reach SQL). */
+const instant = z.iso.datetime().refine((value) => {
+  const year = new Date(value).getUTCFullYear();
+  return year >= 1970 && year <= 9999;
+});
+const cursorSchema = z.object({ s: instant.nullable(), i: z.uuid() });
 
 /** Opaque to clients: where the previous page ended. */
 export const encodeCursor = (post: { scheduledAt: Date | null; id: string }): string =>
@@ -12,8 +17,6 @@ export function decodeCursor(cursor: string): { scheduledAt: Date | null; id: st
     const parsed = cursorSchema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
     return { scheduledAt: parsed.s ? new Date(parsed.s) : null, id: parsed.i };
   } catch {
-    throw new ValidationError([
-      { path: 'cursor', code: 'invalid_cursor', message: 'This cursor is not one we gave out; start from the first page.' },
-    ]);
+    throw new ValidationError([{ path: 'cursor', code: 'invalid_cursor' }]);
   }
 }

@@ -1,8 +1,8 @@
 import { detectFacets, resolveHandles } from '@chronopost/bluesky';
-import { randomClockId, recordKeys, scheduleProblems } from '@chronopost/core';
-import { findAccount, findOwnedMedia, isRecordKeyCollision, type NewPostItem } from '@chronopost/db';
+import { scheduleProblems } from '@chronopost/core';
+import { findAccount, findOwnedMedia, type ItemContent } from '@chronopost/db';
 import { ValidationError } from '@chronopost/lambda-kit';
-import type { Embed, ErrorIssue, PostItemInput } from '@chronopost/shared-schemas';
+import { type Embed, type ErrorIssue, type IssueInput, type PostItemInput, renderMessage } from '@chronopost/shared-schemas';
 import type { ApiContext } from '../context';
 
 export type Warning = ErrorIssue;
@@ -25,23 +25,18 @@ export async function prepareItems(
   ctx: ApiContext,
   ownerDid: string,
   items: PostItemInput[],
-): Promise<{ items: Omit<NewPostItem, 'rkey'>[]; warnings: Warning[] }> {
+): Promise<{ items: ItemContent[]; warnings: Warning[] }> {
   const refs = items.flatMap((item, index) =>
     mediaRefs(item.embed).map((ref) => ({ ...ref, path: ['items', String(index), ...ref.path].join('.') })),
   );
   const owned = new Map(
     (await findOwnedMedia(ctx.db, ownerDid, [...new Set(refs.map((ref) => ref.id))])).map((row) => [row.id, row.state]),
   );
-  const issues: ErrorIssue[] = [];
+  const issues: IssueInput[] = [];
   for (const ref of refs) {
     const state = owned.get(ref.id);
-    if (!state) issues.push({ path: ref.path, code: 'media_not_found', message: 'There is no such image among your uploads.' });
-    else if (state === 'rejected')
-      issues.push({
-        path: ref.path,
-        code: 'media_rejected',
-        message: 'This upload was rejected (not an image we can post); upload another.',
-      });
+    if (!state) issues.push({ path: ref.path, code: 'media_not_found' });
+    else if (state === 'rejected') issues.push({ path: ref.path, code: 'media_rejected' });
   }
   if (issues.length) throw new ValidationError(issues);
 
@@ -61,10 +56,12 @@ export async function prepareItems(
     prepared.forEach((item, index) => {
       for (const facet of item.facets) {
         if (facet.type === 'mention' && !resolved.get(facet.value.toLowerCase())) {
+          const params = { handle: facet.value };
           warnings.push({
             path: `items.${index}.text`,
             code: 'unresolved_mention',
-            message: `@${facet.value} cannot be found right now. We will try again when publishing; if it still cannot be found, it stays plain text.`,
+            params,
+            message: renderMessage({ code: 'unresolved_mention', params }),
           });
         }
       }
@@ -76,26 +73,6 @@ export async function prepareItems(
 /** Refuses a time too soon or too far, with the field to fix. */
 export function assertSchedulable(ctx: ApiContext, at: Date): void {
   const problems = scheduleProblems(at, ctx.now(), ctx.config.schedule);
-  if (problems.length) throw new ValidationError(problems.map((problem) => ({ path: 'scheduledAt', ...problem })));
-}
-
-/**
- * Runs a write that assigns record keys, drawing a new clock id if the keys collide with another
- * post's (about one chance in a thousand for two posts scheduled at the same millisecond).
- */
-export async function withFreshKeys<T>(
-  scheduledAt: Date | null,
-  count: number,
-  write: (clockId: number, rkeys: Array<string | null>) => Promise<T>,
-  preferredClockId?: number,
-): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const clockId = attempt === 0 && preferredClockId !== undefined ? preferredClockId : randomClockId();
-    const rkeys = scheduledAt ? recordKeys(scheduledAt, clockId, count) : Array<string | null>(count).fill(null);
-    try {
-      return await write(clockId, rkeys);
-    } catch (error) {
-      if (!isRecordKeyCollision(error) || attempt >= 5) throw error;
-    }
-  }
+  if (problems.length)
+    throw new ValidationError(problems.map((problem) => ({ path: 'scheduledAt', code: problem.code, params: problem.params ?? {} })));
 }

@@ -1,7 +1,8 @@
-import { describeOauthSession, findAccount, listNotifications } from '@chronopost/db';
+import { countUnreadNotifications, describeOauthSession, findAccount, listNotifications } from '@chronopost/db';
 import { authenticatedDid, json, NotFoundError, type Route } from '@chronopost/lambda-kit';
-import type { MeResponse } from '@chronopost/shared-schemas';
+import { type MeResponse, renderMessage } from '@chronopost/shared-schemas';
 import type { ApiContext } from '../context';
+import { presentNotification } from './notifications';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -12,8 +13,12 @@ export const meRoute = (ctx: ApiContext): Route => ({
   handler: async (event) => {
     const did = authenticatedDid(event);
     const account = await findAccount(ctx.db, did);
-    if (!account) throw new NotFoundError('No account for this login.', 'account_not_found');
-    const [session, notifications] = await Promise.all([describeOauthSession(ctx.db, did), listNotifications(ctx.db, did)]);
+    if (!account) throw new NotFoundError('account_not_found', { path: 'authorization' });
+    const [session, notifications, unread] = await Promise.all([
+      describeOauthSession(ctx.db, did),
+      listNotifications(ctx.db, did, { limit: 20 }),
+      countUnreadNotifications(ctx.db, did),
+    ]);
     const body: MeResponse = {
       account: { did, handle: account.handle, displayName: account.displayName, avatarUrl: account.avatarUrl, pdsUrl: account.pdsUrl },
       session: session
@@ -22,16 +27,12 @@ export const meRoute = (ctx: ApiContext): Route => ({
             accessExpiresAt: iso(session.accessExpiresAt),
             lastRefreshAt: iso(session.lastRefreshAt),
             endedAt: iso(session.endedAt),
-            endReason: session.endReason,
+            endReason: session.endReason ? renderMessage({ code: session.endReason }) : null,
+            endReasonCode: session.endReason,
           }
         : null,
-      notifications: notifications.map((notification) => ({
-        id: notification.id,
-        kind: notification.kind,
-        message: notification.message,
-        details: notification.details as Record<string, unknown>,
-        createdAt: notification.createdAt.toISOString(),
-      })),
+      notifications: notifications.map(presentNotification),
+      unreadNotifications: unread,
     };
     return json(200, body);
   },

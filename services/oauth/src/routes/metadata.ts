@@ -16,7 +16,7 @@ export const metadataRoutes = (ctx: OauthContext): Route[] => [
     method: 'GET',
     path: '/oauth/jwks.json',
     handler: async () => {
-      if (ctx.config.oauthClient.mode !== 'confidential') throw new NotFoundError('A loopback client has no keys.', 'no_client_keys');
+      if (ctx.config.oauthClient.mode !== 'confidential') throw new NotFoundError('no_client_keys');
       return json(200, (await ctx.oauthClient()).jwks, PUBLIC_CACHE);
     },
   },

@@ -1,5 +1,5 @@
 import { deleteOauthSession, holdPostsAfterLogout, peekRefreshToken, revokeRefreshTokensOf, rotateRefreshToken } from '@chronopost/db';
-import { json, type Route, UnauthorizedError } from '@chronopost/lambda-kit';
+import { errorToResponse, json, type Route, UnauthorizedError } from '@chronopost/lambda-kit';
 import type { AccessTokenResponse } from '@chronopost/shared-schemas';
 import type { OauthContext } from '../context';
 import { clearCookie, readCookie, REFRESH_COOKIE, serializeCookie } from '../cookies';
@@ -9,8 +9,8 @@ import { assertAllowedOrigin } from '../login';
 export const sessionRoutes = (ctx: OauthContext): Route[] => {
   const cookie = { path: '/auth', sameSite: 'Strict' as const, secure: ctx.config.oauthClient.publicUrl.startsWith('https:') };
   const cleared = () => [clearCookie(REFRESH_COOKIE, cookie)];
-  const rejected = (code: string, message: string) => {
-    const error = new UnauthorizedError(message, code);
+  const rejected = (code: string) => {
+    const error = new UnauthorizedError(code, { path: REFRESH_COOKIE });
     return { error, cookies: cleared() };
   };
   return [
@@ -20,18 +20,15 @@ export const sessionRoutes = (ctx: OauthContext): Route[] => {
       handler: async (event) => {
         assertAllowedOrigin(ctx, event.headers.origin);
         const token = readCookie(event, REFRESH_COOKIE);
-        if (!token) throw new UnauthorizedError('You are not logged in.', 'not_logged_in');
+        if (!token) throw new UnauthorizedError('not_logged_in', { path: REFRESH_COOKIE });
         const result = await rotateRefreshToken(ctx.db, token, ctx.config.appTokens.refreshTtlMs);
         if (result.outcome !== 'rotated') {
           if (result.outcome === 'reused') {
             // A spent token came back: someone holds a copy. End every session of this family.
             ctx.logger.warn('refresh token reused; family revoked', { did: result.did, familyId: result.familyId });
           }
-          const { error, cookies } =
-            result.outcome === 'reused'
-              ? rejected('refresh_token_reused', 'This session was ended for your safety. Log in again.')
-              : rejected('invalid_refresh_token', 'Your session has ended. Log in again.');
-          return { ...errorBody(error), cookies };
+          const { error, cookies } = rejected(result.outcome === 'reused' ? 'refresh_token_reused' : 'invalid_refresh_token');
+          return { ...errorToResponse(error, ctx.logger, event.requestContext?.requestId), cookies };
         }
         const access = await (await ctx.signer()).sign(result.did, ctx.now());
         const body: AccessTokenResponse = {
@@ -68,6 +65,3 @@ export const sessionRoutes = (ctx: OauthContext): Route[] => {
     },
   ];
 };
-
-const errorBody = (error: UnauthorizedError) =>
-  json(error.status, { error: { code: error.code, message: error.message } }, error.headers ?? {});

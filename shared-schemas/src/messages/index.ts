@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import type { Locale, MessageDefinition, MessageRef } from './define';
+import { errorMessages } from './errors';
+import { notificationMessages } from './notifications';
+import { publishingMessages } from './publishing';
+import { sessionMessages } from './sessions';
+import { validationMessages } from './validation';
+
+export * from './define';
+export { errorMessages, STATUS_JA } from './errors';
+export { validationMessages } from './validation';
+export { publishingMessages, type PublishingCode } from './publishing';
+export { sessionMessages, SESSION_END_CODES, type SessionEndCode } from './sessions';
+export { notificationMessages, NOTIFICATION_CODES, type NotificationCode } from './notifications';
+
+/** Every user-visible message, by code. Codes are unique across concepts (a test checks it). */
+export const MESSAGES = {
+  ...validationMessages,
+  ...errorMessages,
+  ...publishingMessages,
+  ...sessionMessages,
+  ...notificationMessages,
+} as const;
+export type MessageCode = keyof typeof MESSAGES;
+export type MessageParams<C extends MessageCode> = z.input<(typeof MESSAGES)[C]['params']>;
+
+export const isMessageCode = (code: string): code is MessageCode => Object.hasOwn(MESSAGES, code);
+
+/** A message reference with its params type checked against the catalogue. */
+export const msg = <C extends MessageCode>(code: C, ...params: keyof MessageParams<C> extends never ? [] : [MessageParams<C>]) =>
+  ({ code, params: (params[0] ?? {}) as Record<string, unknown> }) satisfies MessageRef;
+
+/**
+ * The sentence for a code in a locale. Never throws: an unknown code or params that do not fit
+ * (an old stored row, a newer server) fall back to a generic sentence rather than break a page.
+ */
+export function renderMessage(ref: { code: string; params?: Record<string, unknown> | null | undefined }, locale: Locale = 'en'): string {
+  const definition = isMessageCode(ref.code) ? (MESSAGES[ref.code] as unknown as MessageDefinition) : undefined;
+  if (definition) {
+    const params = definition.params.safeParse(ref.params ?? {});
+    if (params.success) return definition[locale](params.data);
+  }
+  return locale === 'ja' ? `エラーが発生しました（${ref.code}）。` : `Something went wrong (${ref.code}).`;
+}
+
+/** The facts of a zod issue that its catalogue message needs (limits, expected type, allowed values). */
+export function zodIssueParams(issue: z.core.$ZodIssue): Record<string, unknown> {
+  const { code: _code, path: _path, message: _message, input: _input, ...rest } = issue as z.core.$ZodIssue & { input?: unknown };
+  const params: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(rest)) {
+    if (key === 'params' && value && typeof value === 'object') {
+      const { code: _ours, ...own } = value as Record<string, unknown>;
+      Object.assign(params, own);
+    } else if (typeof value === 'bigint') params[key] = Number(value);
+    else if (key === 'pattern' && value instanceof RegExp) params[key] = value.source;
+    else if (['string', 'number', 'boolean'].includes(typeof value) || Array.isArray(value)) params[key] = value;
+  }
+  if (Array.isArray(params.values)) params.values = (params.values as unknown[]).map((v) => (typeof v === 'bigint' ? Number(v) : v));
+  return params;
+}
+
+/** The catalogue code of a zod issue: our own rules carry theirs in `params.code`; zod's keep zod's. */
+export function zodIssueCode(issue: z.core.$ZodIssue): string {
+  const params = (issue as { params?: { code?: unknown } }).params;
+  return issue.code === 'custom' && typeof params?.code === 'string' ? params.code : issue.code;
+}

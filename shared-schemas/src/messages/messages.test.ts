@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { createPostSchema } from '../api/posts';
+import { errorMessages } from './errors';
+import { MESSAGES, type MessageDefinition, renderMessage, zodIssueCode, zodIssueParams } from './index';
+import { notificationMessages } from './notifications';
+import { publishingMessages } from './publishing';
+import { sessionMessages } from './sessions';
+import { validationMessages } from './validation';
+
+/** Params that satisfy a definition's schema, made from its shape (strings, numbers, enums). */
+function sampleParams(schema: z.ZodType): Record<string, unknown> {
+  const shape = (schema as z.ZodObject).shape as Record<string, z.ZodType> | undefined;
+  const params: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(shape ?? {})) {
+    const type = (field as { def: { type: string } }).def.type;
+    const inner = type === 'default' || type === 'optional' ? (field as unknown as { def: { innerType: z.ZodType } }).def.innerType : field;
+    const innerType = (inner as { def: { type: string } }).def.type;
+    if (innerType === 'enum') params[key] = (inner as z.ZodEnum).options[0];
+    else if (innerType === 'number' || innerType === 'union' || innerType === 'pipe') params[key] = 3;
+    else if (innerType === 'array') params[key] = ['a', 'b'];
+    else if (innerType === 'boolean') params[key] = true;
+    else params[key] = key === 'endsAt' ? '2027-01-02T03:04:05.000Z' : 'x';
+  }
+  return params;
+}
+
+const JAPANESE = /[\u3040-\u30FF\u4E00-\u9FFF]/;
+
+describe('message catalogue', () => {
+  it('has each code once across its concepts', () => {
+    const concepts = [validationMessages, errorMessages, publishingMessages, sessionMessages, notificationMessages];
+    const all = concepts.flatMap((concept) => Object.keys(concept));
+    expect(new Set(all).size).toBe(all.length);
+    expect(Object.keys(MESSAGES).sort()).toEqual([...all].sort());
+  });
+
+  it.each(Object.keys(MESSAGES))('renders %s in English and in Japanese', (code) => {
+    const definition = MESSAGES[code as keyof typeof MESSAGES] as unknown as MessageDefinition;
+    const params = sampleParams(definition.params);
+    const en = renderMessage({ code, params }, 'en');
+    const ja = renderMessage({ code, params }, 'ja');
+    expect(en).not.toMatch(/^Something went wrong \(/);
+    expect(en.length).toBeGreaterThan(0);
+    expect(en).not.toMatch(/undefined|\[object/);
+    expect(ja).not.toMatch(/undefined|\[object|^エラーが発生しました/);
+    if (code !== 'legacy_message') expect(ja).toMatch(JAPANESE);
+  });
+
+  it('never throws: an unknown code or params that do not fit give a generic sentence', () => {
+    expect(renderMessage({ code: 'no_such_code' })).toBe('Something went wrong (no_such_code).');
+    expect(renderMessage({ code: 'too_long', params: { graphemes: 'many' } }, 'ja')).toBe('エラーが発生しました（too_long）。');
+  });
+
+  it('keeps the sentences the API has always sent', () => {
+    expect(renderMessage({ code: 'pds_unreachable' })).toBe('Your Bluesky server could not be reached.');
+    expect(renderMessage({ code: 'session_ended', params: { state: 'revoked', reason: 'session_revoked', blockedPosts: 2 } })).toMatch(
+      /Log in again.*2 scheduled posts are on hold/,
+    );
+    expect(renderMessage({ code: 'posts_resumed', params: { resumed: 1, missed: 0 } }, 'ja')).toBe(
+      'おかえりなさい。保留していた投稿1件は予定どおり（時刻を過ぎたものはすぐに）投稿されます。',
+    );
+  });
+
+  it('renders zod’s issues and our rules from their facts', () => {
+    const issues = [{ langs: ['en', 'ja', 'fr', 'de'] }, { text: 'あ'.repeat(301) }].flatMap(
+      (item) => createPostSchema.safeParse({ items: [{ text: 'x', ...item }] }).error?.issues ?? [],
+    );
+    const rendered = issues.map((issue) => ({
+      code: zodIssueCode(issue),
+      en: renderMessage({ code: zodIssueCode(issue), params: zodIssueParams(issue) }),
+      ja: renderMessage({ code: zodIssueCode(issue), params: zodIssueParams(issue) }, 'ja'),
+    }));
+    expect(rendered).toContainEqual({ code: 'too_big', en: 'Must have at most 3 items.', ja: '3件以内にしてください。' });
+    expect(rendered).toContainEqual({
+      code: 'too_long',
+      en: 'The text is 301 characters long; Bluesky allows 300.',
+      ja: '本文が301文字あります。Blueskyでは300文字までです。',
+    });
+  });
+});
