@@ -21,3 +21,4 @@ export * from './config/token-refresher';
 export * from './config/media';
 export * from './config/services';
 export * from './metrics';
+export * from './config/retention';

@@ -151,7 +151,7 @@ describe.each(Object.entries(environments))('the %s stack', (_, stack) => {
     expect((mapping?.scaling_config as { maximum_concurrency: number }).maximum_concurrency).toBeGreaterThanOrEqual(2);
   });
 
-  it('schedules the dispatcher every minute and the token refresher every 5 minutes, at the start of the period', () => {
+  it('schedules the dispatcher every minute, the token refresher every 5 minutes and retention daily, at the start of the period', () => {
     const schedules = list(stack, 'aws_scheduler_schedule').map((schedule) => ({
       expression: schedule.schedule_expression,
       target: (schedule.target as { arn: string }).arn,
@@ -161,6 +161,7 @@ describe.each(Object.entries(environments))('the %s stack', (_, stack) => {
       expect.arrayContaining([
         { expression: 'rate(1 minute)', target: aliasArn(stack, 'dispatcher'), window: 'OFF' },
         { expression: 'rate(5 minutes)', target: aliasArn(stack, 'token-refresher'), window: 'OFF' },
+        { expression: 'rate(1 day)', target: aliasArn(stack, 'retention'), window: 'OFF' },
       ]),
     );
   });
@@ -298,7 +299,8 @@ describe('IAM across every stack', () => {
     expect(actionsOf('publisher')).toEqual(
       sorted(...logs, ...secrets, ...sessions, 's3:GetObject', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'),
     );
-    expect(actionsOf('token-refresher')).toEqual(sorted(...logs, ...secrets, ...sessions, 's3:DeleteObject'));
+    expect(actionsOf('token-refresher')).toEqual(sorted(...logs, ...secrets, ...sessions));
+    expect(actionsOf('retention')).toEqual(sorted(...logs, ...secrets, 's3:DeleteObject'));
     expect(actionsOf('oauth')).toEqual(
       sorted(...logs, ...secrets, ...sessions, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'),
     );

@@ -30,31 +30,3 @@ export function detectFacets(text: string): DetectedFacet[] {
   }
   return found.sort((a, b) => a.byteStart - b.byteStart);
 }
-
-/**
- * Resolves handles to DIDs through a PDS (`com.atproto.identity.resolveHandle`, which any PDS
- * answers for any handle). A handle that does not resolve in time maps to undefined.
- */
-export async function resolveHandles(
-  pdsUrl: string,
-  handles: string[],
-  options: { timeoutMs?: number; fetch?: typeof globalThis.fetch } = {},
-): Promise<Map<string, string | undefined>> {
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  const unique = [...new Set(handles.map((handle) => handle.toLowerCase()))];
-  const results = await Promise.all(
-    unique.map(async (handle) => {
-      try {
-        const url = new URL('/xrpc/com.atproto.identity.resolveHandle', pdsUrl);
-        url.searchParams.set('handle', handle);
-        const response = await fetchImpl(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 2_000) });
-        if (!response.ok) return [handle, undefined] as const;
-        const { did } = (await response.json()) as { did?: unknown };
-        return [handle, typeof did === 'string' && did.startsWith('did:') ? did : undefined] as const;
-      } catch {
-        return [handle, undefined] as const;
-      }
-    }),
-  );
-  return new Map(results);
-}

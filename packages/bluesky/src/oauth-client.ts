@@ -7,12 +7,10 @@ import {
   TokenRefreshError,
   TokenRevokedError,
 } from '@atproto/oauth-client-node';
-import { classifySessionEnd, type SessionEndCause } from '@chronopost/core';
-import { type Database, describeOauthSession, endOauthSession, endSessionAndBlockPosts } from '@chronopost/db';
+import type { SessionEndCause } from '@chronopost/core';
 import type { OauthClientConfig } from '@chronopost/shared-schemas';
-import type { Vault } from '@chronopost/vault';
+import { createIdentityResolver, type IdentityResolver } from './identity';
 import { type Lock, toRequestLock } from './lock';
-import { createPostgresSessionStore } from './session-store-postgres';
 
 /**
  * `atproto transition:generic`: `atproto` is required of every AT Protocol OAuth client, and
@@ -69,16 +67,19 @@ export function sessionEndCause(cause: unknown): SessionEndCause {
 }
 
 export interface OAuthClientDeps {
-  db: Database;
+  /** Where sessions are kept (sealed): the services give theirs (Postgres, packages/sessions). */
+  sessionStore: NodeSavedSessionStore;
   /** Pending logins; services that never start one (publisher, token refresher) leave it out. */
   stateStore?: NodeSavedStateStore;
-  /** Defaults to the Postgres session store, sealed by `vault`. */
-  sessionStore?: NodeSavedSessionStore;
-  vault?: Vault;
   lock: Lock;
   fetch?: typeof globalThis.fetch;
-  now?: () => Date;
-  onSessionEnded?: (did: string, outcome: { state: 'expired' | 'revoked'; reason: string; blockedPosts: number }) => void | Promise<void>;
+  /** The one identity resolver (see identity.ts); built from the configuration when not given. */
+  identityResolver?: IdentityResolver;
+  /**
+   * The client gave a session up (refused refresh, revocation, …): tells its owner, which decides
+   * what that means for the account (packages/sessions ends the row and holds the posts).
+   */
+  onSessionDeleted?: (did: string, cause: SessionEndCause) => Promise<void>;
 }
 
 /** For services that only use existing sessions: a login started there is a bug, said loudly. */
@@ -92,54 +93,34 @@ const noLoginsStateStore: NodeSavedStateStore = {
 
 /**
  * The AT Protocol OAuth client every service uses. PAR, PKCE, DPoP (with nonce retry), token
- * refresh and revocation are the library's; this wires our stores, the distributed lock, and the
- * session state machine (a session the client gives up becomes `expired` or `revoked`, and the
- * account's waiting posts `blocked` until the user logs in again).
+ * refresh and revocation are the library's; this wires the given stores, the distributed lock and
+ * the identity settings, and reports a session the client gives up (with its cause) to the owner.
  */
 export async function createOAuthClient(config: OauthClientConfig, deps: OAuthClientDeps): Promise<NodeOAuthClient> {
-  const now = deps.now ?? (() => new Date());
   const keyset =
     config.mode === 'confidential'
       ? await Promise.all(config.clientKeys.map((jwk) => JoseKey.fromImportable(jwk as never, jwk.kid)))
       : undefined;
-  const metadata = clientMetadata(config);
-  const sessionStore =
-    deps.sessionStore ??
-    (deps.vault ? createPostgresSessionStore({ db: deps.db, vault: deps.vault, clientId: metadata.client_id }) : undefined);
-  if (!sessionStore) throw new Error('createOAuthClient needs a session store or a vault to build one');
   return new NodeOAuthClient({
-    clientMetadata: metadata,
+    clientMetadata: clientMetadata(config),
     ...(keyset ? { keyset } : {}),
     stateStore: deps.stateStore ?? noLoginsStateStore,
-    sessionStore,
+    sessionStore: deps.sessionStore,
     requestLock: toRequestLock(deps.lock),
-    ...(config.handleResolver ? { handleResolver: config.handleResolver } : {}),
-    ...(config.plcUrl ? { plcDirectoryUrl: config.plcUrl } : {}),
+    identityResolver:
+      deps.identityResolver ??
+      createIdentityResolver({
+        handleResolver: config.handleResolver,
+        plcUrl: config.plcUrl,
+        allowHttp: config.allowHttp,
+        fetch: deps.fetch,
+      }),
     allowHttp: config.allowHttp,
     ...(deps.fetch ? { fetch: deps.fetch } : {}),
     // Typed as returning void, but the library awaits it (session-getter.js) before it deletes the session.
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- see above
     onSessionDeleted: async (did, cause) => {
-      const row = await describeOauthSession(deps.db, did);
-      if (!row) return;
-      const endCause = sessionEndCause(cause);
-      const outcome = classifySessionEnd({
-        cause: endCause,
-        clientKind: config.mode,
-        createdAt: row.createdAt,
-        lastRefreshAt: row.lastRefreshAt,
-        now: now(),
-      });
-      if (endCause === 'revoked-by-us') {
-        // Our own revocation: a logout (which holds the posts itself) or a new login replacing
-        // this session (the library revokes the old one first): nothing to hold, nothing to tell.
-        await endOauthSession(deps.db, did, outcome.state, outcome.reason);
-        await deps.onSessionEnded?.(did, { ...outcome, blockedPosts: 0 });
-        return;
-      }
-      // Ended, its waiting posts held (`blocked`) and the user told, whichever process noticed.
-      const { blocked } = await endSessionAndBlockPosts(deps.db, did, outcome);
-      await deps.onSessionEnded?.(did, { ...outcome, blockedPosts: blocked.length });
+      await deps.onSessionDeleted?.(did, sessionEndCause(cause));
     },
   });
 }

@@ -1,12 +1,13 @@
 import type { Agent } from '@atproto/api';
-import type { NodeOAuthClient } from '@atproto/oauth-client-node';
+import { AtUri } from '@atproto/syntax';
+import { tid, tidTimestampMicros } from '@chronopost/core';
 import { XRPCError } from '@atproto/xrpc';
+import type { IdentityResolver } from './identity';
 import { normalizePdsUrl } from './profile';
 import { PublishError } from './publish-errors';
 import { type BlobJson, POST_COLLECTION, type StrongRef, type Write } from './records';
 
 type Fetch = typeof globalThis.fetch;
-type IdentityResolver = NodeOAuthClient['identityResolver'];
 
 export interface FoundRecord {
   uri: string;
@@ -74,38 +75,21 @@ function pdsEndpoint(didDoc: { service?: Array<{ id: string; type: string; servi
   return typeof service?.serviceEndpoint === 'string' ? service.serviceEndpoint : undefined;
 }
 
-/**
- * Handles to DIDs, verified both ways by the identity resolver. A handle that does not resolve
- * is left out: its mention stays plain text, as in the Bluesky app.
- */
-export async function resolveMentions(resolver: IdentityResolver, handles: string[], timeoutMs = 3_000): Promise<Map<string, string>> {
-  const unique = [...new Set(handles.map((handle) => handle.toLowerCase()))];
-  const resolved = await Promise.all(
-    unique.map(async (handle) => {
-      try {
-        const info = await resolver.resolve(handle, { signal: AbortSignal.timeout(timeoutMs) });
-        return [handle, info.did] as const;
-      } catch {
-        return [handle, undefined] as const;
-      }
-    }),
-  );
-  const found = new Map<string, string>();
-  for (const [handle, did] of resolved) if (did) found.set(handle, did);
-  return found;
-}
-
-const QUOTED = /^at:\/\/([^/]+)\/app\.bsky\.feed\.post\/([^/]+)$/;
-
 /** A quoted post's strong ref, read from its author's PDS. A post that is gone fails the publication. */
 export async function resolveQuote(resolver: IdentityResolver, fetchImpl: Fetch, uri: string): Promise<StrongRef> {
-  const match = QUOTED.exec(uri);
-  if (!match) throw new PublishError('validation', { code: 'quote_not_post', params: { uri } });
-  const [, authority, rkey] = match as unknown as [string, string, string];
+  let parsed: AtUri;
+  try {
+    parsed = new AtUri(uri);
+  } catch {
+    throw new PublishError('validation', { code: 'quote_not_post', params: { uri } });
+  }
+  if (parsed.collection !== POST_COLLECTION || !parsed.rkey)
+    throw new PublishError('validation', { code: 'quote_not_post', params: { uri } });
+  const { rkey } = parsed;
   let did: string;
   let pds: string | undefined;
   try {
-    const info = await resolver.resolve(decodeURIComponent(authority));
+    const info = await resolver.resolve(parsed.host);
     did = info.did;
     pds = pdsEndpoint(info.didDoc as never);
   } catch (error) {
@@ -136,4 +120,98 @@ export async function writeRecords(agent: Agent, did: string, writes: Write[]): 
     const created = result as { uri?: string; cid?: string };
     return { uri: created.uri ?? '', cid: created.cid ?? '' };
   });
+}
+
+const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
+
+/** A CIDv1 in its usual string form (`b` + base32, as PDSes write them) as bytes. */
+function cidBytes(cid: string): Uint8Array | undefined {
+  if (!/^b[a-z2-7]+$/.test(cid)) return undefined;
+  const out: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const char of cid.slice(1)) {
+    value = (value << 5) | BASE32.indexOf(char);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Uint8Array.from(out);
+}
+
+/** Whether a CAR (v1) holds a block keyed by `cid`: the block keys, not links inside other blocks. */
+export function carHasBlock(car: Uint8Array, cid: Uint8Array): boolean {
+  let offset = 0;
+  const varint = () => {
+    let result = 0;
+    for (let shift = 0; shift < 56; shift += 7) {
+      const byte = car[offset++];
+      if (byte === undefined) throw new RangeError('truncated CAR');
+      result += (byte & 0x7f) * 2 ** shift;
+      if (byte < 0x80) return result;
+    }
+    throw new RangeError('bad varint in CAR');
+  };
+  const header = varint();
+  offset += header;
+  while (offset < car.length) {
+    const length = varint();
+    const start = offset;
+    // CIDv1: version, codec, then the multihash (code, digest length, digest).
+    varint();
+    varint();
+    varint();
+    const digest = varint();
+    const end = offset + digest;
+    if (end - start === cid.length && car.subarray(start, end).every((byte, index) => byte === cid[index])) return true;
+    offset = start + length;
+  }
+  return false;
+}
+
+/**
+ * When a record was written: the time of the repository commit that added it, read from that
+ * commit's `rev` (a TID). A PDS serves the blocks a repository gained after any rev
+ * (`com.atproto.sync.getRepo?since=`), so the record's block is in the diff after a time exactly
+ * when it was written after it: the latest commit is asked first (a post is usually the last
+ * thing its account wrote), then the time is narrowed down to the millisecond. Undefined when the
+ * PDS cannot say (the caller falls back to the time it noticed).
+ */
+export async function recordWrittenAt(
+  fetchImpl: Fetch,
+  target: { did: string; pdsUrl: string },
+  recordCid: string,
+  notBefore: Date,
+): Promise<Date | undefined> {
+  const cid = cidBytes(recordCid);
+  if (!cid) return undefined;
+  const base = normalizePdsUrl(target.pdsUrl);
+  const latest = await fetchImpl(`${base}/xrpc/com.atproto.sync.getLatestCommit?did=${encodeURIComponent(target.did)}`);
+  if (!latest.ok) return undefined;
+  const latestMicros = tidTimestampMicros(((await latest.json()) as { rev?: string }).rev ?? '');
+  if (latestMicros === undefined) return undefined;
+  const writtenAfter = async (micros: number) => {
+    const response = await fetchImpl(
+      `${base}/xrpc/com.atproto.sync.getRepo?did=${encodeURIComponent(target.did)}&since=${tid(Math.max(0, micros), 0)}`,
+    );
+    if (!response.ok) throw new Error(`getRepo answered ${response.status}`);
+    return carHasBlock(new Uint8Array(await response.arrayBuffer()), cid);
+  };
+  try {
+    if (await writtenAfter(latestMicros - 1)) return new Date(Math.floor(latestMicros / 1000));
+    // Written earlier: after `low`, not after `high`; halve the interval down to a millisecond.
+    let low = notBefore.getTime() * 1000;
+    let high = latestMicros - 1;
+    if (!(await writtenAfter(low))) return undefined;
+    for (let step = 0; high - low > 1000 && step < 40; step += 1) {
+      const middle = Math.floor((low + high) / 2);
+      if (await writtenAfter(middle)) low = middle;
+      else high = middle;
+    }
+    return new Date(Math.floor(high / 1000));
+  } catch {
+    return undefined;
+  }
 }

@@ -17,11 +17,13 @@ describe('classifying publication failures', () => {
     expect(classifyPublishError(xrpc(401, 'InvalidToken'), now)?.errorClass).toBe('auth');
     expect(classifyPublishError(xrpc(400, 'ExpiredToken'), now)?.errorClass).toBe('auth');
     expect(classifyPublishError(xrpc(403), now)?.errorClass).toBe('auth');
-    expect(classifyPublishError(xrpc(429, 'RateLimitExceeded', { 'ratelimit-reset': '1795435200' }), now)).toEqual({
+    const limited = classifyPublishError(xrpc(429, 'RateLimitExceeded', { 'ratelimit-reset': '1795435200' }), now);
+    expect(limited).toEqual({
       errorClass: 'rate_limited',
-      message: 'Your Bluesky server is rate-limiting this account.',
+      reason: { code: 'pds_rate_limited' },
       retryAfter: new Date(1795435200 * 1000),
     });
+    expect(renderMessage(limited!.reason)).toBe('Your Bluesky server is rate-limiting this account.');
   });
 
   it('calls it the network when no answer came', () => {

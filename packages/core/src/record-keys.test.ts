@@ -1,6 +1,6 @@
 import { TID } from '@atproto/common-web';
 import { describe, expect, it } from 'vitest';
-import { recordKeys, tid } from './record-keys';
+import { recordKeys, tid, tidTimestampMicros } from './record-keys';
 
 describe('record keys', () => {
   it('are TIDs exactly as the AT Protocol reference implementation makes them', () => {
@@ -27,5 +27,14 @@ describe('record keys', () => {
     const at = new Date('2026-12-24T17:00:00Z');
     expect(recordKeys(new Date(at.getTime() + 1000), 7, 1)).not.toEqual(recordKeys(at, 7, 1));
     expect(recordKeys(at, 8, 1)).not.toEqual(recordKeys(at, 7, 1));
+  });
+});
+
+describe('tidTimestampMicros', () => {
+  it('reads back the time of a TID (a repository rev is one)', () => {
+    const micros = 1_795_000_000_123_456;
+    expect(tidTimestampMicros(tid(micros, 999))).toBe(micros);
+    expect(tidTimestampMicros(TID.fromTime(micros, 3).toString())).toBe(micros);
+    expect(tidTimestampMicros('not-a-tid')).toBeUndefined();
   });
 });

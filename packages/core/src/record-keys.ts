@@ -15,6 +15,14 @@ export function tid(timestampMicros: number, clockId: number): string {
   return out;
 }
 
+/** The microseconds since the epoch a TID carries (its clock id dropped); undefined if it is not a TID. */
+export function tidTimestampMicros(value: string): number | undefined {
+  if (!/^[234567a-z]{13}$/.test(value)) return undefined;
+  let n = 0n;
+  for (const char of value) n = (n << 5n) | BigInt(S32.indexOf(char));
+  return Number(n >> 10n);
+}
+
 /**
  * The record keys of a post's items, fixed before the first attempt so that every retry writes
  * the same records: one microsecond apart from the scheduled time, in thread order, with the

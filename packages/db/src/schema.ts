@@ -3,6 +3,7 @@ import {
   DUE_STATUSES,
   IN_FLIGHT_STATUSES,
   LATE_POLICIES,
+  LIVE_SESSION_STATES,
   MEDIA_KINDS,
   MEDIA_STATES,
   POST_STATUSES,
@@ -82,10 +83,10 @@ export const oauthSessions = pgTable(
     check(
       'oauth_sessions_secret_check',
       sql.raw(
-        `state NOT IN ('active', 'refreshing') OR (ciphertext IS NOT NULL AND encrypted_data_key IS NOT NULL AND key_id IS NOT NULL)`,
+        `NOT (${inList('state', LIVE_SESSION_STATES)}) OR (ciphertext IS NOT NULL AND encrypted_data_key IS NOT NULL AND key_id IS NOT NULL)`,
       ),
     ),
-    index('oauth_sessions_access_expiry_idx').on(t.accessExpiresAt).where(sql.raw(`state = 'active'`)),
+    index('oauth_sessions_access_expiry_idx').on(t.accessExpiresAt).where(oneOf('state', LIVE_SESSION_STATES)),
   ],
 );
 

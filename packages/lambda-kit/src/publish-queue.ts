@@ -1,5 +1,6 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deliveryDelaySeconds } from '@chronopost/core';
+import pMap from 'p-map';
 import type { PublishMessage } from '@chronopost/shared-schemas';
 
 /** What a publish message is made from: a post just claimed for publication. */
@@ -38,8 +39,9 @@ export async function sendPublishMessages(
   const batches: QueuedPost[][] = [];
   for (let index = 0; index < posts.length; index += BATCH) batches.push(posts.slice(index, index + BATCH));
   const sent = new Set<string>();
-  const work = async () => {
-    for (let batch = batches.shift(); batch; batch = batches.shift()) {
+  await pMap(
+    batches,
+    async (batch) => {
       const now = options.now();
       const result = await sqs.send(
         new SendMessageBatchCommand({
@@ -52,8 +54,8 @@ export async function sendPublishMessages(
         }),
       );
       for (const entry of result.Successful ?? []) sent.add(batch[Number(entry.Id)]!.id);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENT_BATCHES, batches.length) }, work));
+    },
+    { concurrency: CONCURRENT_BATCHES },
+  );
   return sent;
 }

@@ -57,6 +57,8 @@ export const localEnvSchema = z.object({
   /** `naive` exists only for benchmarks (see the dispatcher's configuration). */
   DISPATCH_MODE: z.enum(['lookahead', 'naive'], { error: 'must be lookahead or naive' }).default('lookahead'),
   TOKEN_REFRESH_INTERVAL_SECONDS: positiveIntField('seconds between token refresher runs', 300),
+  /** A day, aligned to midnight UTC (EventBridge `rate(1 day)`). */
+  RETENTION_INTERVAL_SECONDS: positiveIntField('seconds between retention runs', 86_400),
   /**
    * Identities from another network than Bluesky's (a PDS and PLC directory you run yourself,
    * over plain http), passed to the services. `--demo` sets them to its own PDS.
@@ -104,6 +106,7 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
     schedules: {
       dispatcherMs: env.DISPATCH_INTERVAL_SECONDS * 1000,
       tokenRefresherMs: env.TOKEN_REFRESH_INTERVAL_SECONDS * 1000,
+      retentionMs: env.RETENTION_INTERVAL_SECONDS * 1000,
     },
     identities: env.ATPROTO_HANDLE_RESOLVER ? { handleResolver: env.ATPROTO_HANDLE_RESOLVER, plcUrl: env.ATPROTO_PLC_URL } : undefined,
     logLevel: env.LOG_LEVEL,

@@ -38,6 +38,7 @@ export interface Runtime {
 const TIMEOUT_MS = {
   dispatcher: FUNCTION_TIMEOUT_SECONDS.dispatcher * 1000,
   tokenRefresher: FUNCTION_TIMEOUT_SECONDS['token-refresher'] * 1000,
+  retention: FUNCTION_TIMEOUT_SECONDS.retention * 1000,
   publisher: FUNCTION_TIMEOUT_SECONDS.publisher * 1000,
   media: FUNCTION_TIMEOUT_SECONDS.media * 1000,
 };
@@ -192,10 +193,18 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
       handler: services.tokenRefresher.handler,
       logger,
     });
-    stops.push({ name: 'schedules', stop: () => Promise.all([dispatcher.stop(), refresher.stop()]) });
+    const retention = startSchedule({
+      name: 'retention',
+      intervalMs: config.schedules.retentionMs,
+      timeoutMs: TIMEOUT_MS.retention,
+      handler: services.retention.handler,
+      logger,
+    });
+    stops.push({ name: 'schedules', stop: () => Promise.all([dispatcher.stop(), refresher.stop(), retention.stop()]) });
     component('schedules', {
       dispatcher: `every ${config.schedules.dispatcherMs / 1000} s`,
       tokenRefresher: `every ${config.schedules.tokenRefresherMs / 1000} s`,
+      retention: `every ${config.schedules.retentionMs / 1000} s`,
     });
 
     const publisher = startSqsEventSource({

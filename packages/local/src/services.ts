@@ -4,6 +4,7 @@ import * as dispatcher from '@chronopost/service-dispatcher';
 import * as media from '@chronopost/service-media';
 import * as oauth from '@chronopost/service-oauth';
 import * as publisher from '@chronopost/service-publisher';
+import * as retention from '@chronopost/service-retention';
 import * as tokenRefresher from '@chronopost/service-token-refresher';
 import type { Database } from '@chronopost/db';
 import { createMetrics, type MetricsWriter, type ServiceMetrics } from '@chronopost/lambda-kit';
@@ -50,6 +51,7 @@ export function bootServices(env: Record<string, string | undefined>, options: {
     dispatcher: boot(dispatcher, env, metrics('dispatcher')),
     publisher: boot(publisher, env, metrics('publisher')),
     tokenRefresher: boot(tokenRefresher, env, metrics('token-refresher')),
+    retention: boot(retention, env),
     media: boot(media, env),
   };
 }

@@ -1,5 +1,5 @@
 import type { NodeSavedSession } from '@atproto/oauth-client-node';
-import { sessionContext } from '@chronopost/bluesky';
+import { sessionContext } from '@chronopost/sessions';
 import { loadOauthSession } from '@chronopost/db';
 import type { TestDatabase } from './database';
 import type { HttpServices } from './http-services';

@@ -1,5 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { createIdentityResolver, type IdentityResolver } from '@chronopost/bluesky';
 import { IMAGE_TYPES } from '@chronopost/core';
 import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
@@ -10,8 +11,8 @@ export interface ApiContext {
   config: ApiConfig;
   logger: Logger;
   db: Database;
-  /** For resolving mentions through the author's PDS. */
-  fetch: typeof globalThis.fetch;
+  /** Resolves mentioned handles, as the publisher will (see bluesky identity.ts). */
+  identityResolver: IdentityResolver;
   /** For dispatching posts due before the dispatcher's next tick. */
   sqs: SQSClient;
   /** Upload forms, preview URLs, link-card thumbnails. */
@@ -37,7 +38,7 @@ export const createContext = (config: ApiConfig, overrides: Partial<ApiContext> 
   config,
   logger: overrides.logger ?? createLogger('api', config.logLevel),
   db: overrides.db ?? createDatabase(config.database, { applicationName: 'chronopost-api' }),
-  fetch: overrides.fetch ?? globalThis.fetch,
+  identityResolver: overrides.identityResolver ?? createIdentityResolver(config.identity),
   sqs: overrides.sqs ?? new SQSClient(awsClientOptions(config.aws, 'sqs')),
   s3: overrides.s3 ?? new S3Client(awsClientOptions(config.aws, 's3')),
   linkFetch: overrides.linkFetch ?? linkFetchers(config),

@@ -2,8 +2,9 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { NodeOAuthClient, NodeSavedStateStore } from '@atproto/oauth-client-node';
 import { createAccessTokenSigner } from '@chronopost/app-auth';
-import { createDynamoDbLock, createDynamoDbStateStore, createOAuthClient, type Lock } from '@chronopost/bluesky';
+import { createDynamoDbLock, createDynamoDbStateStore, type Lock } from '@chronopost/bluesky';
 import { createDatabase, type Database } from '@chronopost/db';
+import { createAccountsOAuthClient } from '@chronopost/sessions';
 import { awsClientOptions, createLogger, type Logger, once } from '@chronopost/lambda-kit';
 import type { OauthConfig } from '@chronopost/shared-schemas';
 import { createConfiguredKeyring, createVault, type Vault } from '@chronopost/vault';
@@ -49,7 +50,7 @@ export const createContext = (config: OauthConfig, overrides: Partial<OauthConte
     oauthClient:
       overrides.oauthClient ??
       once(() =>
-        createOAuthClient(config.oauthClient, {
+        createAccountsOAuthClient(config.oauthClient, {
           db,
           stateStore,
           vault,

@@ -104,7 +104,7 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
     ['a protocol-relative return URL', { identifier: 'alice.test', returnTo: '//evil.example' }, 'returnTo'],
     ['an identifier that is no handle', { identifier: 'not a handle!' }, 'identifier'],
     ['an empty identifier', { identifier: '  ' }, 'identifier'],
-    ['an unknown field', { identifier: 'alice.test', admin: true }, ''],
+    ['an unknown field', { identifier: 'alice.test', admin: true }, 'body'],
   ])('answers 400 naming the field for %s', async (_, body, path) => {
     const response = await fetch(`${rig.services.url}/oauth/login`, {
       method: 'POST',

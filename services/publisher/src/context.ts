@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createSessionServiceContext, type SessionServiceContext } from '@chronopost/bluesky';
+import { createSessionServiceContext, type SessionServiceContext } from '@chronopost/sessions';
 import { awsClientOptions, createMetrics, type ServiceMetrics } from '@chronopost/lambda-kit';
 import type { PublisherConfig } from '@chronopost/shared-schemas';
 

@@ -6,6 +6,8 @@ import {
   findPublishedRecords,
   normalizePdsUrl,
   PublishError,
+  type IdentityResolver,
+  recordWrittenAt,
   type Resolved,
   resolveMentions,
   resolveQuote,
@@ -26,6 +28,7 @@ import {
 } from '@chronopost/db';
 import { RetryLaterError } from '@chronopost/lambda-kit';
 import { facetSchema, postOptionsSchema, type PublishMessage, storedEmbedSchema } from '@chronopost/shared-schemas';
+import pMap from 'p-map';
 import { z } from 'zod';
 import type { PublisherContext } from './context';
 
@@ -122,7 +125,7 @@ export async function publish(
     // Any earlier attempt (a retry, or a publisher that died) may have written the records.
     if (claim.attempt > 1) {
       const existing = await findPublishedRecords(ctx.fetch, target, items);
-      if (existing) return await alreadyPublished(ctx, claim, existing, record);
+      if (existing) return await alreadyPublished(ctx, claim, existing, record, target);
     }
 
     const resolved = await prepare(ctx, { agent, identityResolver: client.identityResolver, ownerDid: post.ownerDid, items });
@@ -141,7 +144,7 @@ export async function publish(
       // The write may have been committed although its answer was lost (a timeout, a dropped
       // connection, a 5xx from a proxy): look before deciding anything.
       const existing = await findPublishedRecords(ctx.fetch, target, items).catch(() => undefined);
-      if (existing) return await alreadyPublished(ctx, claim, existing, record);
+      if (existing) return await alreadyPublished(ctx, claim, existing, record, target);
       throw writeError;
     }
     const publishedAt = ctx.now();
@@ -207,8 +210,13 @@ async function alreadyPublished(
   claim: Claim,
   existing: Array<{ uri: string; cid: string | null }>,
   record: (outcome: AttemptOutcome) => Promise<void>,
+  target: { did: string; pdsUrl: string },
 ): Promise<PublishResult> {
-  await markPublished(ctx.db, { postId: claim.post.id, attempt: claim.attempt }, existing, ctx.now());
+  // Published when the earlier attempt's commit was made, not when this one noticed (a publisher
+  // that died after writing is found again minutes later). The write came after the post was due.
+  const notBefore = new Date((claim.post.scheduledAt ?? ctx.now()).getTime() - 1000);
+  const writtenAt = existing[0]?.cid ? await recordWrittenAt(ctx.fetch, target, existing[0].cid, notBefore) : undefined;
+  await markPublished(ctx.db, { postId: claim.post.id, attempt: claim.attempt }, existing, writtenAt ?? ctx.now());
   await record('already_published');
   ctx.logger.info('post was already published by an earlier attempt', {
     postId: claim.post.id,
@@ -224,7 +232,7 @@ const UPLOAD_CONCURRENCY = 4;
 /** Everything the records need from the network: mention DIDs, quoted posts' CIDs, uploaded images. */
 async function prepare(
   ctx: PublisherContext,
-  input: { agent: Agent; identityResolver: Parameters<typeof resolveQuote>[0]; ownerDid: string; items: Item[] },
+  input: { agent: Agent; identityResolver: IdentityResolver; ownerDid: string; items: Item[] },
 ): Promise<Resolved> {
   const handles = input.items.flatMap((item) => item.facets.filter((facet) => facet.type === 'mention').map((facet) => facet.value));
   const quoteUris = [
@@ -264,9 +272,9 @@ async function uploadImages(ctx: PublisherContext, agent: Agent, ownerDid: strin
     // Still being processed at publication time: try again shortly.
     if (row.state !== 'ready' || !row.mime || !row.processedKey) throw new PublishError('server', { code: 'image_processing' });
   }
-  const queue = [...ids];
-  const worker = async () => {
-    for (let id = queue.shift(); id; id = queue.shift()) {
+  await pMap(
+    ids,
+    async (id) => {
       const row = rows.get(id)!;
       // The processed image: metadata stripped, sized and encoded for Bluesky by the media Lambda.
       const object = await ctx.s3
@@ -277,8 +285,8 @@ async function uploadImages(ctx: PublisherContext, agent: Agent, ownerDid: strin
         });
       const bytes = await object.Body!.transformToByteArray();
       uploaded.set(id, { blob: await uploadImage(agent, bytes, row.mime!), width: row.width, height: row.height });
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(UPLOAD_CONCURRENCY, ids.length) }, worker));
+    },
+    { concurrency: UPLOAD_CONCURRENCY },
+  );
   return uploaded;
 }

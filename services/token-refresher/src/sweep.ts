@@ -1,14 +1,12 @@
-import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { clientKindOf, type RefreshReason, refreshReason, sessionEndsBefore } from '@chronopost/core';
 import {
-  applyRetention,
   countSessionBlockedPosts,
   describeOauthSession,
   listSessionsWithPendingPosts,
   notify,
   type RefreshCandidate,
-  type RetentionReport,
 } from '@chronopost/db';
+import pMap from 'p-map';
 import type { TokenRefresherContext } from './context';
 
 /** Sessions read per query, and at most this many refreshed per run (the rest next run). */
@@ -34,17 +32,14 @@ export interface RefreshSummary {
 export interface SweepResult {
   at: string;
   refresh: RefreshSummary;
-  retention: Omit<RetentionReport, 'mediaKeys'>;
 }
 
-/** One refresher run: renew what will be needed, then apply the retention policy. */
+/** One refresher run: renew what scheduled posts will need. (Retention is its own service, daily.) */
 export async function sweep(ctx: TokenRefresherContext): Promise<SweepResult> {
   const now = ctx.now();
   const refresh = await refreshSessions(ctx, now);
-  const retention = await retain(ctx, now);
-  const result = { at: now.toISOString(), refresh, retention };
-  ctx.logger.info('token refresher run', { ...refresh, retention });
-  return result;
+  ctx.logger.info('token refresher run', { ...refresh });
+  return { at: now.toISOString(), refresh };
 }
 
 /** Renews, under the shared lock, every session a scheduled post will soon need (see `refreshReason`). */
@@ -66,8 +61,9 @@ export async function refreshSessions(ctx: TokenRefresherContext, now: Date): Pr
   }
 
   const client = due.length ? await ctx.oauthClient() : undefined;
-  const work = async () => {
-    for (let next = due.shift(); next; next = due.shift()) {
+  await pMap(
+    due,
+    async (next) => {
       const { did } = next.candidate;
       try {
         // `true`: refresh now, whatever the token's age; under the lock, as every refresh is.
@@ -89,9 +85,9 @@ export async function refreshSessions(ctx: TokenRefresherContext, now: Date): Pr
           });
         }
       }
-    }
-  };
-  await Promise.all(Array.from({ length: REFRESH_CONCURRENCY }, work));
+    },
+    { concurrency: REFRESH_CONCURRENCY },
+  );
   return summary;
 }
 
@@ -102,18 +98,4 @@ async function warnSessionEnds(ctx: TokenRefresherContext, candidate: RefreshCan
     details: { endsAt: endsAt.toISOString() },
     dedupeKey: `session_ends_soon:${candidate.createdAt.toISOString()}`,
   });
-}
-
-/** Applies the retention policy, then deletes the objects of the media rows it removed. */
-async function retain(ctx: TokenRefresherContext, now: Date): Promise<SweepResult['retention']> {
-  const { mediaKeys, ...report } = await applyRetention(ctx.db, ctx.config.retention.policy, now, { dryRun: ctx.config.retention.dryRun });
-  for (let index = 0; index < mediaKeys.length && !report.dryRun; index += 1000) {
-    const keys = mediaKeys.slice(index, index + 1000);
-    // A failure leaves objects no row points to (harmless, but they cost storage until removed
-    // by hand or by a bucket lifecycle rule); the rows are gone either way.
-    await ctx.s3
-      .send(new DeleteObjectsCommand({ Bucket: ctx.config.mediaBucket, Delete: { Objects: keys.map((Key) => ({ Key })), Quiet: true } }))
-      .catch((error: unknown) => ctx.logger.warn('could not delete media objects', { count: keys.length, error: (error as Error).name }));
-  }
-  return report;
 }

@@ -1,10 +1,13 @@
 import { z } from 'zod';
 import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { httpUrlField, nameField, positiveIntField, privateOriginsField } from './fields';
+import { identityEnvShape, toIdentityConfig } from './oauth-client';
 
 export const apiEnvSchema = z.object({
   ...baseEnvShape,
   ...awsEnvShape,
+  /** Mentions are checked with the same identity resolution as publication uses. */
+  ...identityEnvShape,
   SCHEDULE_MIN_LEAD_SECONDS: positiveIntField('how far ahead a post must be scheduled, in seconds', 30),
   SCHEDULE_MAX_AHEAD_DAYS: positiveIntField('how far ahead a post may be scheduled, in days', 365),
   /**
@@ -24,6 +27,7 @@ export const apiConfigSchema = apiEnvSchema.transform((env) => ({
   database: toDatabaseConfig(env),
   aws: toAwsConfig(env),
   logLevel: env.LOG_LEVEL,
+  identity: toIdentityConfig(env),
   schedule: { minLeadSeconds: env.SCHEDULE_MIN_LEAD_SECONDS, maxAheadDays: env.SCHEDULE_MAX_AHEAD_DAYS },
   /** Where to send posts due too soon for the next tick; undefined: leave them to the tick. */
   publishQueueUrl: env.DISPATCH_MODE === 'lookahead' ? env.PUBLISH_QUEUE_URL : undefined,

@@ -1,6 +1,24 @@
 import { z } from 'zod';
 import { booleanField, httpUrlField, nameField, privateJwksField } from './fields';
 
+/** Where identities (handles, DIDs) resolve: every service that resolves one uses the same. */
+export const identityEnvShape = {
+  ATPROTO_HANDLE_RESOLVER: httpUrlField('an XRPC service that resolves handles (default: DNS and HTTPS well-known)').optional(),
+  ATPROTO_PLC_URL: httpUrlField('the PLC directory (default https://plc.directory)').optional(),
+  OAUTH_ALLOW_HTTP: booleanField(false),
+};
+
+export const toIdentityConfig = (env: {
+  ATPROTO_HANDLE_RESOLVER?: string | undefined;
+  ATPROTO_PLC_URL?: string | undefined;
+  OAUTH_ALLOW_HTTP: boolean;
+}) => ({
+  handleResolver: env.ATPROTO_HANDLE_RESOLVER,
+  plcUrl: env.ATPROTO_PLC_URL,
+  allowHttp: env.OAUTH_ALLOW_HTTP,
+});
+export type IdentityConfig = ReturnType<typeof toIdentityConfig>;
+
 /**
  * How every service that talks to a PDS builds the same OAuth client: login (oauth), publishing
  * (publisher) and refreshing (token-refresher) must present the same client_id and keys, because
@@ -13,9 +31,7 @@ export const oauthClientEnvShape = {
   LOCK_TABLE: nameField('the DynamoDB table of distributed locks'),
   KMS_KEY_ID: z.string().min(1).optional(),
   LOCAL_MASTER_KEY_FILE: z.string().min(1).optional(),
-  ATPROTO_HANDLE_RESOLVER: httpUrlField('an XRPC service that resolves handles (default: DNS and HTTPS well-known)').optional(),
-  ATPROTO_PLC_URL: httpUrlField('the PLC directory (default https://plc.directory)').optional(),
-  OAUTH_ALLOW_HTTP: booleanField(false),
+  ...identityEnvShape,
 };
 
 type OauthClientEnv = {

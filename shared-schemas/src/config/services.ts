@@ -4,10 +4,11 @@ import { dispatcherEnvSchema } from './dispatcher';
 import { mediaEnvSchema } from './media';
 import { oauthEnvSchema } from './oauth';
 import { publisherEnvSchema } from './publisher';
+import { retentionEnvSchema } from './retention';
 import { tokenRefresherEnvSchema } from './token-refresher';
 
 /** The deployable services: one Lambda function each. */
-export const SERVICE_NAMES = ['oauth', 'api', 'dispatcher', 'publisher', 'token-refresher', 'media'] as const;
+export const SERVICE_NAMES = ['oauth', 'api', 'dispatcher', 'publisher', 'token-refresher', 'retention', 'media'] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
 /**
@@ -20,6 +21,7 @@ export const SERVICE_ENV_SCHEMAS = {
   dispatcher: dispatcherEnvSchema,
   publisher: publisherEnvSchema,
   'token-refresher': tokenRefresherEnvSchema,
+  retention: retentionEnvSchema,
   media: mediaEnvSchema,
 } as const satisfies Record<ServiceName, z.ZodObject>;
 
@@ -77,5 +79,6 @@ export const FUNCTION_TIMEOUT_SECONDS: Record<ServiceName, number> = {
   // The publish queue's visibility timeout must exceed this plus the lease margin.
   publisher: 60,
   'token-refresher': 300,
+  retention: 300,
   media: 60,
 };

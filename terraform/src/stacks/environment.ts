@@ -32,6 +32,7 @@ export const MEMORY_MB: Record<ServiceName, number> = {
   dispatcher: 512,
   publisher: 1024,
   'token-refresher': 512,
+  retention: 256,
   media: 1769,
 };
 
@@ -118,6 +119,7 @@ export class EnvironmentStack extends TerraformStack {
       dispatcher: fn('dispatcher'),
       publisher: fn('publisher'),
       'token-refresher': fn('token-refresher'),
+      retention: fn('retention'),
       media: fn('media'),
     };
     this.functions = functions;
@@ -212,7 +214,8 @@ export class EnvironmentStack extends TerraformStack {
     functions.publisher
       .env('MEDIA_BUCKET', media.bucket.bucket)
       .grant({ Sid: 'ReadImages', Effect: 'Allow', Action: ['s3:GetObject'], Resource: [processed] });
-    functions['token-refresher']
+    // Retention (its own daily function) deletes what no post refers to any more.
+    functions.retention
       .env('MEDIA_BUCKET', media.bucket.bucket)
       .grant({ Sid: 'DeleteOrphanUploads', Effect: 'Allow', Action: ['s3:DeleteObject'], Resource: [objects] });
 
@@ -231,6 +234,7 @@ export class EnvironmentStack extends TerraformStack {
       schedules: [
         { name: 'dispatch', expression: 'rate(1 minute)', target: functions.dispatcher },
         { name: 'refresh-tokens', expression: 'rate(5 minutes)', target: functions['token-refresher'] },
+        { name: 'retention', expression: 'rate(1 day)', target: functions.retention },
       ],
     });
 

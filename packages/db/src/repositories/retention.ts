@@ -1,4 +1,6 @@
-import { sql } from 'drizzle-orm';
+import { ENDED_SESSION_STATES } from '@chronopost/core';
+import { inArray, sql } from 'drizzle-orm';
+import { oauthSessions } from '../schema';
 import { mediaInUse } from './media';
 import type { Database } from '../connection';
 
@@ -46,7 +48,7 @@ export async function applyRetention(
   try {
     return await db.transaction(async (tx) => {
       const sessions = await tx.execute(sql`
-        DELETE FROM oauth_sessions WHERE state IN ('expired', 'revoked') AND ended_at < ${before(policy.endedSessionsDays)}`);
+        DELETE FROM oauth_sessions WHERE ${inArray(oauthSessions.state, [...ENDED_SESSION_STATES])} AND ended_at < ${before(policy.endedSessionsDays)}`);
       // The attempts CTE reads the snapshot before the cascade, so it counts what goes with the posts.
       const posts = await tx.execute<{ published: number; failed: number; attempts: number }>(sql`
         WITH doomed AS (

@@ -1,6 +1,6 @@
-import { detectFacets, resolveHandles } from '@chronopost/bluesky';
+import { detectFacets, MAX_MENTIONS_RESOLVED, resolveMentions } from '@chronopost/bluesky';
 import { scheduleProblems } from '@chronopost/core';
-import { findAccount, findOwnedMedia, type ItemContent } from '@chronopost/db';
+import { findOwnedMedia, type ItemContent } from '@chronopost/db';
 import { ValidationError } from '@chronopost/lambda-kit';
 import { type Embed, type ErrorIssue, type IssueInput, type PostItemInput, renderMessage } from '@chronopost/shared-schemas';
 import type { ApiContext } from '../context';
@@ -51,11 +51,12 @@ export async function prepareItems(
   const warnings: Warning[] = [];
   const handles = prepared.flatMap((item) => item.facets.filter((facet) => facet.type === 'mention').map((facet) => facet.value));
   if (handles.length) {
-    const account = await findAccount(ctx.db, ownerDid);
-    const resolved = account ? await resolveHandles(account.pdsUrl, handles, { fetch: ctx.fetch }) : new Map<string, string | undefined>();
+    const resolved = await resolveMentions(ctx.identityResolver, handles);
+    const skipped = new Set(resolved.skipped);
     prepared.forEach((item, index) => {
       for (const facet of item.facets) {
-        if (facet.type === 'mention' && !resolved.get(facet.value.toLowerCase())) {
+        const handle = facet.value.toLowerCase();
+        if (facet.type === 'mention' && !resolved.has(handle) && !skipped.has(handle)) {
           const params = { handle: facet.value };
           warnings.push({
             path: `items.${index}.text`,
@@ -66,6 +67,10 @@ export async function prepareItems(
         }
       }
     });
+    if (skipped.size) {
+      const params = { max: MAX_MENTIONS_RESOLVED };
+      warnings.push({ path: 'items', code: 'too_many_mentions', params, message: renderMessage({ code: 'too_many_mentions', params }) });
+    }
   }
   return { items: prepared, warnings };
 }

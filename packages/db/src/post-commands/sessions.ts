@@ -1,13 +1,16 @@
-import { AWAITING_STATUSES, BLOCKING_CLASSES, isTooLate, type SessionEndReason, type SessionState } from '@chronopost/core';
+import { BLOCKING_CLASSES, isTooLate, type SessionEndReason, type SessionState } from '@chronopost/core';
 import { and, eq, inArray, isNotNull, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { oauthSessions, posts } from '../schema';
-import { markMissed } from './dispatch';
-import { notify } from './notifications';
-import { endOauthSession } from './oauth-sessions';
-import { acceptedBy } from './post-commands';
+import { notify } from '../repositories/notifications';
+import { endOauthSession } from '../repositories/oauth-sessions';
+import { markMissed } from './dispatcher';
+import { acceptedBy, bump } from './shared';
 
-const bump = sql`${posts.version} + 1`;
+/**
+ * The commands a session's end and a new login run on the account's posts: `hold` (everything
+ * waiting becomes `blocked`) and `resume` (held posts go back on the schedule, or are `missed`).
+ */
 
 /** How many of the account's posts are held because of its session. */
 export async function countSessionBlockedPosts(db: Database, did: string): Promise<number> {
@@ -26,8 +29,7 @@ async function blockPendingPosts(db: Pick<Database, 'update'>, did: string, reas
       lastErrorCode: reason,
       lastErrorParams: {},
       lastErrorClass: 'session_ended',
-      version: bump,
-      updatedAt: sql`now()`,
+      ...bump,
     })
     .where(and(eq(posts.ownerDid, did), acceptedBy('hold')))
     .returning({ id: posts.id });
@@ -115,10 +117,9 @@ export async function resumeBlockedPosts(db: Database, did: string, now: Date): 
           lastErrorCode: null,
           lastErrorParams: null,
           lastErrorClass: null,
-          version: bump,
-          updatedAt: sql`now()`,
+          ...bump,
         })
-        .where(inArray(posts.id, resumed));
+        .where(and(inArray(posts.id, resumed), acceptedBy('resume')));
     }
     await markMissed(tx, missed);
     if (resumed.length || missed.length) {
@@ -131,54 +132,4 @@ export async function resumeBlockedPosts(db: Database, did: string, now: Date): 
     }
     return { resumed, missed };
   });
-}
-
-export interface RefreshCandidate {
-  did: string;
-  clientId: string;
-  accessExpiresAt: Date | null;
-  lastRefreshAt: Date | null;
-  createdAt: Date;
-  /** The earliest due time of the account's waiting posts. */
-  nextDueAt: Date | null;
-  /** The latest one. */
-  lastDueAt: Date | null;
-}
-
-/**
- * Live sessions of accounts with posts waiting, with when those posts are due: what the token
- * refresher decides on. Accounts with nothing scheduled are not read at all.
- */
-export async function listSessionsWithPendingPosts(
-  db: Database,
-  options: { limit: number; afterDid?: string },
-): Promise<RefreshCandidate[]> {
-  const rows = await db.execute<{
-    did: string;
-    client_id: string;
-    access_expires_at: string | Date | null;
-    last_refresh_at: string | Date | null;
-    created_at: string | Date;
-    next_due: string | Date | null;
-    last_due: string | Date | null;
-  }>(sql`
-    SELECT s.did, s.client_id, s.access_expires_at, s.last_refresh_at, s.created_at, p.next_due, p.last_due
-    FROM oauth_sessions s
-    JOIN LATERAL (
-      SELECT min(coalesce(next_attempt_at, scheduled_at)) AS next_due, max(coalesce(next_attempt_at, scheduled_at)) AS last_due
-      FROM posts WHERE owner_did = s.did AND ${inArray(posts.status, [...AWAITING_STATUSES])}
-    ) p ON p.next_due IS NOT NULL
-    WHERE s.state = 'active' ${options.afterDid ? sql`AND s.did > ${options.afterDid}` : sql``}
-    ORDER BY s.did
-    LIMIT ${options.limit}`);
-  const date = (value: string | Date | null) => (value === null ? null : new Date(value));
-  return rows.rows.map((row) => ({
-    did: row.did,
-    clientId: row.client_id,
-    accessExpiresAt: date(row.access_expires_at),
-    lastRefreshAt: date(row.last_refresh_at),
-    createdAt: new Date(row.created_at),
-    nextDueAt: date(row.next_due),
-    lastDueAt: date(row.last_due),
-  }));
 }

@@ -5,13 +5,10 @@ import {
   REQUEUE_PUBLISHING_AFTER_LEASE_MS,
   REQUEUE_QUEUED_AFTER_MS,
 } from '@chronopost/core';
-import { and, inArray, isNull, sql } from 'drizzle-orm';
+import { and, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { posts, publishAttempts } from '../schema';
-import { acceptedBy } from './post-commands';
-import { CRASHED } from './publishing';
-
-const bump = sql`${posts.version} + 1`;
+import { posts } from '../schema';
+import { abandonOpenAttempts, acceptedBy, bump, CRASHED, noticePosts } from './shared';
 
 export interface ClaimedPost {
   id: string;
@@ -47,21 +44,19 @@ const toClaimed = (row: DueRow): ClaimedPost => ({
 /** Sends one message per post; returns the ids whose message the queue accepted. */
 export type SendMessages = (posts: ClaimedPost[]) => Promise<Set<string>>;
 
-/** Posts later than their late policy allows: `missed`, with the reason, never published. */
-export async function markMissed(db: Pick<Database, 'update'>, ids: string[]): Promise<void> {
+/** `miss`: posts later than their late policy allows, never published; the user is told. */
+export async function markMissed(db: Pick<Database, 'update' | 'execute'>, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
-  await db
+  const missed = await db
     .update(posts)
-    .set({
-      status: 'missed',
-      nextAttemptAt: null,
-      lastErrorCode: 'missed_while_down',
-      lastErrorParams: {},
-      lastErrorClass: null,
-      version: bump,
-      updatedAt: sql`now()`,
-    })
-    .where(and(inArray(posts.id, ids), acceptedBy('miss')));
+    .set({ status: 'missed', nextAttemptAt: null, lastErrorCode: 'missed_while_down', lastErrorParams: {}, lastErrorClass: null, ...bump })
+    .where(and(inArray(posts.id, ids), acceptedBy('miss')))
+    .returning({ id: posts.id });
+  await noticePosts(
+    db,
+    missed.map((row) => row.id),
+    'post_missed',
+  );
 }
 
 /**
@@ -113,16 +108,14 @@ export async function claimDuePosts(
       await tx
         .update(posts)
         // An overdue post is due from now on: the reaper measures a lost message from here.
-        .set({
-          status: 'queued',
-          nextAttemptAt: sql`greatest(${posts.nextAttemptAt}, ${options.now})`,
-          version: bump,
-          updatedAt: sql`now()`,
-        })
+        .set({ status: 'queued', nextAttemptAt: sql`greatest(${posts.nextAttemptAt}, ${options.now})`, ...bump })
         .where(
-          inArray(
-            posts.id,
-            queued.map((post) => post.id),
+          and(
+            inArray(
+              posts.id,
+              queued.map((post) => post.id),
+            ),
+            acceptedBy('queue'),
           ),
         );
     }
@@ -148,36 +141,23 @@ export async function reapStuckPosts(
       SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds,
         (SELECT count(*)::int FROM publish_attempts a WHERE a.post_id = posts.id AND (a.outcome = 'abandoned' OR a.finished_at IS NULL)) AS abandoned
       FROM posts
-      WHERE (status = 'queued' AND next_attempt_at < ${queuedDeadline})
-         OR (status = 'publishing' AND lease_expires_at < ${leaseDeadline})
+      WHERE ${acceptedBy('reap')}
+        AND ((status = ${'queued'} AND next_attempt_at < ${queuedDeadline}) OR (status = ${'publishing'} AND lease_expires_at < ${leaseDeadline}))
       ORDER BY next_attempt_at
       LIMIT ${options.limit}
       FOR UPDATE SKIP LOCKED`);
     if (stuck.rows.length === 0) return { requeued: [], crashed: [] };
     const ids = stuck.rows.map((row) => row.id);
     // An attempt that never finished was cut short: its publisher died.
-    await tx
-      .update(publishAttempts)
-      .set({ finishedAt: sql`now()`, outcome: 'abandoned', reasonCode: 'publisher_stopped', reasonParams: {} })
-      .where(and(inArray(publishAttempts.postId, ids), isNull(publishAttempts.finishedAt)));
+    await abandonOpenAttempts(tx, ids);
     const crashed = stuck.rows.filter((row) => row.abandoned >= MAX_ABANDONED_ATTEMPTS).map(toClaimed);
     if (crashed.length) {
+      const ids = crashed.map((post) => post.id);
       await tx
         .update(posts)
-        .set({
-          status: 'failed',
-          nextAttemptAt: null,
-          leaseExpiresAt: null,
-          ...CRASHED,
-          version: bump,
-          updatedAt: sql`now()`,
-        })
-        .where(
-          inArray(
-            posts.id,
-            crashed.map((post) => post.id),
-          ),
-        );
+        .set({ ...CRASHED, ...bump })
+        .where(and(inArray(posts.id, ids), acceptedBy('reap')));
+      await noticePosts(tx, ids, 'post_failed');
     }
     const candidates = stuck.rows.filter((row) => row.abandoned < MAX_ABANDONED_ATTEMPTS).map(toClaimed);
     const sent = candidates.length ? await send(candidates) : new Set<string>();
@@ -186,11 +166,14 @@ export async function reapStuckPosts(
       await tx
         .update(posts)
         // Due now: the next reaping of this post is measured from here.
-        .set({ status: 'queued', nextAttemptAt: options.now, leaseExpiresAt: null, version: bump, updatedAt: sql`now()` })
+        .set({ status: 'queued', nextAttemptAt: options.now, leaseExpiresAt: null, ...bump })
         .where(
-          inArray(
-            posts.id,
-            requeued.map((post) => post.id),
+          and(
+            inArray(
+              posts.id,
+              requeued.map((post) => post.id),
+            ),
+            acceptedBy('reap'),
           ),
         );
     }
@@ -199,21 +182,31 @@ export async function reapStuckPosts(
 }
 
 /**
- * A post whose message reached the dead-letter queue: the publisher kept failing on it. Not while a
- * publisher still holds it (its lease is live): that one decides.
+ * `crash`: a post whose message reached the dead-letter queue (the publisher kept failing on it).
+ * Not while a publisher still holds it (its lease is live): that one decides.
  */
 export async function markCrashed(db: Database, postId: string, now: Date): Promise<boolean> {
-  const result = await db.execute(sql`
-    UPDATE posts SET status = 'failed', next_attempt_at = NULL, lease_expires_at = NULL, last_error_code = ${CRASHED.lastErrorCode},
-      last_error_params = '{}', last_error_class = ${CRASHED.lastErrorClass}, version = version + 1, updated_at = now()
-    WHERE id = ${postId} AND (status = 'queued' OR (status = 'publishing' AND lease_expires_at < ${now}))`);
-  return (result.rowCount ?? 0) > 0;
+  return db.transaction(async (tx) => {
+    const failed = await tx
+      .update(posts)
+      .set({ ...CRASHED, ...bump })
+      .where(
+        and(sql`${posts.id} = ${postId}`, acceptedBy('crash'), sql`(${posts.status} = ${'queued'} OR ${posts.leaseExpiresAt} < ${now})`),
+      )
+      .returning({ id: posts.id });
+    await noticePosts(
+      tx,
+      failed.map((row) => row.id),
+      'post_failed',
+    );
+    return failed.length > 0;
+  });
 }
 
 /** Posts that failed by crashing (the dead-letter queue), for a redrive: ids, oldest first. */
 export async function listCrashedPosts(db: Database, limit: number): Promise<string[]> {
   const result = await db.execute<{ id: string }>(
-    sql`SELECT id FROM posts WHERE status = 'failed' AND last_error_class = 'crash' ORDER BY updated_at LIMIT ${limit}`,
+    sql`SELECT id FROM posts WHERE ${acceptedBy('redrive')} AND last_error_class = ${CRASHED.lastErrorClass} ORDER BY updated_at LIMIT ${limit}`,
   );
   return result.rows.map((row) => row.id);
 }
@@ -231,7 +224,7 @@ export async function requeueCrashed(db: Database, postIds: string[], send: Send
       WHERE id IN (${sql.join(
         postIds.map((id) => sql`${id}`),
         sql`, `,
-      )}) AND status = 'failed' AND last_error_class = 'crash'
+      )}) AND ${acceptedBy('redrive')} AND last_error_class = ${CRASHED.lastErrorClass}
       FOR UPDATE`);
     const candidates = rows.rows.map(toClaimed);
     const sent = candidates.length ? await send(candidates) : new Set<string>();
@@ -245,13 +238,15 @@ export async function requeueCrashed(db: Database, postIds: string[], send: Send
           lastErrorCode: null,
           lastErrorParams: null,
           lastErrorClass: null,
-          version: bump,
-          updatedAt: sql`now()`,
+          ...bump,
         })
         .where(
-          inArray(
-            posts.id,
-            requeued.map((post) => post.id),
+          and(
+            inArray(
+              posts.id,
+              requeued.map((post) => post.id),
+            ),
+            acceptedBy('redrive'),
           ),
         );
     }

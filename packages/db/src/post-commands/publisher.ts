@@ -1,13 +1,9 @@
 import { type AttemptOutcome, MAX_ABANDONED_ATTEMPTS, type PostStatus, type PublishErrorClass } from '@chronopost/core';
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { media, postItems, posts, publishAttempts } from '../schema';
-import { findPost, type PostWithItems } from './posts';
-
-const bump = sql`${posts.version} + 1`;
-
-/** What a post that crashed its publishers too often records (the user can retry it). */
-export const CRASHED = { lastErrorCode: 'publisher_crashed', lastErrorParams: {}, lastErrorClass: 'crash' } as const;
+import { findPost, type PostWithItems } from '../repositories/posts';
+import { abandonOpenAttempts, acceptedBy, bump, CRASHED, noticePosts } from './shared';
 
 /** A claimed post: this publisher holds it until its lease runs out; `attempt` identifies the claim. */
 export interface Claim {
@@ -34,7 +30,7 @@ export async function claimForPublishing(db: Database, postId: string, lease: { 
   const claimed = await db.execute<{ owner_did: string; attempts: number; previous: PostStatus }>(sql`
     WITH target AS (
       SELECT id, status AS previous FROM posts
-      WHERE id = ${postId} AND (status = 'queued' OR (status = 'publishing' AND lease_expires_at < ${lease.now}))
+      WHERE id = ${postId} AND ${acceptedBy('claim')} AND (status = ${'queued'} OR lease_expires_at < ${lease.now})
       FOR UPDATE
     )
     UPDATE posts SET status = 'publishing', attempts = posts.attempts + 1, lease_expires_at = ${lease.until},
@@ -64,10 +60,7 @@ export async function claimForPublishing(db: Database, postId: string, lease: { 
 
 /** Closes the attempts a dead publisher left open; returns how many attempts of the post were abandoned so far. */
 async function abandonUnfinishedAttempts(db: Database, postId: string): Promise<number> {
-  await db
-    .update(publishAttempts)
-    .set({ finishedAt: sql`now()`, outcome: 'abandoned', reasonCode: 'publisher_stopped', reasonParams: {} })
-    .where(and(eq(publishAttempts.postId, postId), isNull(publishAttempts.finishedAt)));
+  await abandonOpenAttempts(db, [postId]);
   const counted = await db.execute<{ abandoned: number }>(
     sql`SELECT count(*)::int AS abandoned FROM publish_attempts WHERE post_id = ${postId} AND outcome = 'abandoned'`,
   );
@@ -75,10 +68,18 @@ async function abandonUnfinishedAttempts(db: Database, postId: string): Promise<
 }
 
 async function markCrashedWhilePublishing(db: Database, postId: string, attempt: number): Promise<void> {
-  await db.execute(sql`
-    UPDATE posts SET status = 'failed', next_attempt_at = NULL, lease_expires_at = NULL, last_error_code = ${CRASHED.lastErrorCode},
-      last_error_params = '{}', last_error_class = ${CRASHED.lastErrorClass}, version = version + 1, updated_at = now()
-    WHERE id = ${postId} AND status = 'publishing' AND attempts = ${attempt}`);
+  await db.transaction(async (tx) => {
+    const failed = await tx
+      .update(posts)
+      .set({ ...CRASHED, ...bump })
+      .where(held(postId, attempt, 'claim'))
+      .returning({ id: posts.id });
+    await noticePosts(
+      tx,
+      failed.map((row) => row.id),
+      'post_failed',
+    );
+  });
 }
 
 export async function startAttempt(db: Database, postId: string, attempt: number): Promise<number> {
@@ -110,8 +111,12 @@ export async function finishAttempt(
     .where(eq(publishAttempts.id, attemptId));
 }
 
-/** The holder's condition: still `publishing` under the claim it made (no one took it over since). */
-const held = (postId: string, attempt: number) => and(eq(posts.id, postId), eq(posts.status, 'publishing'), eq(posts.attempts, attempt));
+/**
+ * The holder's condition: still `publishing` under the claim it made (no one took it over since).
+ * `publishing` is the one status `command` (finish, fail) accepts after a claim.
+ */
+const held = (postId: string, attempt: number, command: 'finish' | 'fail' | 'claim') =>
+  and(eq(posts.id, postId), acceptedBy(command), eq(posts.status, 'publishing'), eq(posts.attempts, attempt));
 
 /** `publishing → published`, with each item's record. False if the claim was lost meanwhile. */
 export async function markPublished(
@@ -131,10 +136,9 @@ export async function markPublished(
         lastErrorCode: null,
         lastErrorParams: null,
         lastErrorClass: null,
-        version: bump,
-        updatedAt: sql`now()`,
+        ...bump,
       })
-      .where(held(claim.postId, claim.attempt))
+      .where(held(claim.postId, claim.attempt, 'finish'))
       .returning({ id: posts.id });
     if (!row) return false;
     for (const [position, record] of records.entries()) {
@@ -147,28 +151,35 @@ export async function markPublished(
   });
 }
 
-/** Ends an attempt that did not publish: `retrying` at a time, or `failed`, `blocked`, `missed`. */
+const NOTICE = { failed: 'post_failed', blocked: 'post_blocked', missed: 'post_missed' } as const;
+
+/**
+ * `fail`: ends an attempt that did not publish — `retrying` at a time, or `failed`, `blocked`,
+ * `missed`, which the user is told about in the same transaction.
+ */
 export async function markNotPublished(
   db: Database,
   claim: { postId: string; attempt: number },
   outcome: { status: 'retrying'; at: Date } | { status: 'failed' | 'blocked' | 'missed' },
   error: { reason: Reason; errorClass?: PublishErrorClass | undefined },
 ): Promise<boolean> {
-  const [row] = await db
-    .update(posts)
-    .set({
-      status: outcome.status,
-      nextAttemptAt: outcome.status === 'retrying' ? outcome.at : null,
-      leaseExpiresAt: null,
-      lastErrorCode: error.reason.code,
-      lastErrorParams: error.reason.params ?? {},
-      lastErrorClass: error.errorClass ?? null,
-      version: bump,
-      updatedAt: sql`now()`,
-    })
-    .where(held(claim.postId, claim.attempt))
-    .returning({ id: posts.id });
-  return Boolean(row);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .update(posts)
+      .set({
+        status: outcome.status,
+        nextAttemptAt: outcome.status === 'retrying' ? outcome.at : null,
+        leaseExpiresAt: null,
+        lastErrorCode: error.reason.code,
+        lastErrorParams: error.reason.params ?? {},
+        lastErrorClass: error.errorClass ?? null,
+        ...bump,
+      })
+      .where(held(claim.postId, claim.attempt, 'fail'))
+      .returning({ id: posts.id });
+    if (row && outcome.status !== 'retrying') await noticePosts(tx, [row.id], NOTICE[outcome.status]);
+    return Boolean(row);
+  });
 }
 
 /** The media a post's images refer to, for upload at publish time. */

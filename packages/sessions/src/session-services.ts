@@ -5,9 +5,9 @@ import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, type Logger, once } from '@chronopost/lambda-kit';
 import type { AwsConfig, DatabaseConfig, OauthClientConfig } from '@chronopost/shared-schemas';
 import { createConfiguredKeyring, createVault, type Vault } from '@chronopost/vault';
-import type { Lock } from './lock';
-import { createDynamoDbLock } from './lock-dynamodb';
-import { createOAuthClient, type OAuthClientDeps } from './oauth-client';
+import { createDynamoDbLock, type Lock } from '@chronopost/bluesky';
+import { createAccountsOAuthClient } from './oauth-client';
+import type { SessionEnded } from './session-ended';
 
 /** No request to a PDS (or anything it leads to) may hang a run: past this it is a network failure. */
 const REQUEST_TIMEOUT_MS = 15_000;
@@ -33,7 +33,12 @@ export interface SessionServices {
  */
 function createSessionServices(
   config: { oauthClient: OauthClientConfig; aws: AwsConfig },
-  deps: Pick<OAuthClientDeps, 'db' | 'fetch' | 'now' | 'onSessionEnded'> & { db: Database },
+  deps: {
+    db: Database;
+    fetch: typeof globalThis.fetch;
+    now: () => Date;
+    onSessionEnded: (did: string, ended: SessionEnded) => void;
+  },
   overrides: Partial<SessionServices> = {},
 ): SessionServices {
   const vault =
@@ -45,7 +50,7 @@ function createSessionServices(
   return {
     vault,
     lock,
-    oauthClient: overrides.oauthClient ?? once(() => createOAuthClient(config.oauthClient, { ...deps, vault, lock })),
+    oauthClient: overrides.oauthClient ?? once(() => createAccountsOAuthClient(config.oauthClient, { ...deps, vault, lock })),
   };
 }
 
@@ -72,7 +77,7 @@ export function createSessionServiceContext(
   const db = overrides.db ?? createDatabase(config.database, { max: options.poolSize, applicationName: `chronopost-${service}` });
   const fetchImpl = overrides.fetch ?? withTimeout(globalThis.fetch, REQUEST_TIMEOUT_MS);
   const now = overrides.now ?? (() => new Date());
-  const onSessionEnded = (did: string, outcome: { state: string; blockedPosts: number }) =>
+  const onSessionEnded = (did: string, outcome: SessionEnded) =>
     logger.warn('oauth session ended', { did, state: outcome.state, blockedPosts: outcome.blockedPosts });
   return { logger, db, fetch: fetchImpl, now, ...createSessionServices(config, { db, now, fetch: fetchImpl, onSessionEnded }, overrides) };
 }

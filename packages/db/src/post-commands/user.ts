@@ -1,8 +1,9 @@
 import { type LatePolicy, POST_COMMANDS, type PostCommand, type PostStatus, randomClockId, recordKeys } from '@chronopost/core';
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { postItems, posts } from '../schema';
-import { findPost, insertPost, type PostRow, type PostWithItems } from './posts';
+import { findPost, insertPost, type PostRow, type PostWithItems } from '../repositories/posts';
+import { acceptedBy } from './shared';
 
 /**
  * The user's post commands (create, edit, schedule, unschedule, cancel, retry). Each accepts the
@@ -89,9 +90,6 @@ async function withFreshKeys<T>(
     }
   }
 }
-
-/** The statuses a command accepts, as the SQL condition on `posts.status`. */
-export const acceptedBy = (command: PostCommand): SQL => inArray(posts.status, [...POST_COMMANDS[command].from]);
 
 /**
  * The one conditional update behind every user command: `command`'s statuses, the caller's version

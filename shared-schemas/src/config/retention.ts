@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
+import { booleanField, nameField, positiveIntField } from './fields';
+
+/** The retention service deletes, once a day, what has been kept long enough (and the S3 objects of orphaned uploads). */
+export const retentionEnvSchema = z.object({
+  ...baseEnvShape,
+  ...awsEnvShape,
+  MEDIA_BUCKET: nameField('the name of the S3 bucket that holds uploaded images'),
+  RETENTION_ENDED_SESSIONS_DAYS: positiveIntField('days an ended (expired or revoked) session is kept', 90),
+  RETENTION_PUBLISHED_POSTS_DAYS: positiveIntField('days a published post is kept after publication', 30),
+  RETENTION_FAILED_POSTS_DAYS: positiveIntField('days a failed post is kept after it failed', 7),
+  RETENTION_ORPHAN_MEDIA_HOURS: positiveIntField('hours an upload no post refers to is kept', 24),
+  /** Report what retention would delete, and delete nothing. */
+  RETENTION_DRY_RUN: booleanField(false),
+});
+export const retentionConfigSchema = retentionEnvSchema.transform((env) => ({
+  database: toDatabaseConfig(env),
+  aws: toAwsConfig(env),
+  logLevel: env.LOG_LEVEL,
+  mediaBucket: env.MEDIA_BUCKET,
+  policy: {
+    endedSessionsDays: env.RETENTION_ENDED_SESSIONS_DAYS,
+    publishedPostsDays: env.RETENTION_PUBLISHED_POSTS_DAYS,
+    failedPostsDays: env.RETENTION_FAILED_POSTS_DAYS,
+    orphanMediaHours: env.RETENTION_ORPHAN_MEDIA_HOURS,
+  },
+  dryRun: env.RETENTION_DRY_RUN,
+}));
+export type RetentionConfig = z.output<typeof retentionConfigSchema>;
