@@ -1,7 +1,7 @@
 import { AWAITING_STATUSES, LIVE_SESSION_STATES, type SessionState } from '@chronopost/core';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { accounts, oauthSessions, posts } from '../schema';
+import { accounts, inList, oauthSessions, posts } from '../schema';
 
 export interface SealedSession {
   ciphertext: Buffer;
@@ -135,7 +135,7 @@ export async function listSessionsWithPendingPosts(
       SELECT min(coalesce(next_attempt_at, scheduled_at)) AS next_due, max(coalesce(next_attempt_at, scheduled_at)) AS last_due
       FROM posts WHERE owner_did = s.did AND ${inArray(posts.status, [...AWAITING_STATUSES])}
     ) p ON p.next_due IS NOT NULL
-    WHERE ${inArray(oauthSessions.state, [...LIVE_SESSION_STATES])} ${options.afterDid ? sql`AND s.did > ${options.afterDid}` : sql``}
+    WHERE ${sql.raw(inList('s.state', LIVE_SESSION_STATES))} ${options.afterDid ? sql`AND s.did > ${options.afterDid}` : sql``}
     ORDER BY s.did
     LIMIT ${options.limit}`);
   const date = (value: string | Date | null) => (value === null ? null : new Date(value));
