@@ -1,15 +1,17 @@
 import type { HttpEvent } from '@chronopost/lambda-kit';
+import { parseCookie, stringifySetCookie } from 'cookie';
 
 export const LOGIN_COOKIE = 'chronopost_login';
 export const REFRESH_COOKIE = 'chronopost_refresh';
 
-/** A cookie's value from the API Gateway v2 event (`event.cookies` holds `name=value` pairs). */
+/**
+ * A cookie's value from the API Gateway v2 event (`event.cookies` holds `name=value` pairs), parsed
+ * by the `cookie` library: a value with a broken percent-escape is kept as it came (it then simply
+ * matches no session) instead of throwing.
+ */
 export function readCookie(event: HttpEvent, name: string): string | undefined {
-  for (const pair of event.cookies ?? []) {
-    const separator = pair.indexOf('=');
-    if (separator > 0 && pair.slice(0, separator).trim() === name) return decodeURIComponent(pair.slice(separator + 1).trim());
-  }
-  return undefined;
+  if (!event.cookies?.length) return undefined;
+  return parseCookie(event.cookies.join('; '))[name];
 }
 
 export interface CookieOptions {
@@ -21,14 +23,15 @@ export interface CookieOptions {
 }
 
 export function serializeCookie(name: string, value: string, options: CookieOptions): string {
-  return [
-    `${name}=${encodeURIComponent(value)}`,
-    `Path=${options.path}`,
-    `Max-Age=${options.maxAgeSeconds}`,
-    'HttpOnly',
-    `SameSite=${options.sameSite}`,
-    ...(options.secure ? ['Secure'] : []),
-  ].join('; ');
+  return stringifySetCookie({
+    name,
+    value,
+    path: options.path,
+    maxAge: options.maxAgeSeconds,
+    httpOnly: true,
+    sameSite: options.sameSite === 'Strict' ? 'strict' : 'lax',
+    secure: options.secure,
+  });
 }
 
 export const clearCookie = (name: string, options: Omit<CookieOptions, 'maxAgeSeconds'>) =>
