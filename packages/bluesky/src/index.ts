@@ -6,6 +6,7 @@ export * from './state-store-dynamodb';
 export * from './profile';
 export * from './facets';
 export * from './identity';
+export * from './network';
 export * from './records';
 export * from './publish';
 export * from './publish-errors';

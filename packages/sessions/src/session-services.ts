@@ -5,18 +5,9 @@ import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, type Logger, once } from '@chronopost/lambda-kit';
 import type { AwsConfig, DatabaseConfig, OauthClientConfig } from '@chronopost/shared-schemas';
 import { createConfiguredKeyring, createVault, type Vault } from '@chronopost/vault';
-import { createDynamoDbLock, type Lock } from '@chronopost/bluesky';
+import { createAtprotoFetch, createDynamoDbLock, type Lock } from '@chronopost/bluesky';
 import { createAccountsOAuthClient } from './oauth-client';
 import type { SessionEnded } from './session-ended';
-
-/** No request to a PDS (or anything it leads to) may hang a run: past this it is a network failure. */
-const REQUEST_TIMEOUT_MS = 15_000;
-
-/** A fetch that gives up after `timeoutMs` unless the caller brought its own signal. */
-const withTimeout =
-  (fetchImpl: typeof globalThis.fetch, timeoutMs: number): typeof globalThis.fetch =>
-  (input, init) =>
-    fetchImpl(input, init?.signal ? init : { ...init, signal: AbortSignal.timeout(timeoutMs) });
 
 /** What a service needs to act with users' stored sessions. */
 export interface SessionServices {
@@ -58,13 +49,13 @@ function createSessionServices(
 export interface SessionServiceContext extends SessionServices {
   logger: Logger;
   db: Database;
-  /** Every request to a PDS or authorization server goes through this (with a timeout). */
+  /** Every request to a PDS or authorization server goes through this: SSRF-safe, with a timeout. */
   fetch: typeof globalThis.fetch;
   now: () => Date;
 }
 
 /**
- * Builds that context as in AWS: a logger, a database pool of `poolSize`, a fetch with a timeout,
+ * Builds that context as in AWS: a logger, a database pool of `poolSize`, the SSRF-safe fetch,
  * the clock, and the session services; every part can be overridden (tests).
  */
 export function createSessionServiceContext(
@@ -75,7 +66,7 @@ export function createSessionServiceContext(
   const { overrides } = options;
   const logger = overrides.logger ?? createLogger(service, config.logLevel);
   const db = overrides.db ?? createDatabase(config.database, { max: options.poolSize, applicationName: `chronopost-${service}` });
-  const fetchImpl = overrides.fetch ?? withTimeout(globalThis.fetch, REQUEST_TIMEOUT_MS);
+  const fetchImpl = overrides.fetch ?? createAtprotoFetch(config.oauthClient);
   const now = overrides.now ?? (() => new Date());
   const onSessionEnded = (did: string, outcome: SessionEnded) =>
     logger.warn('oauth session ended', { did, state: outcome.state, blockedPosts: outcome.blockedPosts });

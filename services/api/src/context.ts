@@ -1,6 +1,6 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { createIdentityResolver, type IdentityResolver } from '@chronopost/bluesky';
+import { createAtprotoFetch, createIdentityResolver, type IdentityResolver } from '@chronopost/bluesky';
 import { IMAGE_TYPES } from '@chronopost/core';
 import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
@@ -38,7 +38,8 @@ export const createContext = (config: ApiConfig, overrides: Partial<ApiContext> 
   config,
   logger: overrides.logger ?? createLogger('api', config.logLevel),
   db: overrides.db ?? createDatabase(config.database, { applicationName: 'chronopost-api' }),
-  identityResolver: overrides.identityResolver ?? createIdentityResolver(config.identity),
+  identityResolver:
+    overrides.identityResolver ?? createIdentityResolver({ ...config.identity, fetch: createAtprotoFetch(config.identity) }),
   sqs: overrides.sqs ?? new SQSClient(awsClientOptions(config.aws, 'sqs')),
   s3: overrides.s3 ?? new S3Client(awsClientOptions(config.aws, 's3')),
   linkFetch: overrides.linkFetch ?? linkFetchers(config),

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { NodeOAuthClient, NodeSavedStateStore } from '@atproto/oauth-client-node';
 import { createAccessTokenSigner } from '@chronopost/app-auth';
-import { createDynamoDbLock, createDynamoDbStateStore, type Lock } from '@chronopost/bluesky';
+import { createAtprotoFetch, createDynamoDbLock, createDynamoDbStateStore, type Lock } from '@chronopost/bluesky';
 import { createDatabase, type Database } from '@chronopost/db';
 import { createAccountsOAuthClient } from '@chronopost/sessions';
 import { awsClientOptions, createLogger, type Logger, once } from '@chronopost/lambda-kit';
@@ -22,7 +22,8 @@ export interface OauthContext {
   /** The AT Protocol OAuth client, built on first use (importing its keys is asynchronous). */
   oauthClient: () => Promise<NodeOAuthClient>;
   signer: () => ReturnType<typeof createAccessTokenSigner>;
-  fetch?: typeof globalThis.fetch;
+  /** Every request to a server the user names (their PDS, authorization server, DID documents): SSRF-safe. */
+  fetch: typeof globalThis.fetch;
   now: () => Date;
 }
 
@@ -36,6 +37,7 @@ export const createContext = (config: OauthConfig, overrides: Partial<OauthConte
   const lock = overrides.lock ?? createDynamoDbLock({ dynamodb, table: config.oauthClient.lockTable });
   const now = overrides.now ?? (() => new Date());
   const stateStore = overrides.stateStore ?? createDynamoDbStateStore({ dynamodb, table: config.stateTable, vault });
+  const fetchImpl = overrides.fetch ?? createAtprotoFetch(config.oauthClient);
   const context: OauthContext = {
     stateStore,
     config,
@@ -45,7 +47,7 @@ export const createContext = (config: OauthConfig, overrides: Partial<OauthConte
     vault,
     lock,
     now,
-    ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+    fetch: fetchImpl,
     rateLimiter: overrides.rateLimiter ?? createLoginRateLimiter({ dynamodb, table: config.stateTable, limit: config.loginRateLimit }),
     oauthClient:
       overrides.oauthClient ??
@@ -56,7 +58,7 @@ export const createContext = (config: OauthConfig, overrides: Partial<OauthConte
           vault,
           lock,
           now,
-          ...(overrides.fetch ? { fetch: overrides.fetch } : {}),
+          fetch: fetchImpl,
           onSessionEnded: (did, outcome) =>
             logger.info('oauth session ended', { did, state: outcome.state, blockedPosts: outcome.blockedPosts }),
         }),

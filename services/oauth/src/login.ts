@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { OAuthCallbackError, OAuthResolverError } from '@atproto/oauth-client-node';
-import { fetchOwnProfile, normalizePdsUrl, OAUTH_SCOPE } from '@chronopost/bluesky';
+import { fetchOwnProfile, isRefusedDestination, normalizePdsUrl, OAUTH_SCOPE } from '@chronopost/bluesky';
 import { issueRefreshToken, resumeBlockedPosts, upsertAccount } from '@chronopost/db';
 import { AppError, ForbiddenError, TooManyRequestsError, ValidationError } from '@chronopost/lambda-kit';
 import type { LoginErrorCode, LoginRequest } from '@chronopost/shared-schemas';
@@ -10,6 +10,8 @@ import { resolveReturnUrl } from './return-url';
 
 /** What we keep with the library's state for the callback: who may finish, and where to go. */
 const appStateSchema = z.object({ binding: z.string(), returnTo: z.url() });
+
+const STATE_KEY = /^[A-Za-z0-9_~.-]{1,256}$/;
 
 const bindingOf = (loginId: string) => createHash('sha256').update(loginId).digest('base64url');
 
@@ -39,6 +41,12 @@ export async function startLogin(
     });
     return { authorizationUrl, loginId };
   } catch (error) {
+    // An address that is not a public server (loopback, private, link-local): refused before any
+    // connection, and the user's mistake, not our outage.
+    if (isRefusedDestination(error)) {
+      ctx.logger.info('login identifier refused: not a public server');
+      throw new ValidationError([{ path: 'identifier', code: 'identifier_not_public' }]);
+    }
     if (error instanceof OAuthResolverError || (error instanceof TypeError && /resolve|handle|did/i.test(error.message))) {
       ctx.logger.info('login identifier did not resolve', { reason: error.message });
       throw new ValidationError([{ path: 'identifier', code: 'not_found', params: { identifier: request.identifier.slice(0, 300) } }]);
@@ -65,7 +73,9 @@ const failed = (base: URL, error: LoginErrorCode): LoginOutcome => {
 export async function completeLogin(ctx: OauthContext, query: URLSearchParams, loginId: string | undefined): Promise<LoginOutcome> {
   const home = new URL('/', ctx.config.webOrigin);
   const stateKey = query.get('state');
-  if (!stateKey) return failed(home, 'invalid_request');
+  // The library's state keys are short random tokens; anything else is refused before the lookup
+  // (DynamoDB refuses keys over 2,048 bytes, and a probe must not make us ask).
+  if (!stateKey || !STATE_KEY.test(stateKey)) return failed(home, 'invalid_request');
   const stored = await ctx.stateStore.get(stateKey);
   if (!stored) return failed(home, 'expired');
   const appState = appStateSchema.safeParse(JSON.parse(stored.appState ?? 'null'));

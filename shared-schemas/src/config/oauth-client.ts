@@ -16,6 +16,13 @@ export const toIdentityConfig = (env: {
   handleResolver: env.ATPROTO_HANDLE_RESOLVER,
   plcUrl: env.ATPROTO_PLC_URL,
   allowHttp: env.OAUTH_ALLOW_HTTP,
+  /**
+   * The only origins the SSRF-safe fetcher may reach on private addresses: the handle resolver and
+   * PLC directory configured with OAUTH_ALLOW_HTTP (the local demo or test PDS). Empty in AWS.
+   */
+  privateOrigins: env.OAUTH_ALLOW_HTTP
+    ? [env.ATPROTO_HANDLE_RESOLVER, env.ATPROTO_PLC_URL].filter((url): url is string => Boolean(url)).map((url) => new URL(url).origin)
+    : [],
 });
 export type IdentityConfig = ReturnType<typeof toIdentityConfig>;
 
@@ -81,9 +88,7 @@ export const toOauthClientConfig = (env: OauthClientEnv) => {
     mode: publicUrl.startsWith('https:') ? ('confidential' as const) : ('loopback' as const),
     clientKeys: env.OAUTH_CLIENT_PRIVATE_KEYS ?? [],
     clientName: env.OAUTH_CLIENT_NAME,
-    handleResolver: env.ATPROTO_HANDLE_RESOLVER,
-    plcUrl: env.ATPROTO_PLC_URL,
-    allowHttp: env.OAUTH_ALLOW_HTTP,
+    ...toIdentityConfig(env),
     lockTable: env.LOCK_TABLE,
     keyring: env.KMS_KEY_ID
       ? ({ kind: 'kms', keyId: env.KMS_KEY_ID } as const)

@@ -21,7 +21,7 @@ describe('parseConfig', () => {
       database: { url: 'postgres://u:p@db:5432/chronopost', schema: 'public' },
       aws: { region: 'us-east-1', endpoints: { sqs: undefined, s3: undefined, dynamodb: undefined, kms: undefined } },
       logLevel: 'INFO',
-      identity: { handleResolver: undefined, plcUrl: undefined, allowHttp: false },
+      identity: { handleResolver: undefined, plcUrl: undefined, allowHttp: false, privateOrigins: [] },
       schedule: { minLeadSeconds: 30, maxAheadDays: 365 },
       publishQueueUrl: undefined,
       mediaBucket: 'media',

@@ -238,6 +238,11 @@ export const validationMessages = defineMessages({
     () => 'This is not a handle (like alice.bsky.social), a DID (did:plc:…) or an address (https://…).',
     () => 'ハンドル（例: alice.bsky.social）、DID（did:plc:…）、またはアドレス（https://…）を入力してください。',
   ),
+  identifier_not_public: message(
+    none,
+    () => 'This address is not a public server, so it cannot be used to log in.',
+    () => 'このアドレスは公開サーバーではないため、ログインには使えません。',
+  ),
   invalid_return_url: message(
     z.object({ origin: z.string() }),
     (p) => `Must be a path or a URL on ${p.origin}.`,

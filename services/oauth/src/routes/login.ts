@@ -27,7 +27,15 @@ export const loginRoutes = (ctx: OauthContext): Route[] => {
       method: 'GET',
       path: '/oauth/callback',
       handler: async (event) => {
-        const outcome = await completeLogin(ctx, new URLSearchParams(event.rawQueryString), readCookie(event, LOGIN_COOKIE));
+        // Never a 500 for a browser: whatever fails, it goes back to the web app with a reason.
+        const outcome = await completeLogin(ctx, new URLSearchParams(event.rawQueryString), readCookie(event, LOGIN_COOKIE)).catch(
+          (error: unknown) => {
+            ctx.logger.error('login callback failed', { error });
+            const redirect = new URL('/', ctx.config.webOrigin);
+            redirect.searchParams.set('login_error', 'server_error');
+            return { ok: false as const, redirect, error: 'server_error' as const };
+          },
+        );
         const cookies = [clearCookie(LOGIN_COOKIE, loginCookie)];
         if (outcome.ok) {
           const maxAgeSeconds = Math.floor((outcome.refreshExpiresAt.getTime() - Date.now()) / 1000);
