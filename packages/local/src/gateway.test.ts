@@ -27,6 +27,13 @@ describe('gateway routing', () => {
   });
 });
 
+describe('malformed paths', () => {
+  const routes = [compileRoute({ service: 'api', method: 'GET', path: '/posts/{id}', auth: 'jwt' })];
+  it.each(['%E0%A4%A', '%', '%ZZ'])('marks a broken percent-escape (%s) instead of throwing', (segment) => {
+    expect(matchRoute(routes, 'GET', `/posts/${segment}`)).toMatchObject({ pathParameters: null });
+  });
+});
+
 describe('S3 notification keys', () => {
   it('are URL-encoded with + for spaces and / kept', () => {
     expect(encodeS3EventKey('media/did:plc:abc/my photo+1.png')).toBe('media/did%3Aplc%3Aabc/my+photo%2B1.png');

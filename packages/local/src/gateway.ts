@@ -35,13 +35,31 @@ export function compileRoute(spec: HttpRouteSpec): CompiledRoute {
   return { spec, pattern: new RegExp(`^${source}$`), params };
 }
 
-export function matchRoute(routes: CompiledRoute[], method: string, path: string) {
+const decodeSegment = (segment: string): string | undefined => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined; // a broken percent-escape (`%E0%A4%A`, `%`, `%ZZ`)
+  }
+};
+
+/**
+ * The route a request's method and path take, with its decoded path parameters, which are null
+ * when one holds a broken percent-escape (API Gateway refuses those with a 400 before any function
+ * runs, and so do we, without logging an error for each).
+ */
+export function matchRoute(
+  routes: CompiledRoute[],
+  method: string,
+  path: string,
+): { route: CompiledRoute; pathParameters: Record<string, string> | null } | undefined {
   for (const route of routes) {
     if (route.spec.method !== method) continue;
     const match = route.pattern.exec(path);
     if (!match) continue;
-    const pathParameters = Object.fromEntries(route.params.map((name, index) => [name, decodeURIComponent(match[index + 1]!)]));
-    return { route, pathParameters };
+    const decoded = route.params.map((name, index) => [name, decodeSegment(match[index + 1]!)] as const);
+    if (decoded.some(([, value]) => value === undefined)) return { route, pathParameters: null };
+    return { route, pathParameters: Object.fromEntries(decoded) as Record<string, string> };
   }
   return undefined;
 }
@@ -205,6 +223,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     }
 
     const matched = matchRoute(routes, method, path);
+    if (matched?.pathParameters === null) {
+      writeGatewayError(response, 400, 'Bad Request', cors);
+      return;
+    }
     if (!matched) {
       writeGatewayError(response, 404, 'Not Found', cors);
       return;
@@ -215,7 +237,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       return;
     }
     const { spec } = matched.route;
-    const event = buildEvent(request, body, `${spec.method} ${spec.path}`, matched.pathParameters, request.headers.host ?? 'localhost');
+    const event = buildEvent(
+      request,
+      body,
+      `${spec.method} ${spec.path}`,
+      matched.pathParameters ?? undefined,
+      request.headers.host ?? 'localhost',
+    );
     if (spec.auth === 'jwt') {
       // The same checks as API Gateway's JWT authorizer, before the function runs.
       const bearer = /^Bearer\s+(\S+)$/i.exec(request.headers.authorization ?? '')?.[1];
