@@ -49,9 +49,41 @@ export const redactText = (text: string): string =>
     text,
   );
 
+/** `insert into "posts" (…)` → `insert posts`: which statement failed, without its values. */
+export const statementName = (query: unknown): string => {
+  const match = /^\s*(with|select|insert\s+into|update|delete\s+from)\s+"?([\w.]+)"?/i.exec(typeof query === 'string' ? query : '');
+  return match ? `${match[1]!.split(/\s+/)[0]!.toLowerCase()} ${match[2]}` : 'statement';
+};
+
+type Loggable = Record<string, unknown>;
+const isQueryError = (value: Loggable) => value.name === 'DrizzleQueryError' || ('query' in value && 'params' in value);
+/** node-postgres's DatabaseError: a SQLSTATE code and a severity. */
+const isDatabaseError = (value: Loggable) => typeof value.code === 'string' && /^[0-9A-Z]{5}$/.test(value.code) && 'severity' in value;
+
+/**
+ * Database errors carry what users wrote: drizzle's message repeats the statement and its params
+ * (post text, DIDs), and PostgreSQL's own messages and details quote the values they refused. Only
+ * which statement failed and the error's code, constraint and table are kept.
+ */
+function summarizeDatabaseError(value: Loggable): Loggable | undefined {
+  if (isQueryError(value)) return { name: value.name, statement: statementName(value.query), cause: value.cause };
+  if (isDatabaseError(value)) {
+    const kept: Loggable = { name: value.name };
+    for (const field of ['code', 'severity', 'constraint', 'table', 'column', 'schema', 'routine']) {
+      if (value[field] !== undefined) kept[field] = value[field];
+    }
+    return kept;
+  }
+  return undefined;
+}
+
 /** A JSON.stringify replacer: secret keys lose their values, strings lose token-shaped parts. */
 export const redactingReplacer = (key: string, value: unknown): unknown => {
   if (key !== '' && isSecretKey(key) && value !== undefined && value !== null) return REDACTED;
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const summary = summarizeDatabaseError(value as Loggable);
+    if (summary) return summary;
+  }
   // Errors pass through: the logger formats them into plain objects whose strings come back here.
   if (typeof value === 'string') return redactText(value);
   return value;
