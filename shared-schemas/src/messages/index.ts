@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { type z } from 'zod';
 import type { Locale, MessageDefinition, MessageRef } from './define';
 import { errorMessages } from './errors';
 import { notificationMessages } from './notifications';
@@ -45,7 +45,7 @@ export function renderMessage(ref: { code: string; params?: Record<string, unkno
 
 /** The facts of a zod issue that its catalogue message needs (limits, expected type, allowed values). */
 export function zodIssueParams(issue: z.core.$ZodIssue): Record<string, unknown> {
-  const { code: _code, path: _path, message: _message, input: _input, ...rest } = issue as z.core.$ZodIssue & { input?: unknown };
+  const { code: _code, path: _path, message: _message, input: _input, ...rest } = issue;
   const params: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(rest)) {
     if (key === 'params' && value && typeof value === 'object') {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { type z } from 'zod';
 import { createPostSchema } from '../api/posts';
 import { errorMessages } from './errors';
 import { MESSAGES, type MessageDefinition, renderMessage, zodIssueCode, zodIssueParams } from './index';
