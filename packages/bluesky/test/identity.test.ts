@@ -20,7 +20,7 @@ describe('resolveMentions', () => {
           inFlight -= 1;
         }
       },
-    } as typeof real;
+    };
     // 60 distinct handles, each mentioned twice and in two spellings.
     const handles = Array.from({ length: 60 }, (_, index) => `nobody-${index}.test`);
     const resolved = await resolveMentions(watched, [...handles, ...handles.map((handle) => handle.toUpperCase())]);
