@@ -1,0 +1,142 @@
+import { notify } from '@chronopost/db';
+import { HTTP_ROUTES, postSchema } from '@chronopost/shared-schemas';
+import { type HttpServices, useHttpServices } from '@chronopost/testing';
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Property, for every HTTP route (api and oauth): whatever the path parameters, query, body,
+ * cookies and conditional headers, the answer is never a 5xx; every 4xx of ours has a stable code
+ * and names where the problem is; and a refused write changes nothing in the database. API
+ * Gateway's own answers (a path it cannot decode, an unknown route) keep API Gateway's shape.
+ */
+
+const RUNS = Number(process.env.ROUTES_FUZZ_RUNS ?? 2000);
+
+const escapes = fc.constantFrom('%E0%A4%A', '%', '%ZZ', '%00', '%2F', '%C0%AF', '%uD800', '%F0%9F%98');
+const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), escapes, fc.constant('\u0000'));
+const year0 = fc.constantFrom('0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z', '275760-09-13T00:00:00Z', '1970-01-01T00:00:00Z');
+const bigNumber = fc.oneof(fc.constantFrom(2 ** 31, 2 ** 53, -1, 0, 1e308, -0), fc.integer(), fc.double());
+const value = fc.oneof(text, year0, bigNumber.map(String), fc.uuid(), fc.constant(''));
+/** What HTTP can carry in a header (a cookie, If-Match): visible ASCII, percent-escapes included. */
+const headerValue = fc.oneof(escapes, fc.stringMatching(/^[\x21-\x7e]{0,40}$/), year0, bigNumber.map(String), fc.uuid());
+
+/** Bodies: JSON of any shape, near-valid post bodies with one odd field, and text that is not JSON. */
+const nearPost = fc.record(
+  {
+    items: fc.oneof(
+      fc.array(fc.record({ text: fc.oneof(text, fc.string()), embed: fc.option(fc.anything({ maxDepth: 2 })) }, { requiredKeys: [] }), {
+        maxLength: 3,
+      }),
+      fc.anything({ maxDepth: 1 }),
+    ),
+    scheduledAt: fc.oneof(year0, text, fc.constant(null)),
+    version: bigNumber,
+    latePolicy: fc.anything({ maxDepth: 1 }),
+    options: fc.anything({ maxDepth: 2 }),
+    timeZone: text,
+    languages: fc.array(text, { maxLength: 4 }),
+    identifier: fc.oneof(text, fc.constant('http://127.0.0.1:1'), fc.constant('alice.test')),
+    returnTo: text,
+  },
+  { requiredKeys: [] },
+);
+const body = fc.oneof(
+  fc.json({ maxDepth: 3 }),
+  nearPost.map((value) => JSON.stringify(value)),
+  fc.string({ maxLength: 60 }),
+  fc.constant(undefined),
+);
+const cookie = fc.option(
+  fc.tuple(fc.constantFrom('chronopost_refresh', 'chronopost_login', 'x'), headerValue).map(([name, content]) => `${name}=${content}`),
+);
+
+type ErrorBody = { error?: { code?: string; issues?: Array<{ path?: string; code?: string }> }; message?: string };
+
+describe('every HTTP route with generated input', () => {
+  const rig = useHttpServices();
+  let user: Awaited<ReturnType<HttpServices['signUp']>>;
+  const known: string[] = [];
+
+  beforeAll(async () => {
+    user = await rig.services.signUp();
+    const created = await fetch(`${rig.services.url}/posts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ items: [{ text: 'fuzz target' }] }),
+    });
+    known.push(postSchema.parse(await created.json()).id);
+    await notify(rig.database.db, { ownerDid: user.did, kind: 'posts_resumed', details: { resumed: 1, missed: 0 }, dedupeKey: 'fuzz' });
+    const { rows } = await rig.database.db.$client.query('SELECT id FROM notifications');
+    known.push(rows[0].id);
+  });
+
+  /** What a refused request must leave as it was. */
+  const fingerprint = async () =>
+    (
+      await rig.database.db.$client.query(`SELECT
+        (SELECT count(*) FROM posts)::int AS posts, (SELECT coalesce(sum(version), 0) FROM posts)::int AS versions,
+        (SELECT count(*) FROM post_items)::int AS items, (SELECT count(*) FROM notifications)::int AS notifications,
+        (SELECT count(*) FROM notifications WHERE read_at IS NOT NULL OR dismissed_at IS NOT NULL)::int AS seen,
+        (SELECT count(*) FROM account_settings)::int AS settings`)
+    ).rows[0];
+
+  const routes = HTTP_ROUTES.filter((route) => route.path !== '/openapi.json');
+
+  it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))(
+    '%s: no 5xx, every 4xx named and coded, refused writes change nothing',
+    async (_, route) => {
+      const param = fc.oneof(fc.constantFrom(...known), fc.uuid(), value);
+      await fc.assert(
+        fc.asyncProperty(
+          param,
+          fc.dictionary(fc.constantFrom('limit', 'cursor', 'from', 'to', 'status', 'order', 'dismissed', 'state', 'code', 'zz'), value, {
+            maxKeys: 3,
+          }),
+          body,
+          cookie,
+          fc.record(
+            { 'if-match': headerValue, 'if-none-match': headerValue, origin: fc.constantFrom('http://evil.example', 'null') },
+            { requiredKeys: [] },
+          ),
+          async (id, query, payload, cookieHeader, headers) => {
+            const path = route.path.replace('{id}', id);
+            const search = new URLSearchParams(query).toString();
+            const write = route.method !== 'GET';
+            const before = write ? await fingerprint() : undefined;
+            const response = await fetch(`${rig.services.url}${path}${search ? `?${search}` : ''}`, {
+              method: route.method,
+              redirect: 'manual',
+              headers: {
+                ...(route.auth === 'jwt' ? { authorization: `Bearer ${user.token}` } : {}),
+                ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+                ...(cookieHeader ? { cookie: cookieHeader } : {}),
+                ...headers,
+              },
+              ...(payload !== undefined && route.method !== 'GET' ? { body: payload } : {}),
+            });
+            const sent = `${route.method} ${path}?${search} ${String(payload).slice(0, 200)} ${cookieHeader ?? ''}`;
+            expect(response.status, sent).toBeLessThan(500);
+            if (response.status < 400) return;
+            const answer = (await response.json().catch(() => ({}))) as ErrorBody;
+            if (answer.error) {
+              expect(answer.error.code, sent).toMatch(/^[a-z_]+$/);
+              expect(answer.error.issues?.length, sent).toBeGreaterThan(0);
+              for (const issue of answer.error.issues!) {
+                expect(issue.path, sent).toBeTruthy();
+                expect(issue.code, sent).toMatch(/^[a-z_]+$/);
+              }
+            } else {
+              // API Gateway's own answers, before any function runs.
+              expect([400, 404, 413], sent).toContain(response.status);
+              expect(answer.message, sent).toMatch(/^(Bad Request|Not Found|Request Entity Too Large)$/);
+            }
+            if (before) expect(await fingerprint(), sent).toEqual(before);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    1_800_000,
+  );
+});
