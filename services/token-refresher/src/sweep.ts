@@ -81,7 +81,8 @@ export async function refreshSessions(ctx: TokenRefresherContext, now: Date): Pr
           ctx.logger.warn('session refresh failed; next run tries again', {
             did,
             error: (error as Error).name,
-            message: (error as Error).message,
+            // Not `message`: Powertools' own key for the log line's text, it would drop ours.
+            reason: (error as Error).message,
           });
         }
       }

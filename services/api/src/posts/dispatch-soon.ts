@@ -26,8 +26,9 @@ export async function dispatchIfDueSoon(ctx: ApiContext, post: PostWithItems): P
   } catch (error) {
     ctx.logger.warn('could not dispatch a post due soon; the next tick will', {
       postId: post.id,
+      // Not `message`: Powertools' own key for the log line's text, it would drop ours.
       error: (error as Error).name,
-      message: (error as Error).message,
+      reason: (error as Error).message,
     });
     return post;
   }
