@@ -1,8 +1,9 @@
 import { notify } from '@chronopost/db';
 import { createMediaResponseSchema, HTTP_ROUTES, postSchema } from '@chronopost/shared-schemas';
 import { type HttpServices, useHttpServices } from '@chronopost/testing';
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
  * Property, for every HTTP route (api and oauth): whatever the path parameters, query, body,
@@ -17,6 +18,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
  * `pnpm test` runs 80 per route: this file then takes about 35 s there.
  */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 80);
+/** Where to write a tally of the answers (per route: runs, statuses, each 4xx's code and paths), for a report. */
+const REPORT = process.env.FUZZ_REPORT;
 
 const escapes = fc.constantFrom('%E0%A4%A', '%', '%ZZ', '%00', '%2F', '%C0%AF', '%uD800', '%F0%9F%98');
 const text = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), escapes, fc.constant('\u0000'));
@@ -94,6 +97,12 @@ describe('every HTTP route with generated input', () => {
         (SELECT count(*) FROM app_refresh_tokens WHERE revoked_at IS NOT NULL)::int AS revoked, (SELECT count(*) FROM accounts)::int AS accounts`)
     ).rows[0];
 
+  /** route → answers: `status`, or `status code path:code…` (its issues) for a 4xx of ours; counts; and rows changed by refusals. */
+  const tally: Record<string, { runs: number; answers: Record<string, number>; refusedWrites: number }> = {};
+  afterAll(() => {
+    if (REPORT) writeFileSync(REPORT, JSON.stringify({ runsPerRoute: RUNS, routes: tally }, null, 2));
+  });
+
   const routes = HTTP_ROUTES.filter((route) => route.path !== '/openapi.json');
 
   it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))(
@@ -129,9 +138,18 @@ describe('every HTTP route with generated input', () => {
               ...(payload !== undefined && route.method !== 'GET' ? { body: payload } : {}),
             });
             const sent = `${route.method} ${path}?${search} ${String(payload).slice(0, 200)} ${cookieHeader ?? ''}`;
+            const counts = (tally[_] ??= { runs: 0, answers: {}, refusedWrites: 0 });
+            counts.runs += 1;
+            const count = (key: string) => (counts.answers[key] = (counts.answers[key] ?? 0) + 1);
+            if (response.status < 400 || response.status >= 500) count(String(response.status));
             expect(response.status, sent).toBeLessThan(500);
             if (response.status < 400) return;
             const answer = (await response.json().catch(() => ({}))) as ErrorBody;
+            count(
+              answer.error
+                ? `${response.status} ${answer.error.code} ${[...new Set(answer.error.issues?.map((issue) => `${issue.path}:${issue.code}`))].sort().join(' ')}`
+                : `${response.status} gateway: ${answer.message}`,
+            );
             if (answer.error) {
               expect(answer.error.code, sent).toMatch(/^[a-z_]+$/);
               expect(answer.error.issues?.length, sent).toBeGreaterThan(0);
@@ -144,7 +162,11 @@ describe('every HTTP route with generated input', () => {
               expect([400, 404, 413], sent).toContain(response.status);
               expect(answer.message, sent).toMatch(/^(Bad Request|Not Found|Request Entity Too Large)$/);
             }
-            if (before) expect(await fingerprint(), sent).toEqual(before);
+            if (before) {
+              const after = await fingerprint();
+              if (JSON.stringify(after) !== JSON.stringify(before)) counts.refusedWrites += 1;
+              expect(after, sent).toEqual(before);
+            }
           },
         ),
         { numRuns: RUNS },
