@@ -2,7 +2,14 @@ import { createTestDatabase, type TestDatabase } from '@chronopost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyRetention, type RetentionPolicy } from '../src';
 
-const policy: RetentionPolicy = { endedSessionsDays: 90, publishedPostsDays: 30, failedPostsDays: 7, orphanMediaHours: 24 };
+const policy: RetentionPolicy = {
+  endedSessionsDays: 90,
+  publishedPostsDays: 30,
+  failedPostsDays: 7,
+  missedPostsDays: 10,
+  cancelledPostsDays: 5,
+  orphanMediaHours: 24,
+};
 const now = new Date('2026-11-22T12:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 3600_000);
 
@@ -19,8 +26,8 @@ describe('retention', () => {
   });
   const post = async (label: string, status: string, at: Date, embed: unknown = null) => {
     const { rows } = await sql(
-      `INSERT INTO posts (owner_did, status, scheduled_at, published_at, updated_at) VALUES ('did:plc:keep', $1, $2, $3, $2) RETURNING id`,
-      [status, at, status === 'published' ? at : null],
+      `INSERT INTO posts (owner_did, status, scheduled_at, published_at, updated_at) VALUES ('did:plc:keep', $1, $2, $3, $4) RETURNING id`,
+      [status, status === 'draft' ? null : at, status === 'published' ? at : null, at],
     );
     await sql(`INSERT INTO post_items (post_id, owner_did, position, text, embed) VALUES ($1, 'did:plc:keep', 0, $2, $3)`, [
       rows[0].id,
@@ -59,22 +66,36 @@ describe('retention', () => {
 
     const onlyOnOldPost = await upload(daysAgo(40));
     const onKeptPost = await upload(daysAgo(40));
+    const onlyOnCancelledPost = await upload(daysAgo(40));
+    const onCancelledAndDraft = await upload(daysAgo(40));
     const orphanOld = await upload(daysAgo(2));
     await upload(new Date(now.getTime() - 3600_000)); // orphan, but fresh: may be attached any moment
     const oldPublished = await post('published 31 days ago', 'published', daysAgo(31), images(onlyOnOldPost.id));
     await post('published 29 days ago', 'published', daysAgo(29), images(onKeptPost.id));
     const oldFailed = await post('failed 8 days ago', 'failed', daysAgo(8));
     await post('failed 6 days ago', 'failed', daysAgo(6));
-    await post('cancelled long ago: not in the policy', 'cancelled', daysAgo(200));
-    await post('missed long ago: not in the policy', 'missed', daysAgo(200));
+    const oldMissed = await post('missed 11 days ago', 'missed', daysAgo(11));
+    await post('missed 9 days ago', 'missed', daysAgo(9));
+    const oldCancelled = await post('cancelled 6 days ago', 'cancelled', daysAgo(6), images(onlyOnCancelledPost.id));
+    const oldCancelledSharing = await post(
+      'cancelled 6 days ago, its image on a draft too',
+      'cancelled',
+      daysAgo(6),
+      images(onCancelledAndDraft.id),
+    );
+    await post('cancelled 4 days ago', 'cancelled', daysAgo(4));
+    // Never deleted, however old: posts still to be published or acted on.
+    await post('a draft written long ago', 'draft', daysAgo(400), images(onCancelledAndDraft.id));
+    await post('held long ago for a login', 'blocked', daysAgo(400));
     await post('scheduled', 'scheduled', new Date(now.getTime() + 3600_000));
     const attempt = `INSERT INTO publish_attempts (post_id, attempt, outcome) VALUES ($1, $2, $3)`;
     await sql(attempt, [oldPublished, 1, 'retrying']);
     await sql(attempt, [oldPublished, 2, 'published']);
     await sql(attempt, [oldFailed, 1, 'failed']);
-    doomed.posts = [oldPublished, oldFailed];
-    doomed.media = [onlyOnOldPost.id, orphanOld.id];
-    doomed.keys = [onlyOnOldPost, orphanOld].flatMap((row) => [row.s3_key, row.processed_key]).sort();
+    await sql(attempt, [oldMissed, 1, 'missed']);
+    doomed.posts = [oldPublished, oldFailed, oldMissed, oldCancelled, oldCancelledSharing];
+    doomed.media = [onlyOnOldPost.id, orphanOld.id, onlyOnCancelledPost.id];
+    doomed.keys = [onlyOnOldPost, orphanOld, onlyOnCancelledPost].flatMap((row) => [row.s3_key, row.processed_key]).sort();
   });
   afterAll(async () => {
     await database.drop();
@@ -84,7 +105,16 @@ describe('retention', () => {
     const before = await counts();
     const dry = await applyRetention(database.db, policy, now, { dryRun: true });
     expect(await counts()).toEqual(before);
-    expect(dry).toMatchObject({ dryRun: true, endedSessions: 1, publishedPosts: 1, failedPosts: 1, attempts: 3, media: 2 });
+    expect(dry).toMatchObject({
+      dryRun: true,
+      endedSessions: 1,
+      publishedPosts: 1,
+      failedPosts: 1,
+      missedPosts: 1,
+      cancelledPosts: 2,
+      attempts: 4,
+      media: 3,
+    });
 
     const real = await applyRetention(database.db, policy, now, { dryRun: false });
     expect({ ...real, dryRun: true, mediaKeys: [...real.mediaKeys].sort() }).toEqual({ ...dry, mediaKeys: [...dry.mediaKeys].sort() });
@@ -93,7 +123,10 @@ describe('retention', () => {
     const after = await counts();
     expect(after.sessions).toEqual(before.sessions.filter((did) => did !== doomed.session));
     expect(after.posts).toEqual(before.posts.filter((id) => !doomed.posts.includes(id)));
-    expect(after.attempts).toBe(before.attempts - 3);
+    expect(after.attempts).toBe(before.attempts - 4);
+    // Their items go with them (cascade); the kept posts keep theirs.
+    expect((await sql('SELECT count(*)::int AS n FROM post_items WHERE post_id <> ALL($1)', [after.posts])).rows[0].n).toBe(0);
+    expect((await sql('SELECT count(DISTINCT post_id)::int AS n FROM post_items')).rows[0].n).toBe(after.posts.length);
     expect(after.media).toEqual(before.media.filter((id) => !doomed.media.includes(id)));
 
     // Nothing left to do: a second run deletes nothing.
@@ -101,6 +134,8 @@ describe('retention', () => {
       endedSessions: 0,
       publishedPosts: 0,
       failedPosts: 0,
+      missedPosts: 0,
+      cancelledPosts: 0,
       media: 0,
     });
   });

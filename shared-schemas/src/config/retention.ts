@@ -10,6 +10,11 @@ export const retentionEnvSchema = z.object({
   RETENTION_ENDED_SESSIONS_DAYS: positiveIntField('days an ended (expired or revoked) session is kept', 90),
   RETENTION_PUBLISHED_POSTS_DAYS: positiveIntField('days a published post is kept after publication', 30),
   RETENTION_FAILED_POSTS_DAYS: positiveIntField('days a failed post is kept after it failed', 7),
+  // Missed posts are, like failed ones, posts that did not go out and that their author may retry:
+  // one period for both. Cancelled posts were deleted by their author: kept only as long as the
+  // others that did not go out, so that a deletion is really one within a week.
+  RETENTION_MISSED_POSTS_DAYS: positiveIntField('days a missed post is kept after it was missed', 7),
+  RETENTION_CANCELLED_POSTS_DAYS: positiveIntField('days a cancelled (deleted) post is kept after it was cancelled', 7),
   RETENTION_ORPHAN_MEDIA_HOURS: positiveIntField('hours an upload no post refers to is kept', 24),
   /** Report what retention would delete, and delete nothing. */
   RETENTION_DRY_RUN: booleanField(false),
@@ -23,6 +28,8 @@ export const retentionConfigSchema = retentionEnvSchema.transform((env) => ({
     endedSessionsDays: env.RETENTION_ENDED_SESSIONS_DAYS,
     publishedPostsDays: env.RETENTION_PUBLISHED_POSTS_DAYS,
     failedPostsDays: env.RETENTION_FAILED_POSTS_DAYS,
+    missedPostsDays: env.RETENTION_MISSED_POSTS_DAYS,
+    cancelledPostsDays: env.RETENTION_CANCELLED_POSTS_DAYS,
     orphanMediaHours: env.RETENTION_ORPHAN_MEDIA_HOURS,
   },
   dryRun: env.RETENTION_DRY_RUN,

@@ -1,6 +1,6 @@
-import { ENDED_SESSION_STATES } from '@chronopost/core';
-import { inArray, sql } from 'drizzle-orm';
-import { oauthSessions } from '../schema';
+import { ENDED_SESSION_STATES, type PostStatus } from '@chronopost/core';
+import { inArray, type SQL, sql } from 'drizzle-orm';
+import { oauthSessions, posts } from '../schema';
 import { mediaInUse } from './media';
 import type { Database } from '../connection';
 
@@ -11,6 +11,10 @@ export interface RetentionPolicy {
   publishedPostsDays: number;
   /** Failed posts, by the time they failed. */
   failedPostsDays: number;
+  /** Missed posts (too late for their late policy), by the time they were missed. */
+  missedPostsDays: number;
+  /** Cancelled (deleted by their author) posts, by the time they were cancelled. */
+  cancelledPostsDays: number;
   /** Uploads no post refers to, once older than this (a fresh upload is not attached yet). */
   orphanMediaHours: number;
 }
@@ -20,12 +24,30 @@ export interface RetentionReport {
   endedSessions: number;
   publishedPosts: number;
   failedPosts: number;
+  missedPosts: number;
+  cancelledPosts: number;
   /** Attempts of the deleted posts (they go with their post). */
   attempts: number;
   media: number;
   /** The storage keys of the deleted media, for the caller to delete from S3. */
   mediaKeys: string[];
 }
+
+/**
+ * The statuses retention deletes, each with the period that applies and the time it counts from.
+ * Every other status is a post still to be published or acted on (a draft, a held post), kept as
+ * long as its author keeps it. `updated_at` is when the post reached the status: nothing changes
+ * a post in these statuses but a command that moves it out of them.
+ */
+const RETAINED = {
+  published: { since: posts.publishedAt, days: (policy) => policy.publishedPostsDays },
+  failed: { since: posts.updatedAt, days: (policy) => policy.failedPostsDays },
+  missed: { since: posts.updatedAt, days: (policy) => policy.missedPostsDays },
+  cancelled: { since: posts.updatedAt, days: (policy) => policy.cancelledPostsDays },
+} as const satisfies Partial<
+  Record<PostStatus, { since: typeof posts.updatedAt | typeof posts.publishedAt; days: (policy: RetentionPolicy) => number }>
+>;
+const RETAINED_STATUSES = Object.keys(RETAINED) as Array<keyof typeof RETAINED>;
 
 class DryRun extends Error {
   constructor(readonly report: RetentionReport) {
@@ -49,31 +71,33 @@ export async function applyRetention(
     return await db.transaction(async (tx) => {
       const sessions = await tx.execute(sql`
         DELETE FROM oauth_sessions WHERE ${inArray(oauthSessions.state, [...ENDED_SESSION_STATES])} AND ended_at < ${before(policy.endedSessionsDays)}`);
-      // The attempts CTE reads the snapshot before the cascade, so it counts what goes with the posts.
-      const posts = await tx.execute<{ published: number; failed: number; attempts: number }>(sql`
+      const expired: SQL[] = RETAINED_STATUSES.map(
+        (status) => sql`(${posts.status} = ${status} AND ${RETAINED[status].since} < ${before(RETAINED[status].days(policy))})`,
+      );
+      // The attempts CTE reads the snapshot before the cascade, so it counts what goes with the posts
+      // (their items and attempts go by the foreign keys' cascade).
+      const deleted = await tx.execute<{ status: PostStatus; posts: number; attempts: number }>(sql`
         WITH doomed AS (
-          DELETE FROM posts
-          WHERE (status = 'published' AND published_at < ${before(policy.publishedPostsDays)})
-             OR (status = 'failed' AND updated_at < ${before(policy.failedPostsDays)})
-          RETURNING id, status
+          DELETE FROM posts WHERE ${sql.join(expired, sql` OR `)} RETURNING id, status
         )
-        SELECT
-          (SELECT count(*) FROM doomed WHERE status = 'published')::int AS published,
-          (SELECT count(*) FROM doomed WHERE status = 'failed')::int AS failed,
-          (SELECT count(*) FROM publish_attempts a JOIN doomed d ON a.post_id = d.id)::int AS attempts`);
+        SELECT d.status, count(DISTINCT d.id)::int AS posts, count(a.id)::int AS attempts
+        FROM doomed d LEFT JOIN publish_attempts a ON a.post_id = d.id
+        GROUP BY d.status`);
+      const count = (status: PostStatus) => deleted.rows.find((row) => row.status === status)?.posts ?? 0;
       // After the posts: media only they referred to is orphaned now too.
       const media = await tx.execute<{ s3_key: string; processed_key: string | null }>(sql`
         DELETE FROM media m
         WHERE m.created_at < ${before(policy.orphanMediaHours / 24)}
           AND NOT ${mediaInUse('m')}
         RETURNING m.s3_key, m.processed_key`);
-      const counts = posts.rows[0]!;
       const report: RetentionReport = {
         dryRun: options.dryRun,
         endedSessions: sessions.rowCount ?? 0,
-        publishedPosts: counts.published,
-        failedPosts: counts.failed,
-        attempts: counts.attempts,
+        publishedPosts: count('published'),
+        failedPosts: count('failed'),
+        missedPosts: count('missed'),
+        cancelledPosts: count('cancelled'),
+        attempts: deleted.rows.reduce((sum, row) => sum + row.attempts, 0),
         media: media.rows.length,
         mediaKeys: media.rows.flatMap((row) => (row.processed_key ? [row.s3_key, row.processed_key] : [row.s3_key])),
       };
