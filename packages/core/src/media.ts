@@ -46,15 +46,26 @@ export const mediaIdOfUploadKey = (key: string): string | undefined => {
   return match?.[1];
 };
 
-/** Why an upload was refused: stable codes the API returns and the web app translates. */
-export const MEDIA_REJECTIONS = {
-  not_an_image: 'This file is not an image we can read.',
-  type_mismatch: 'The file is not the type it claimed to be.',
-  unsupported_type: 'This image type is not supported. Use JPEG, PNG, WebP, GIF, AVIF or HEIC.',
-  too_many_pixels: `The image has too many pixels (more than ${MAX_IMAGE_INPUT_PIXELS / 1_000_000} megapixels).`,
-  damaged: 'The image is damaged or incomplete.',
-  too_large: 'The file is larger than declared or than uploads may be.',
-  cannot_fit: `The image cannot be made small enough for Bluesky (${MAX_IMAGE_BLOB_BYTES.toLocaleString('en')} bytes).`,
-  missing: 'The upload never arrived.',
-} as const;
-export type MediaRejection = keyof typeof MEDIA_REJECTIONS;
+/**
+ * Why an upload was refused: stable codes, stored with the upload (with their params) and put
+ * into words by the message catalogue (shared-schemas `messages/media.ts`), in English and Japanese.
+ * The database allows only these (a CHECK constraint).
+ */
+export const MEDIA_REJECTIONS = [
+  'not_an_image',
+  'type_mismatch',
+  'unsupported_type',
+  'too_many_pixels',
+  'damaged',
+  'too_large',
+  'cannot_fit',
+  'missing',
+] as const;
+export type MediaRejection = (typeof MEDIA_REJECTIONS)[number];
+
+/** What processing noticed and the user should know (catalogue codes too): an animated GIF is posted as its first frame. */
+export const MEDIA_NOTES = ['gif_first_frame'] as const;
+export type MediaNote = (typeof MEDIA_NOTES)[number];
+
+/** The accepted image types as people name them (`JPEG`, `HEIC`), for messages. */
+export const IMAGE_TYPE_NAMES = ['JPEG', 'PNG', 'WebP', 'GIF', 'AVIF', 'HEIC'] as const;

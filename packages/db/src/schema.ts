@@ -5,11 +5,14 @@ import {
   LATE_POLICIES,
   LIVE_SESSION_STATES,
   MEDIA_KINDS,
+  MEDIA_NOTES,
+  MEDIA_REJECTIONS,
   MEDIA_STATES,
   POST_STATUSES,
   PUBLISH_ERROR_CLASSES,
   SESSION_STATES,
   UNTIMED_STATUSES,
+  type MediaState,
 } from '@chronopost/core';
 import { NOTIFICATION_CODES } from '@chronopost/shared-schemas';
 import { sql } from 'drizzle-orm';
@@ -208,9 +211,10 @@ export const media = pgTable(
     width: integer('width'),
     height: integer('height'),
     alt: text('alt').notNull().default(''),
-    /** Why it was rejected: a code of MEDIA_REJECTIONS (core). */
-    error: text('error'),
-    /** What processing noticed and the user should know (e.g. `gif_first_frame`). */
+    /** Why it was rejected (set exactly when `rejected`): a code of MEDIA_REJECTIONS (core) and its params, from the message catalogue. */
+    reasonCode: text('reason_code'),
+    reasonParams: jsonb('reason_params').$type<Record<string, unknown>>(),
+    /** What processing noticed and the user should know: codes of MEDIA_NOTES (e.g. `gif_first_frame`). */
     notes: text('notes')
       .array()
       .notNull()
@@ -223,6 +227,10 @@ export const media = pgTable(
   (t) => [
     check('media_state_check', oneOf('state', MEDIA_STATES)),
     check('media_kind_check', oneOf('kind', MEDIA_KINDS)),
+    check('media_reason_code_check', nullOrOneOf('reason_code', MEDIA_REJECTIONS)),
+    // A rejected upload always says why, and only a rejected one has a reason.
+    check('media_rejected_reason_check', sql.raw(`(${inList('state', ['rejected'] satisfies MediaState[])}) = (reason_code IS NOT NULL)`)),
+    check('media_notes_check', sql.raw(`notes <@ ARRAY[${MEDIA_NOTES.map((note) => `'${note}'`).join(', ')}]::text[]`)),
     uniqueIndex('media_s3_key_idx').on(t.s3Key),
     index('media_owner_idx').on(t.ownerDid, t.createdAt),
   ],

@@ -98,6 +98,25 @@ describe('migrations', () => {
     }
   });
 
+  it('enforce the media vocabularies in SQL: states, rejection reasons (exactly when rejected) and notes', async () => {
+    const db = createDatabase({ url: database.config.url, schema: 'pr_102' });
+    const insert = (columns: string, values: string) =>
+      db.$client.query(
+        `INSERT INTO media (owner_did, s3_key, ${columns}) VALUES ('did:plc:two', 'uploads/' || gen_random_uuid(), ${values})`,
+      );
+    try {
+      await insert(`state, reason_code, reason_params`, `'rejected', 'damaged', '{}'`);
+      await insert(`state, notes`, `'ready', ARRAY['gif_first_frame']`);
+      await expect(insert(`state`, `'lost'`)).rejects.toThrow(/media_state_check/);
+      await expect(insert(`state, reason_code`, `'rejected', 'it was ugly'`)).rejects.toThrow(/media_reason_code_check/);
+      await expect(insert(`state`, `'rejected'`)).rejects.toThrow(/media_rejected_reason_check/);
+      await expect(insert(`state, reason_code`, `'ready', 'damaged'`)).rejects.toThrow(/media_rejected_reason_check/);
+      await expect(insert(`state, notes`, `'ready', ARRAY['gif_first_frame', 'looked odd']`)).rejects.toThrow(/media_notes_check/);
+    } finally {
+      await db.$client.end();
+    }
+  });
+
   it('use the partial index for the dispatcher', async () => {
     const db = createDatabase({ url: database.config.url, schema: 'pr_101' });
     const client = await db.$client.connect();

@@ -12,6 +12,7 @@ import {
   createDatabase,
   type Database,
   describeOauthSession,
+  findMedia,
   findPost,
   knownMigrations,
   listAttempts,
@@ -112,6 +113,22 @@ describe(`a database of release ${OLD_RELEASE}, with data, migrated to the head`
       ($1, 'session_ends_soon', 'Your Bluesky login ends…', '{"endsAt":"2026-12-20T10:00:00.000Z"}', 'e')`,
       [DID],
     );
+
+    // Uploads of the media release: rejection reasons as bare text (known or not), notes unconstrained.
+    const upload = async (name: string, state: string, error: string | null, notes = '{}') => {
+      const [row] = await sql(
+        `INSERT INTO media (owner_did, s3_key, state, declared_mime, declared_bytes, error, notes) VALUES ($1, $2, $3, 'image/png', 1200, $4, $5) RETURNING id`,
+        [DID, `uploads/${name}`, state, error, notes],
+      );
+      ids[`media:${name}`] = (row as { id: string }).id;
+    };
+    await upload('bomb', 'rejected', 'too_many_pixels');
+    await upload('wrongSize', 'rejected', 'too_large');
+    await upload('notImage', 'rejected', 'not_an_image');
+    await upload('oddReason', 'rejected', 'gremlins');
+    await upload('noReason', 'rejected', null);
+    await upload('gif', 'ready', null, '{gif_first_frame,looked_odd}');
+    await upload('waiting', 'uploading', null);
 
     const result = await migrateDatabase({ url: database.config.url, schema });
     expect(result.applied).toBe(knownMigrations().at(-1)!.tag);
@@ -214,10 +231,43 @@ describe(`a database of release ${OLD_RELEASE}, with data, migrated to the head`
     );
   });
 
+  it('turns the reasons of rejected uploads into catalogue codes with their params, each rendering in both languages', async () => {
+    const media = async (name: string) => (await findMedia(db(), DID, ids[`media:${name}`]!))!;
+    const reasons = Object.fromEntries(
+      await Promise.all(
+        ['bomb', 'wrongSize', 'notImage', 'oddReason', 'noReason', 'gif', 'waiting'].map(async (name) => {
+          const row = await media(name);
+          return [name, { state: row.state, code: row.reasonCode, params: row.reasonParams, notes: row.notes }] as const;
+        }),
+      ),
+    );
+    expect(reasons).toEqual({
+      bomb: { state: 'rejected', code: 'too_many_pixels', params: { maxMegapixels: 64 }, notes: [] },
+      wrongSize: { state: 'rejected', code: 'too_large', params: { maxBytes: 30 * 1024 * 1024, declaredBytes: 1200 }, notes: [] },
+      notImage: { state: 'rejected', code: 'not_an_image', params: {}, notes: [] },
+      // What the API showed for a reason it did not know.
+      oddReason: { state: 'rejected', code: 'damaged', params: {}, notes: [] },
+      noReason: { state: 'rejected', code: 'damaged', params: {}, notes: [] },
+      gif: { state: 'ready', code: null, params: null, notes: ['gif_first_frame'] },
+      waiting: { state: 'uploading', code: null, params: null, notes: [] },
+    });
+    for (const [name, reason] of Object.entries(reasons)) {
+      for (const code of [...(reason.code ? [reason.code] : []), ...reason.notes]) {
+        for (const locale of ['en', 'ja'] as const) {
+          const params = code === reason.code ? (reason.params ?? {}) : {};
+          expect(renderMessage({ code, params }, locale), `${name} ${locale}`).not.toMatch(/Something went wrong|エラーが発生しました/);
+        }
+      }
+    }
+    expect(renderMessage({ code: 'too_many_pixels', params: reasons.bomb!.params! })).toBe(
+      'The image has too many pixels (more than 64 megapixels).',
+    );
+  });
+
   it('drops the sentence columns', async () => {
     const { rows } = await client.query<{ table_name: string; column_name: string }>(
       `SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = $1
-         AND (table_name, column_name) IN (('posts', 'last_error'), ('publish_attempts', 'message'), ('notifications', 'message'))`,
+         AND (table_name, column_name) IN (('posts', 'last_error'), ('publish_attempts', 'message'), ('notifications', 'message'), ('media', 'error'))`,
       [schema],
     );
     expect(rows).toEqual([]);

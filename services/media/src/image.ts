@@ -1,9 +1,11 @@
 import {
+  IMAGE_TYPE_NAMES,
   IMAGE_TYPES,
   type ImageType,
   MAX_IMAGE_BLOB_BYTES,
   MAX_IMAGE_INPUT_PIXELS,
   MAX_IMAGE_SIDE,
+  type MediaNote,
   type MediaRejection,
 } from '@chronopost/core';
 import { fileTypeFromBuffer } from 'file-type';
@@ -15,11 +17,18 @@ export type ProcessedImage = {
   mime: 'image/jpeg' | 'image/png' | 'image/webp';
   width: number;
   height: number;
-  notes: string[];
+  notes: MediaNote[];
 };
-export type ImageOutcome = { ok: true; image: ProcessedImage } | { ok: false; reason: MediaRejection; detail: string };
+/** A rejection is a catalogue code with its params (what the user reads) and a detail for the log. */
+export type ImageOutcome =
+  { ok: true; image: ProcessedImage } | { ok: false; reason: { code: MediaRejection; params: Record<string, unknown> }; detail: string };
 
-const reject = (reason: MediaRejection, detail: string): ImageOutcome => ({ ok: false, reason, detail });
+const reject = (code: MediaRejection, detail: string, params: Record<string, unknown> = {}): ImageOutcome => ({
+  ok: false,
+  reason: { code, params },
+  detail,
+});
+const tooManyPixels = (detail: string) => reject('too_many_pixels', detail, { maxMegapixels: MAX_IMAGE_INPUT_PIXELS / 1_000_000 });
 
 /** Types that are one family: a `.heif` declared for a HEIC file, or a JPEG declared as `image/jpg`, is fine. */
 const family = (mime: string) => (mime === 'image/heif' || mime === 'image/heic' ? 'heif' : mime === 'image/jpg' ? 'image/jpeg' : mime);
@@ -39,8 +48,13 @@ export async function processImage(input: Buffer, declaredMime: string, maxBlobB
   const detected = await fileTypeFromBuffer(input);
   if (!detected) return reject('not_an_image', 'no known file signature');
   if (!detected.mime.startsWith('image/')) return reject('not_an_image', `detected ${detected.mime}`);
-  if (!(IMAGE_TYPES as readonly string[]).includes(detected.mime)) return reject('unsupported_type', `detected ${detected.mime}`);
-  if (family(detected.mime) !== family(declaredMime)) return reject('type_mismatch', `declared ${declaredMime}, detected ${detected.mime}`);
+  if (!(IMAGE_TYPES as readonly string[]).includes(detected.mime))
+    return reject('unsupported_type', `detected ${detected.mime}`, { accepted: [...IMAGE_TYPE_NAMES] });
+  if (family(detected.mime) !== family(declaredMime))
+    return reject('type_mismatch', `declared ${declaredMime}, detected ${detected.mime}`, {
+      declared: declaredMime,
+      detected: detected.mime,
+    });
   const mime = detected.mime as ImageType;
 
   // The header alone gives the size: refuse a bomb before decoding a single pixel.
@@ -52,8 +66,8 @@ export async function processImage(input: Buffer, declaredMime: string, maxBlobB
     return reject('damaged', (error as Error).message);
   }
   if (!meta.width || !meta.height) return reject('damaged', 'no dimensions');
-  if (meta.width * meta.height > MAX_IMAGE_INPUT_PIXELS) return reject('too_many_pixels', `${meta.width} × ${meta.height}`);
-  const notes: string[] = [];
+  if (meta.width * meta.height > MAX_IMAGE_INPUT_PIXELS) return tooManyPixels(`${meta.width} × ${meta.height}`);
+  const notes: MediaNote[] = [];
   if (mime === 'image/gif' && (meta.pages ?? 1) > 1) notes.push('gif_first_frame');
 
   let image: Sharp;
@@ -62,7 +76,7 @@ export async function processImage(input: Buffer, declaredMime: string, maxBlobB
       // libvips as shipped with sharp cannot decode HEVC; libheif (wasm) can. It applies the
       // HEIF rotation itself, and HEIC keeps no EXIF orientation to apply.
       const decoded = await decodeHeic({ buffer: input });
-      if (decoded.width * decoded.height > MAX_IMAGE_INPUT_PIXELS) return reject('too_many_pixels', `${decoded.width} × ${decoded.height}`);
+      if (decoded.width * decoded.height > MAX_IMAGE_INPUT_PIXELS) return tooManyPixels(`${decoded.width} × ${decoded.height}`);
       image = sharp(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), {
         raw: { width: decoded.width, height: decoded.height, channels: 4 },
       });
@@ -81,7 +95,7 @@ export async function processImage(input: Buffer, declaredMime: string, maxBlobB
     return await encodeToFit(pixels, transparent, notes, maxBlobBytes);
   } catch (error) {
     const message = (error as Error).message;
-    if (/pixel limit/i.test(message)) return reject('too_many_pixels', message);
+    if (/pixel limit/i.test(message)) return tooManyPixels(message);
     return reject('damaged', message);
   }
 }
@@ -96,7 +110,7 @@ async function hasTransparency(pixels: RawPixels): Promise<boolean> {
   return (stats.channels[3]?.min ?? 255) < 255;
 }
 
-async function encodeToFit(pixels: RawPixels, transparent: boolean, notes: string[], maxBytes: number): Promise<ImageOutcome> {
+async function encodeToFit(pixels: RawPixels, transparent: boolean, notes: MediaNote[], maxBytes: number): Promise<ImageOutcome> {
   let current = pixels;
   // Each round tries the encodings from best to smallest; if none fits, scale down and try again.
   for (let round = 0; round < 6; round++) {
@@ -126,5 +140,5 @@ async function encodeToFit(pixels: RawPixels, transparent: boolean, notes: strin
       .toBuffer({ resolveWithObject: true });
     current = scaled;
   }
-  return reject('cannot_fit', 'still too large after scaling down');
+  return reject('cannot_fit', 'still too large after scaling down', { maxBytes });
 }

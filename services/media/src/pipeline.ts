@@ -1,12 +1,12 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { MAX_IMAGE_UPLOAD_BYTES, mediaIdOfUploadKey, mediaKeys, type MediaRejection } from '@chronopost/core';
-import { claimMediaForProcessing, markMediaReady, rejectMedia, releaseMediaClaim } from '@chronopost/db';
+import { MAX_IMAGE_UPLOAD_BYTES, mediaIdOfUploadKey, mediaKeys } from '@chronopost/core';
+import { claimMediaForProcessing, markMediaReady, type MediaRejectionReason, rejectMedia, releaseMediaClaim } from '@chronopost/db';
 import type { MediaContext } from './context';
 import { processImage } from './image';
 
 export type UploadOutcome =
   | { outcome: 'ready'; id: string; key: string; mime: string; bytes: number; width: number; height: number }
-  | { outcome: 'rejected'; id: string; reason: MediaRejection }
+  | { outcome: 'rejected'; id: string; reason: MediaRejectionReason }
   /** Not an upload of ours, or already processed / being processed (a redelivered event). */
   | { outcome: 'skipped'; key: string; why: 'not_an_upload' | 'not_waiting' };
 
@@ -37,7 +37,8 @@ export async function processUpload(ctx: MediaContext, bucket: string, key: stri
     const size = head.ContentLength ?? 0;
     // S3 holds uploads to the declared size (the upload form's policy); this holds anything else.
     if (size > MAX_IMAGE_UPLOAD_BYTES || (row.declaredBytes !== null && size !== row.declaredBytes)) {
-      return await refuse(ctx, claim, 'too_large', `${size} bytes, declared ${row.declaredBytes}`);
+      const params = { maxBytes: MAX_IMAGE_UPLOAD_BYTES, ...(row.declaredBytes !== null ? { declaredBytes: row.declaredBytes } : {}) };
+      return await refuse(ctx, claim, { code: 'too_large', params }, `${size} bytes, declared ${row.declaredBytes}`);
     }
     const object = await ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: keys.original }));
     const input = Buffer.from(await object.Body!.transformToByteArray());
@@ -84,10 +85,10 @@ export async function processUpload(ctx: MediaContext, bucket: string, key: stri
 async function refuse(
   ctx: MediaContext,
   claim: { id: string; startedAt: Date },
-  reason: MediaRejection,
+  reason: MediaRejectionReason,
   detail: string,
 ): Promise<UploadOutcome> {
   await rejectMedia(ctx.db, claim, reason);
-  ctx.logger.info('upload rejected', { mediaId: claim.id, reason, detail });
+  ctx.logger.info('upload rejected', { mediaId: claim.id, reason: reason.code, detail });
   return { outcome: 'rejected', id: claim.id, reason };
 }

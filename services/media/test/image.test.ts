@@ -40,6 +40,9 @@ describe('processing an image', () => {
     const jpeg = await photo(10, 10).jpeg().toBuffer();
     expect((await processImage(jpeg, 'image/jpg')).ok).toBe(true);
     const png = await photo(10, 10).png().toBuffer();
-    expect(await processImage(png, 'image/jpeg')).toMatchObject({ ok: false, reason: 'type_mismatch' });
+    expect(await processImage(png, 'image/jpeg')).toMatchObject({
+      ok: false,
+      reason: { code: 'type_mismatch', params: { declared: 'image/jpeg', detected: 'image/png' } },
+    });
   });
 });

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createLogger } from '@chronopost/lambda-kit';
 import { lambdaContext } from '@chronopost/local';
 import { tick } from '@chronopost/service-dispatcher';
-import { type ErrorResponse, linkPreviewSchema, mediaSchema } from '@chronopost/shared-schemas';
+import { type ErrorResponse, linkPreviewSchema, mediaSchema, renderMessage } from '@chronopost/shared-schemas';
 import { getBlob, getRecord, s3Event, type TestUser, usePublishingRig } from '@chronopost/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,6 +138,20 @@ describe('link cards', () => {
     expect(site.hits.length).toBe(hits);
   });
 
+  it('refuses a page that answers with an error, with its status as the code’s param', async () => {
+    const response = await preview(`${site.origin}/no-such-page`);
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as ErrorResponse;
+    expect(body.error.issues).toEqual([
+      {
+        path: 'url',
+        code: 'unreachable',
+        params: { status: 404 },
+        message: renderMessage({ code: 'unreachable', params: { status: 404 } }),
+      },
+    ]);
+  });
+
   it('reads a page in its own encoding (Shift_JIS)', async () => {
     const card = linkPreviewSchema.parse(await (await preview(`${site.origin}/sjis`)).json());
     expect(card.title).toBe('お知らせ');
@@ -167,6 +181,9 @@ describe('link cards', () => {
     it('names the address rule when the port is a web port', async () => {
       const body = (await (await preview('http://127.0.0.1/')).json()) as ErrorResponse;
       expect(body.error.issues?.[0]).toMatchObject({ path: 'url', code: 'blocked_address' });
+      // The sentence is the catalogue's (which the web app renders in Japanese too).
+      expect(body.error.issues?.[0]?.message).toBe(renderMessage({ code: 'blocked_address' }));
+      expect(renderMessage({ code: 'blocked_address' }, 'ja')).toMatch(/プライベートネットワーク/);
     });
   });
 });

@@ -3,7 +3,7 @@ import { MAX_IMAGE_BLOB_BYTES } from '@chronopost/core';
 import { createLogger } from '@chronopost/lambda-kit';
 import { lambdaContext } from '@chronopost/local';
 import { tick } from '@chronopost/service-dispatcher';
-import { createMediaResponseSchema, type ErrorResponse, type Media, mediaSchema } from '@chronopost/shared-schemas';
+import { createMediaResponseSchema, type ErrorResponse, type Media, mediaSchema, renderMessage } from '@chronopost/shared-schemas';
 import { getBlob, getRecord, listPosts, s3Event, testS3Client, type TestUser, usePublishingRig } from '@chronopost/testing';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -170,14 +170,17 @@ describe('media uploads', () => {
 
   describe('refuses, with a reason, and nothing reaches the PDS', () => {
     it.each([
-      ['a text file renamed .jpg', () => Promise.resolve(textFile()), 'image/jpeg', 'not_an_image'],
-      ['a 20,000 × 20,000 PNG', () => Promise.resolve(pixelBombPng()), 'image/png', 'too_many_pixels'],
-      ['a truncated JPEG', truncatedJpeg, 'image/jpeg', 'damaged'],
-      ['a PNG declared as a JPEG', transparentPng, 'image/jpeg', 'type_mismatch'],
-    ])('%s', async (_name, make, type, code) => {
+      ['a text file renamed .jpg', () => Promise.resolve(textFile()), 'image/jpeg', 'not_an_image', {}],
+      ['a 20,000 × 20,000 PNG', () => Promise.resolve(pixelBombPng()), 'image/png', 'too_many_pixels', { maxMegapixels: 64 }],
+      ['a truncated JPEG', truncatedJpeg, 'image/jpeg', 'damaged', {}],
+      ['a PNG declared as a JPEG', transparentPng, 'image/jpeg', 'type_mismatch', { declared: 'image/jpeg', detected: 'image/png' }],
+    ])('%s', async (_name, make, type, code, params) => {
       const refused = await upload(await make(), type);
-      expect(refused).toMatchObject({ state: 'rejected', reason: { code }, previewUrl: null, width: null });
-      expect(refused.reason!.message.length).toBeGreaterThan(10);
+      // Stored and sent as a catalogue code with its params; the sentence is the catalogue's, in either language.
+      expect(refused).toMatchObject({ state: 'rejected', reason: { code, params }, previewUrl: null, width: null });
+      expect(refused.reason!.params).toEqual(params);
+      expect(refused.reason!.message).toBe(renderMessage({ code, params }));
+      expect(renderMessage(refused.reason!, 'ja')).not.toMatch(/^エラーが発生しました/);
       expect(await processedObjects(refused.id)).toEqual([]);
       // A post cannot even be scheduled with it.
       const response = await api('/posts', {
@@ -219,7 +222,7 @@ describe('media uploads', () => {
       });
       expect(response.status).toBe(400);
       expect(((await response.json()) as ErrorResponse).error.issues).toEqual([
-        expect.objectContaining({ path: 'size', code: 'too_large' }),
+        expect.objectContaining({ path: 'size', code: 'too_large', params: { maxBytes: 30 * 1024 * 1024 } }),
       ]);
     });
 

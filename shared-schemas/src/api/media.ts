@@ -1,11 +1,12 @@
 import {
+  IMAGE_TYPE_NAMES,
   IMAGE_TYPES,
   MAX_ALT_TEXT_LENGTH,
   MAX_IMAGE_UPLOAD_BYTES,
   MEDIA_KINDS,
+  MEDIA_NOTES,
   MEDIA_REJECTIONS,
   MEDIA_STATES,
-  type MediaRejection,
 } from '@chronopost/core';
 import { z } from 'zod';
 
@@ -15,40 +16,41 @@ import { z } from 'zod';
  * the state. The API never carries the bytes.
  */
 
-const custom = (context: z.RefinementCtx, path: PropertyKey[], code: string, message: string) =>
-  context.addIssue({ code: 'custom', path, message, params: { code } });
+/** An issue of ours: a catalogue code (messages/media.ts) and its params; the sentence is the catalogue's. */
+const custom = (context: z.RefinementCtx, path: PropertyKey[], code: string, params: Record<string, unknown> = {}) =>
+  context.addIssue({ code: 'custom', path, params: { code, ...params } });
 
 /** `POST /media`: what is about to be uploaded. `kind` leaves room for video. */
 export const createMediaSchema = z
   .object({
-    kind: z.enum(MEDIA_KINDS, { error: `Use one of: ${MEDIA_KINDS.join(', ')}.` }),
+    kind: z.enum(MEDIA_KINDS),
     type: z.string().max(100),
-    size: z.int('The size is a whole number of bytes.').positive('The file is empty.'),
-    alt: z.string().max(MAX_ALT_TEXT_LENGTH, `Alt text can be at most ${MAX_ALT_TEXT_LENGTH} characters.`).default(''),
+    size: z.int().positive(),
+    alt: z.string().max(MAX_ALT_TEXT_LENGTH).default(''),
   })
   .strict()
   .superRefine((body, context) => {
     if (body.kind === 'image' && !(IMAGE_TYPES as readonly string[]).includes(body.type.toLowerCase())) {
-      custom(context, ['type'], 'unsupported_type', MEDIA_REJECTIONS.unsupported_type);
+      custom(context, ['type'], 'unsupported_type', { accepted: [...IMAGE_TYPE_NAMES] });
     }
     if (body.kind === 'image' && body.size > MAX_IMAGE_UPLOAD_BYTES) {
-      custom(context, ['size'], 'too_large', `An image can be at most ${MAX_IMAGE_UPLOAD_BYTES / 1024 / 1024} MB.`);
+      custom(context, ['size'], 'too_large', { maxBytes: MAX_IMAGE_UPLOAD_BYTES });
     }
   })
   .transform((body) => ({ ...body, type: body.type.toLowerCase() }));
 export type CreateMediaInput = z.input<typeof createMediaSchema>;
 
-export const mediaRejectionSchema = z.enum(Object.keys(MEDIA_REJECTIONS) as [MediaRejection, ...MediaRejection[]]);
+export const mediaRejectionSchema = z.enum(MEDIA_REJECTIONS);
 
 /** An upload as the API shows it. */
 export const mediaSchema = z.object({
   id: z.uuid(),
   kind: z.enum(MEDIA_KINDS),
   state: z.enum(MEDIA_STATES),
-  /** Set when `rejected`: a stable code and a sentence. */
-  reason: z.object({ code: mediaRejectionSchema, message: z.string() }).nullable(),
-  /** What processing noticed, e.g. `gif_first_frame` (an animated GIF is posted as its first frame). */
-  notes: z.array(z.string()),
+  /** Set when `rejected`: `code` and `params` from the message catalogue, `message` in English. */
+  reason: z.object({ code: mediaRejectionSchema, params: z.record(z.string(), z.unknown()), message: z.string() }).nullable(),
+  /** What processing noticed, as catalogue codes: `gif_first_frame` (an animated GIF is posted as its first frame). */
+  notes: z.array(z.enum(MEDIA_NOTES)),
   alt: z.string(),
   /** The processed image, once `ready`. */
   mimeType: z.string().nullable(),
@@ -76,7 +78,7 @@ export const createMediaResponseSchema = z.object({ media: mediaSchema, upload: 
 /** `POST /link-preview`: a link card for this address. */
 export const linkPreviewRequestSchema = z
   .object({
-    url: z.url({ protocol: /^https?$/, error: 'Give an http(s) address.' }).max(2000),
+    url: z.url({ protocol: /^https?$/ }).max(2000),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 import { type z } from 'zod';
 import type { Locale, MessageDefinition, MessageRef } from './define';
 import { errorMessages } from './errors';
+import { mediaMessages } from './media';
 import { notificationMessages } from './notifications';
 import { publishingMessages } from './publishing';
 import { sessionMessages } from './sessions';
@@ -12,6 +13,7 @@ export { validationMessages } from './validation';
 export { publishingMessages, type PublishingCode } from './publishing';
 export { sessionMessages, SESSION_END_CODES, type SessionEndCode } from './sessions';
 export { notificationMessages, NOTIFICATION_CODES, type NotificationCode } from './notifications';
+export { mediaMessages, type MediaMessageCode } from './media';
 
 /** Every user-visible message, by code. Codes are unique across concepts (a test checks it). */
 export const MESSAGES = {
@@ -20,6 +22,7 @@ export const MESSAGES = {
   ...publishingMessages,
   ...sessionMessages,
   ...notificationMessages,
+  ...mediaMessages,
 } as const;
 export type MessageCode = keyof typeof MESSAGES;
 export type MessageParams<C extends MessageCode> = z.input<(typeof MESSAGES)[C]['params']>;

@@ -1,8 +1,10 @@
+import { MEDIA_NOTES, MEDIA_REJECTIONS } from '@chronopost/core';
 import { describe, expect, it } from 'vitest';
 import { type z } from 'zod';
 import { createPostSchema } from '../api/posts';
 import { errorMessages } from './errors';
 import { MESSAGES, type MessageDefinition, renderMessage, zodIssueCode, zodIssueParams } from './index';
+import { mediaMessages } from './media';
 import { notificationMessages } from './notifications';
 import { publishingMessages } from './publishing';
 import { sessionMessages } from './sessions';
@@ -29,7 +31,7 @@ const JAPANESE = /[\u3040-\u30FF\u4E00-\u9FFF]/;
 
 describe('message catalogue', () => {
   it('has each code once across its concepts', () => {
-    const concepts = [validationMessages, errorMessages, publishingMessages, sessionMessages, notificationMessages];
+    const concepts = [validationMessages, errorMessages, publishingMessages, sessionMessages, notificationMessages, mediaMessages];
     const all = concepts.flatMap((concept) => Object.keys(concept));
     expect(new Set(all).size).toBe(all.length);
     expect(Object.keys(MESSAGES).sort()).toEqual([...all].sort());
@@ -77,5 +79,23 @@ describe('message catalogue', () => {
       en: 'The text is 301 characters long; Bluesky allows 300.',
       ja: '本文が301文字あります。Blueskyでは300文字までです。',
     });
+  });
+
+  it('has a message for every reason an upload is rejected and every note on a processed one', () => {
+    expect([...MEDIA_REJECTIONS, ...MEDIA_NOTES].filter((code) => !Object.hasOwn(mediaMessages, code))).toEqual([]);
+  });
+
+  it('says an upload’s limits from its params, in either language', () => {
+    const declared = { code: 'too_large', params: { maxBytes: 30 * 1024 * 1024, declaredBytes: 1200 } };
+    expect(renderMessage(declared)).toBe(
+      'The file that arrived is not the size declared for it (1,200 bytes), or is larger than uploads may be (30 MB).',
+    );
+    expect(renderMessage({ code: 'too_large', params: { maxBytes: 30 * 1024 * 1024 } }, 'ja')).toBe(
+      'ファイルが大きすぎます。アップロードできるのは30MBまでです。',
+    );
+    expect(renderMessage({ code: 'cannot_fit', params: { maxBytes: 1_000_000 } })).toBe(
+      'The image cannot be made small enough for Bluesky (1,000,000 bytes).',
+    );
+    expect(renderMessage({ code: 'unreachable', params: { status: 404 } }, 'ja')).toBe('ページがステータス 404 を返しました。');
   });
 });

@@ -1,4 +1,4 @@
-import type { MediaKind, MediaRejection } from '@chronopost/core';
+import type { MediaKind, MediaNote, MediaRejection } from '@chronopost/core';
 import { and, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { linkPreviews, media } from '../schema';
@@ -68,7 +68,7 @@ const held = (id: string, startedAt: Date) =>
 export async function markMediaReady(
   db: Database,
   claim: { id: string; startedAt: Date },
-  processed: { key: string; mime: string; bytes: number; width: number; height: number; notes: string[] },
+  processed: { key: string; mime: string; bytes: number; width: number; height: number; notes: MediaNote[] },
 ): Promise<boolean> {
   const rows = await db
     .update(media)
@@ -88,10 +88,16 @@ export async function markMediaReady(
   return rows.length === 1;
 }
 
-export async function rejectMedia(db: Database, claim: { id: string; startedAt: Date }, reason: MediaRejection): Promise<boolean> {
+/** Why an upload was rejected: a catalogue code and what its sentence needs. */
+export interface MediaRejectionReason {
+  code: MediaRejection;
+  params: Record<string, unknown>;
+}
+
+export async function rejectMedia(db: Database, claim: { id: string; startedAt: Date }, reason: MediaRejectionReason): Promise<boolean> {
   const rows = await db
     .update(media)
-    .set({ state: 'rejected', error: reason, processingStartedAt: null, updatedAt: sql`now()` })
+    .set({ state: 'rejected', reasonCode: reason.code, reasonParams: reason.params, processingStartedAt: null, updatedAt: sql`now()` })
     .where(held(claim.id, claim.startedAt))
     .returning({ id: media.id });
   return rows.length === 1;

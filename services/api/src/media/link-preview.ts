@@ -1,7 +1,7 @@
 import { findLinkPreview, saveLinkPreview } from '@chronopost/db';
 import { ValidationError } from '@chronopost/lambda-kit';
 import { findSafeFetchError } from '@chronopost/safe-fetch';
-import type { LinkPreview } from '@chronopost/shared-schemas';
+import type { LinkPreview, MediaMessageCode } from '@chronopost/shared-schemas';
 import { Parser } from 'htmlparser2';
 import type { ApiContext } from '../context';
 import { storeFetchedImage } from './upload';
@@ -83,19 +83,9 @@ function decodeHtml(bytes: Uint8Array, contentType: string | null): string {
   return new TextDecoder().decode(bytes);
 }
 
-const refused = (code: string, message: string): never => {
-  throw new ValidationError([{ path: 'url', code, message }]);
-};
-
-const FETCH_MESSAGES: Record<string, string> = {
-  blocked_address: 'This address points into a private network; only public web pages can be previewed.',
-  blocked_port: 'Only pages on the usual web ports (80, 443) can be previewed.',
-  blocked_protocol: 'Only http and https pages can be previewed.',
-  too_many_redirects: 'The page redirects too many times.',
-  body_too_large: 'The page is too large to preview.',
-  unsupported_content_type: 'This address is not a web page.',
-  timeout: 'The page took too long to answer.',
-  invalid_url: 'The page redirects to an invalid address.',
+/** The card cannot be made: a 400 on `url` with a catalogue code (messages/media.ts). */
+const refused = (code: MediaMessageCode, params: Record<string, unknown> = {}): never => {
+  throw new ValidationError([{ path: 'url', code, params }]);
 };
 
 /**
@@ -113,15 +103,16 @@ export async function linkPreview(ctx: ApiContext, ownerDid: string, url: string
     const response = await ctx.linkFetch.page(url, { headers: { accept: 'text/html,application/xhtml+xml' } });
     if (!response.ok) {
       await response.body?.cancel();
-      return refused('unreachable', `The page answered ${response.status}.`);
+      return refused('unreachable', { status: response.status });
     }
     page = { html: decodeHtml(new Uint8Array(await response.arrayBuffer()), response.headers.get('content-type')), finalUrl: response.url };
   } catch (error) {
     if (error instanceof ValidationError) throw error;
     const safe = findSafeFetchError(error);
-    if (safe) return refused(safe.code, FETCH_MESSAGES[safe.code] ?? safe.message);
-    ctx.logger.info('link preview: page unreachable', { error: (error as Error).message });
-    return refused('unreachable', 'The page could not be reached.');
+    // Every refusal of the safe fetcher is a catalogue code (a new one does not compile until it is).
+    if (safe) return refused(safe.code satisfies MediaMessageCode);
+    ctx.logger.info('link preview: page unreachable', { reason: (error as Error).message });
+    return refused('unreachable');
   }
 
   const meta = parsePageMeta(page.html, page.finalUrl);

@@ -1,11 +1,9 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { MEDIA_REJECTIONS, type MediaRejection, PREVIEW_URL_SECONDS } from '@chronopost/core';
+import { type MediaNote, type MediaRejection, PREVIEW_URL_SECONDS } from '@chronopost/core';
 import type { MediaRow } from '@chronopost/db';
-import type { Media } from '@chronopost/shared-schemas';
+import { type Media, renderMessage } from '@chronopost/shared-schemas';
 import type { ApiContext } from '../context';
-
-const isRejection = (code: string | null): code is MediaRejection => code !== null && code in MEDIA_REJECTIONS;
 
 /** A media row as the API shows it, with a short-lived URL of the processed image once ready. */
 export async function presentMedia(ctx: ApiContext, row: MediaRow): Promise<Media> {
@@ -15,13 +13,14 @@ export async function presentMedia(ctx: ApiContext, row: MediaRow): Promise<Medi
           expiresIn: PREVIEW_URL_SECONDS,
         })
       : null;
-  const code = row.state === 'rejected' ? (isRejection(row.error) ? row.error : 'damaged') : null;
+  // The database holds a reason exactly when rejected, and only codes of MEDIA_REJECTIONS (CHECK constraints).
+  const reason = row.reasonCode === null ? null : { code: row.reasonCode as MediaRejection, params: row.reasonParams ?? {} };
   return {
     id: row.id,
     kind: row.kind,
     state: row.state,
-    reason: code ? { code, message: MEDIA_REJECTIONS[code] } : null,
-    notes: row.notes,
+    reason: reason && { ...reason, message: renderMessage(reason) },
+    notes: row.notes as MediaNote[],
     alt: row.alt,
     mimeType: row.state === 'ready' ? row.mime : null,
     bytes: row.state === 'ready' ? row.bytes : null,

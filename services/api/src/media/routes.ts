@@ -17,7 +17,7 @@ import { linkPreview } from './link-preview';
 import { presentMedia } from './present';
 import { startUpload } from './upload';
 
-const mediaId = (event: HttpEvent) => parseInput(z.uuid('Not a media id.'), event.pathParameters?.id, ['id']);
+const mediaId = (event: HttpEvent) => parseInput(z.uuid(), event.pathParameters?.id, ['id']);
 
 export const mediaRoutes = (ctx: ApiContext): Route[] => [
   {
@@ -36,7 +36,7 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
     path: '/media/{id}',
     handler: async (event) => {
       const row = await findMedia(ctx.db, authenticatedDid(event), mediaId(event));
-      if (!row) throw new NotFoundError('media_not_found', { message: 'There is no such upload.' });
+      if (!row) throw new NotFoundError('media_not_found', { path: 'id' });
       return json(200, await presentMedia(ctx, row));
     },
   },
@@ -48,8 +48,8 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
       const result = await deleteUnusedMedia(ctx.db, authenticatedDid(event), id);
       if (result.outcome !== 'deleted') {
         throw result.outcome === 'not_found'
-          ? new NotFoundError('media_not_found', { message: 'There is no such upload.' })
-          : new ConflictError('media_in_use', { message: 'A post uses this upload; remove it from the post first.' });
+          ? new NotFoundError('media_not_found', { path: 'id' })
+          : new ConflictError('media_in_use', { path: 'id' });
       }
       // The row is gone; an object left behind by a failure here holds nothing anyone can reach.
       const objects = result.keys.map((key) => ({ Key: key }));
