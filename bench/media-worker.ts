@@ -14,7 +14,7 @@ for (let index = 0; index < Number(runs); index++) {
   times.push(performance.now() - started);
   const used = process.cpuUsage(cpuBefore);
   cpu.push((used.user + used.system) / 1000);
-  if (!result.ok) throw new Error(`not processed: ${result.reason} (${result.detail})`);
+  if (!result.ok) throw new Error(`not processed: ${result.reason.code} (${result.detail})`);
   out = `${result.image.mime} ${result.image.width}×${result.image.height} ${result.image.bytes.length} B`;
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
