@@ -20,5 +20,6 @@ export * from './config/publisher';
 export * from './config/token-refresher';
 export * from './config/media';
 export * from './config/services';
+export * from './config/secrets';
 export * from './metrics';
 export * from './config/retention';

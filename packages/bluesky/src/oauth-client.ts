@@ -8,7 +8,7 @@ import {
   TokenRevokedError,
 } from '@atproto/oauth-client-node';
 import type { SessionEndCause } from '@chronopost/core';
-import type { OauthClientConfig } from '@chronopost/shared-schemas';
+import type { OauthClientConfig, OauthClientSecrets } from '@chronopost/shared-schemas';
 import { createIdentityResolver, type IdentityResolver } from './identity';
 import { type Lock, toRequestLock } from './lock';
 
@@ -96,10 +96,14 @@ const noLoginsStateStore: NodeSavedStateStore = {
  * refresh and revocation are the library's; this wires the given stores, the distributed lock and
  * the identity settings, and reports a session the client gives up (with its cause) to the owner.
  */
-export async function createOAuthClient(config: OauthClientConfig, deps: OAuthClientDeps): Promise<NodeOAuthClient> {
+export async function createOAuthClient(
+  config: OauthClientConfig,
+  secrets: OauthClientSecrets,
+  deps: OAuthClientDeps,
+): Promise<NodeOAuthClient> {
   const keyset =
     config.mode === 'confidential'
-      ? await Promise.all(config.clientKeys.map((jwk) => JoseKey.fromImportable(jwk as never, jwk.kid)))
+      ? await Promise.all(secrets.oauthClientKeys.map((jwk) => JoseKey.fromImportable(jwk as never, jwk.kid)))
       : undefined;
   return new NodeOAuthClient({
     clientMetadata: clientMetadata(config),

@@ -11,9 +11,10 @@ import { createMetrics, type MetricsWriter, type ServiceMetrics } from '@chronop
 import type { ServiceName } from '@chronopost/shared-schemas';
 
 /** What each service module exports: the same three steps its Lambda `handler.ts` performs at cold start. */
-interface ServiceModule<Config, Context extends { db: Database }, Handler> {
+interface ServiceModule<Config, Secrets, Context extends { db: Database }, Handler> {
   loadConfig(env: Record<string, string | undefined>): Config;
-  createContext(config: Config, overrides?: Partial<Context>): Context;
+  loadSecrets(env: Record<string, string | undefined>): Secrets;
+  createContext(config: Config, secrets: Secrets, overrides?: Partial<Context>): Context;
   makeHandler(context: Context): Handler;
 }
 
@@ -23,13 +24,13 @@ export interface BootedService<Handler> {
 }
 
 /** Cold-starts one service from an environment, exactly as its Lambda would. Config errors surface here. */
-function boot<C, X extends { db: Database }, H>(
-  module: ServiceModule<C, X, H>,
+function boot<C, S, X extends { db: Database }, H>(
+  module: ServiceModule<C, S, X, H>,
   env: Record<string, string | undefined>,
   overrides: (config: C) => Partial<X> = () => ({}),
 ): BootedService<H> {
   const config = module.loadConfig(env);
-  const context = module.createContext(config, overrides(config));
+  const context = module.createContext(config, module.loadSecrets(env), overrides(config));
   return { handler: module.makeHandler(context), close: () => context.db.$client.end() };
 }
 

@@ -18,11 +18,11 @@ describe('HTTP route table', () => {
   const key = (route: { method: string; path: string }) => `${route.method} ${route.path}`;
   const routesOf: Record<HttpService, () => { routes: string[]; close: () => Promise<void> }> = {
     api: () => {
-      const context = api.createContext(api.loadConfig(env));
+      const context = api.createContext(api.loadConfig(env), api.loadSecrets(env));
       return { routes: api.apiRoutes(context).map(key), close: () => context.db.$client.end() };
     },
     oauth: () => {
-      const context = oauth.createContext(oauth.loadConfig(env));
+      const context = oauth.createContext(oauth.loadConfig(env), oauth.loadSecrets(env));
       return { routes: oauth.oauthRoutes(context).map(key), close: () => context.db.$client.end() };
     },
   };

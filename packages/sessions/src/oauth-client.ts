@@ -1,7 +1,7 @@
 import type { NodeOAuthClient, NodeSavedStateStore } from '@atproto/oauth-client-node';
 import { clientMetadata, createOAuthClient, type Lock } from '@chronopost/bluesky';
 import type { Database } from '@chronopost/db';
-import type { OauthClientConfig } from '@chronopost/shared-schemas';
+import type { OauthClientConfig, OauthClientSecrets } from '@chronopost/shared-schemas';
 import type { Vault } from '@chronopost/vault';
 import { onSessionDeleted, type SessionEnded } from './session-ended';
 import { createPostgresSessionStore } from './session-store-postgres';
@@ -12,6 +12,7 @@ import { createPostgresSessionStore } from './session-store-postgres';
  */
 export function createAccountsOAuthClient(
   config: OauthClientConfig,
+  secrets: OauthClientSecrets,
   deps: {
     db: Database;
     vault: Vault;
@@ -23,7 +24,7 @@ export function createAccountsOAuthClient(
   },
 ): Promise<NodeOAuthClient> {
   const now = deps.now ?? (() => new Date());
-  return createOAuthClient(config, {
+  return createOAuthClient(config, secrets, {
     sessionStore: createPostgresSessionStore({ db: deps.db, vault: deps.vault, clientId: clientMetadata(config).client_id }),
     ...(deps.stateStore ? { stateStore: deps.stateStore } : {}),
     lock: deps.lock,

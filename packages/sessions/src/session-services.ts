@@ -3,7 +3,13 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import type { NodeOAuthClient } from '@atproto/oauth-client-node';
 import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, type Logger, once } from '@chronopost/lambda-kit';
-import type { AwsConfig, DatabaseConfig, OauthClientConfig } from '@chronopost/shared-schemas';
+import {
+  type AwsConfig,
+  databaseConnection,
+  type DatabaseSecrets,
+  type OauthClientConfig,
+  type OauthClientSecrets,
+} from '@chronopost/shared-schemas';
 import { createConfiguredKeyring, createVault, type Vault } from '@chronopost/vault';
 import { createAtprotoFetch, createDynamoDbLock, type Lock } from '@chronopost/bluesky';
 import { createAccountsOAuthClient } from './oauth-client';
@@ -24,6 +30,7 @@ export interface SessionServices {
  */
 function createSessionServices(
   config: { oauthClient: OauthClientConfig; aws: AwsConfig },
+  secrets: OauthClientSecrets,
   deps: {
     db: Database;
     fetch: typeof globalThis.fetch;
@@ -41,7 +48,7 @@ function createSessionServices(
   return {
     vault,
     lock,
-    oauthClient: overrides.oauthClient ?? once(() => createAccountsOAuthClient(config.oauthClient, { ...deps, vault, lock })),
+    oauthClient: overrides.oauthClient ?? once(() => createAccountsOAuthClient(config.oauthClient, secrets, { ...deps, vault, lock })),
   };
 }
 
@@ -60,15 +67,24 @@ export interface SessionServiceContext extends SessionServices {
  */
 export function createSessionServiceContext(
   service: string,
-  config: { database: DatabaseConfig; logLevel: Parameters<typeof createLogger>[1]; oauthClient: OauthClientConfig; aws: AwsConfig },
+  config: { database: { schema: string }; logLevel: Parameters<typeof createLogger>[1]; oauthClient: OauthClientConfig; aws: AwsConfig },
+  secrets: DatabaseSecrets & OauthClientSecrets,
   options: { poolSize: number; overrides: Partial<SessionServiceContext> },
 ): SessionServiceContext {
   const { overrides } = options;
   const logger = overrides.logger ?? createLogger(service, config.logLevel);
-  const db = overrides.db ?? createDatabase(config.database, { max: options.poolSize, applicationName: `chronopost-${service}` });
+  const db =
+    overrides.db ??
+    createDatabase(databaseConnection(config, secrets), { max: options.poolSize, applicationName: `chronopost-${service}` });
   const fetchImpl = overrides.fetch ?? createAtprotoFetch(config.oauthClient);
   const now = overrides.now ?? (() => new Date());
   const onSessionEnded = (did: string, outcome: SessionEnded) =>
     logger.warn('oauth session ended', { did, state: outcome.state, blockedPosts: outcome.blockedPosts });
-  return { logger, db, fetch: fetchImpl, now, ...createSessionServices(config, { db, now, fetch: fetchImpl, onSessionEnded }, overrides) };
+  return {
+    logger,
+    db,
+    fetch: fetchImpl,
+    now,
+    ...createSessionServices(config, secrets, { db, now, fetch: fetchImpl, onSessionEnded }, overrides),
+  };
 }

@@ -69,10 +69,11 @@ export async function startHttpServices(options: {
     ...options.env,
   };
   const oauthConfig = oauth.loadConfig(env);
+  const oauthSecrets = oauth.loadSecrets(env);
   const newOauthContext = (overrides: Partial<oauth.OauthContext> = {}) =>
-    oauth.createContext(oauthConfig, { db: options.database.db, ...options.oauthOverrides, ...overrides });
+    oauth.createContext(oauthConfig, oauthSecrets, { db: options.database.db, ...options.oauthOverrides, ...overrides });
   const oauthContext = newOauthContext();
-  const apiContext = api.createContext(api.loadConfig(env), { db: options.database.db });
+  const apiContext = api.createContext(api.loadConfig(env), api.loadSecrets(env), { db: options.database.db });
   const gateway = await startLocalGateway({
     host: '127.0.0.1',
     port,

@@ -112,9 +112,21 @@ export function usePublishingRig(
       bucket,
       publisherEnv,
       dispatcherEnv,
-      publisher: (overrides = {}) => publisher.createContext(publisherConfig, { db: database.db, logger: silent, ...overrides }),
-      dispatcher: (overrides = {}) => dispatcher.createContext(dispatcherConfig, { db: database.db, sqs, logger: silent, ...overrides }),
-      refresher: (overrides = {}) => tokenRefresher.createContext(refresherConfig, { db: database.db, logger: silent, ...overrides }),
+      publisher: (overrides = {}) =>
+        publisher.createContext(publisherConfig, publisher.loadSecrets(publisherEnv), { db: database.db, logger: silent, ...overrides }),
+      dispatcher: (overrides = {}) =>
+        dispatcher.createContext(dispatcherConfig, dispatcher.loadSecrets(dispatcherEnv), {
+          db: database.db,
+          sqs,
+          logger: silent,
+          ...overrides,
+        }),
+      refresher: (overrides = {}) =>
+        tokenRefresher.createContext(refresherConfig, tokenRefresher.loadSecrets(publisherEnv), {
+          db: database.db,
+          logger: silent,
+          ...overrides,
+        }),
       user: async () => {
         const account = await createPdsAccount(testEnvironment().pdsUrl);
         const { browser, finished } = await login(services, account);

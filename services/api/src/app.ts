@@ -8,7 +8,7 @@ import { notificationRoutes } from './routes/notifications';
 import { openApiRoute } from './routes/openapi';
 import { settingsRoutes } from './routes/settings';
 
-export { loadConfig } from './config';
+export { loadConfig, loadSecrets } from './config';
 export { createContext, type ApiContext } from './context';
 
 export const apiRoutes = (ctx: ApiContext): Route[] => [

@@ -5,7 +5,7 @@ import { IMAGE_TYPES } from '@chronopost/core';
 import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
 import { createSafeFetch } from '@chronopost/safe-fetch';
-import type { ApiConfig } from '@chronopost/shared-schemas';
+import { type ApiConfig, type ApiSecrets, databaseConnection } from '@chronopost/shared-schemas';
 
 export interface ApiContext {
   config: ApiConfig;
@@ -34,10 +34,10 @@ function linkFetchers(config: ApiConfig): ApiContext['linkFetch'] {
 }
 
 /** Built once per container and reused; tests pass overrides instead of mocking modules. */
-export const createContext = (config: ApiConfig, overrides: Partial<ApiContext> = {}): ApiContext => ({
+export const createContext = (config: ApiConfig, secrets: ApiSecrets, overrides: Partial<ApiContext> = {}): ApiContext => ({
   config,
   logger: overrides.logger ?? createLogger('api', config.logLevel),
-  db: overrides.db ?? createDatabase(config.database, { applicationName: 'chronopost-api' }),
+  db: overrides.db ?? createDatabase(databaseConnection(config, secrets), { applicationName: 'chronopost-api' }),
   identityResolver:
     overrides.identityResolver ?? createIdentityResolver({ ...config.identity, fetch: createAtprotoFetch(config.identity) }),
   sqs: overrides.sqs ?? new SQSClient(awsClientOptions(config.aws, 'sqs')),

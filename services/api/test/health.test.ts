@@ -3,13 +3,14 @@ import { type LocalGateway, startLocalGateway } from '@chronopost/local';
 import { HTTP_ROUTES, healthResponseSchema } from '@chronopost/shared-schemas';
 import { createTestDatabase, type TestDatabase } from '@chronopost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, loadConfig, makeHandler } from '../src/app';
+import { createContext, loadConfig, loadSecrets, makeHandler } from '../src/app';
 
 const logger = createLogger('test', 'SILENT');
 
 /** The api behind the local API Gateway stand-in, as `pnpm dev` serves it. */
 async function serve(databaseUrl: string): Promise<{ gateway: LocalGateway; close: () => Promise<void> }> {
-  const context = createContext(loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'SILENT', MEDIA_BUCKET: 'media' }));
+  const env = { DATABASE_URL: databaseUrl, LOG_LEVEL: 'SILENT', MEDIA_BUCKET: 'media' };
+  const context = createContext(loadConfig(env), loadSecrets(env));
   const handler = makeHandler(context);
   const gateway = await startLocalGateway({
     host: '127.0.0.1',

@@ -9,7 +9,7 @@
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ConfigError } from '@chronopost/shared-schemas';
-import { createContext, loadConfig } from '../src/app';
+import { createContext, loadConfig, loadSecrets } from '../src/app';
 import { redrive } from '../src/redrive';
 
 const postIds = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
@@ -37,7 +37,7 @@ try {
   const env = await environment();
   process.env.AWS_ACCESS_KEY_ID ??= env.AWS_ACCESS_KEY_ID ?? 'local';
   process.env.AWS_SECRET_ACCESS_KEY ??= env.AWS_SECRET_ACCESS_KEY ?? 'local';
-  const ctx = createContext(loadConfig(env));
+  const ctx = createContext(loadConfig(env), loadSecrets(env));
   const result = await redrive(ctx, postIds.length ? { postIds } : {});
   process.stdout.write(
     `dead letters handled: ${result.deadLetters}\nposts queued again: ${result.requeued.length}\n${result.requeued.map((id) => `  ${id}\n`).join('')}`,

@@ -3,7 +3,7 @@ import { METRIC_NAMES } from '@chronopost/shared-schemas';
 import type { DispatcherContext } from './context';
 import { tick } from './tick';
 
-export { loadConfig } from './config';
+export { loadConfig, loadSecrets } from './config';
 export { createContext, type DispatcherContext } from './context';
 
 /** The dispatcher Lambda: an EventBridge schedule, `rate(1 minute)`. */

@@ -1,7 +1,7 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, createMetrics, type Logger, type ServiceMetrics } from '@chronopost/lambda-kit';
-import type { DispatcherConfig } from '@chronopost/shared-schemas';
+import { databaseConnection, type DispatcherConfig, type DispatcherSecrets } from '@chronopost/shared-schemas';
 
 export interface DispatcherContext {
   config: DispatcherConfig;
@@ -12,10 +12,14 @@ export interface DispatcherContext {
   now: () => Date;
 }
 
-export const createContext = (config: DispatcherConfig, overrides: Partial<DispatcherContext> = {}): DispatcherContext => ({
+export const createContext = (
+  config: DispatcherConfig,
+  secrets: DispatcherSecrets,
+  overrides: Partial<DispatcherContext> = {},
+): DispatcherContext => ({
   config,
   logger: overrides.logger ?? createLogger('dispatcher', config.logLevel),
-  db: overrides.db ?? createDatabase(config.database, { max: 2, applicationName: 'chronopost-dispatcher' }),
+  db: overrides.db ?? createDatabase(databaseConnection(config, secrets), { max: 2, applicationName: 'chronopost-dispatcher' }),
   sqs: overrides.sqs ?? new SQSClient(awsClientOptions(config.aws, 'sqs')),
   metrics: overrides.metrics ?? createMetrics({ service: 'dispatcher', namespace: config.metricsNamespace }),
   now: overrides.now ?? (() => new Date()),

@@ -4,7 +4,7 @@ import { createPublishQueues, scheduledEvent } from '@chronopost/local';
 import { METRIC_NAMES } from '@chronopost/shared-schemas';
 import { createTestDatabase, type TestDatabase, testSqsClient, uniqueName } from '@chronopost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, loadConfig, makeHandler } from '../src/app';
+import { createContext, loadConfig, loadSecrets, makeHandler } from '../src/app';
 
 describe('dispatcher metrics', () => {
   let database: TestDatabase;
@@ -25,14 +25,15 @@ describe('dispatcher metrics', () => {
     await database.db
       .insert(posts)
       .values([0, 1].map(() => ({ ownerDid: 'did:plc:metrics', status: 'scheduled' as const, scheduledAt: due, nextAttemptAt: due })));
-    const config = loadConfig({
+    const env = {
       DATABASE_URL: database.config.url,
       PUBLISH_QUEUE_URL: queues.queueUrl,
       METRICS_NAMESPACE: 'Chronopost/pr-7',
-    });
+    };
+    const config = loadConfig(env);
     const sink = collectMetrics();
     const handler = makeHandler(
-      createContext(config, {
+      createContext(config, loadSecrets(env), {
         db: database.db,
         sqs: testSqsClient(),
         logger: createLogger('test', 'SILENT'),

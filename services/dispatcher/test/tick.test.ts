@@ -6,7 +6,7 @@ import { createPublishQueues, type PublishQueues } from '@chronopost/local';
 import { publishMessageSchema } from '@chronopost/shared-schemas';
 import { createTestDatabase, type TestDatabase, testSqsClient, uniqueName } from '@chronopost/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createContext, type DispatcherContext, loadConfig, redrive, tick } from '../src/app';
+import { createContext, type DispatcherContext, loadConfig, loadSecrets, redrive, tick } from '../src/app';
 
 const OWNER = 'did:plc:dispatchtest';
 
@@ -35,16 +35,19 @@ describe('dispatcher tick', () => {
   const now = new Date('2026-11-22T12:00:00.000Z');
   const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
 
+  const env = (mode: 'lookahead' | 'naive' = 'lookahead') => ({
+    DATABASE_URL: database.config.url,
+    PUBLISH_QUEUE_URL: queues.queueUrl,
+    PUBLISH_DLQ_URL: queues.deadLetterQueueUrl,
+    DISPATCH_MODE: mode,
+  });
   const context = (overrides: { mode?: 'lookahead' | 'naive'; now?: Date; db?: DispatcherContext['db'] } = {}) =>
-    createContext(
-      loadConfig({
-        DATABASE_URL: database.config.url,
-        PUBLISH_QUEUE_URL: queues.queueUrl,
-        PUBLISH_DLQ_URL: queues.deadLetterQueueUrl,
-        DISPATCH_MODE: overrides.mode ?? 'lookahead',
-      }),
-      { db: overrides.db ?? database.db, sqs, logger: createLogger('test', 'SILENT'), now: () => overrides.now ?? now },
-    );
+    createContext(loadConfig(env(overrides.mode)), loadSecrets(env(overrides.mode)), {
+      db: overrides.db ?? database.db,
+      sqs,
+      logger: createLogger('test', 'SILENT'),
+      now: () => overrides.now ?? now,
+    });
 
   const insert = async (rows: Array<Partial<typeof posts.$inferInsert>>) =>
     (
@@ -122,7 +125,14 @@ describe('dispatcher tick', () => {
     try {
       const [first, second] = await Promise.all([
         tick(context()),
-        tick(createContext(context().config, { db: other, sqs: testSqsClient(), logger: createLogger('test', 'SILENT'), now: () => now })),
+        tick(
+          createContext(context().config, loadSecrets(env()), {
+            db: other,
+            sqs: testSqsClient(),
+            logger: createLogger('test', 'SILENT'),
+            now: () => now,
+          }),
+        ),
       ]);
       expect(first.queued + second.queued).toBe(600);
       expect(first.queued).toBeGreaterThan(0);

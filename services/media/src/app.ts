@@ -3,7 +3,7 @@ import type { MediaContext } from './context';
 import { decodeS3Key } from './s3-key';
 import { processUpload } from './pipeline';
 
-export { loadConfig } from './config';
+export { loadConfig, loadSecrets } from './config';
 export { createContext, type MediaContext } from './context';
 export { processUpload, type UploadOutcome } from './pipeline';
 export { processImage } from './image';

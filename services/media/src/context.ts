@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
-import type { MediaConfig } from '@chronopost/shared-schemas';
+import { databaseConnection, type MediaConfig, type MediaSecrets } from '@chronopost/shared-schemas';
 
 export interface MediaContext {
   config: MediaConfig;
@@ -11,10 +11,10 @@ export interface MediaContext {
   now: () => Date;
 }
 
-export const createContext = (config: MediaConfig, overrides: Partial<MediaContext> = {}): MediaContext => ({
+export const createContext = (config: MediaConfig, secrets: MediaSecrets, overrides: Partial<MediaContext> = {}): MediaContext => ({
   config,
   logger: overrides.logger ?? createLogger('media', config.logLevel),
-  db: overrides.db ?? createDatabase(config.database, { max: 2, applicationName: 'chronopost-media' }),
+  db: overrides.db ?? createDatabase(databaseConnection(config, secrets), { max: 2, applicationName: 'chronopost-media' }),
   s3: overrides.s3 ?? new S3Client(awsClientOptions(config.aws, 's3')),
   now: overrides.now ?? (() => new Date()),
 });

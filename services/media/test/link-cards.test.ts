@@ -7,7 +7,7 @@ import { type ErrorResponse, linkPreviewSchema, mediaSchema, renderMessage } fro
 import { getBlob, getRecord, s3Event, type TestUser, usePublishingRig } from '@chronopost/testing';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, loadConfig, makeHandler } from '../src/app';
+import { createContext, loadConfig, loadSecrets, makeHandler } from '../src/app';
 
 /**
  * Link cards end to end: `POST /link-preview` fetches a page from a local web server through the
@@ -73,7 +73,10 @@ describe('link cards', () => {
 
   beforeAll(async () => {
     alice = await rig.user();
-    const media = createContext(loadConfig(rig.services.env), { db: rig.database.db, logger: createLogger('media', 'SILENT') });
+    const media = createContext(loadConfig(rig.services.env), loadSecrets(rig.services.env), {
+      db: rig.database.db,
+      logger: createLogger('media', 'SILENT'),
+    });
     handler = makeHandler(media);
   });
   afterAll(() => {

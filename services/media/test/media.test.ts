@@ -7,7 +7,7 @@ import { createMediaResponseSchema, type ErrorResponse, type Media, mediaSchema,
 import { getBlob, getRecord, listPosts, s3Event, testS3Client, type TestUser, usePublishingRig } from '@chronopost/testing';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createContext, loadConfig, makeHandler, type MediaContext } from '../src/app';
+import { createContext, loadConfig, loadSecrets, makeHandler, type MediaContext } from '../src/app';
 import { cameraJpeg, heicPhoto, pixelBombPng, textFile, transparentPng, truncatedJpeg } from './fixtures';
 
 /**
@@ -25,7 +25,10 @@ describe('media uploads', () => {
 
   beforeAll(async () => {
     alice = await rig.user();
-    media = createContext(loadConfig(rig.services.env), { db: rig.database.db, logger: createLogger('media', 'SILENT') });
+    media = createContext(loadConfig(rig.services.env), loadSecrets(rig.services.env), {
+      db: rig.database.db,
+      logger: createLogger('media', 'SILENT'),
+    });
     handler = makeHandler(media);
   });
 

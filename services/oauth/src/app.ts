@@ -4,7 +4,7 @@ import { loginRoutes } from './routes/login';
 import { metadataRoutes } from './routes/metadata';
 import { sessionRoutes } from './routes/session';
 
-export { loadConfig } from './config';
+export { loadConfig, loadSecrets } from './config';
 export { createContext, type OauthContext } from './context';
 
 export const oauthRoutes = (ctx: OauthContext): Route[] => [...metadataRoutes(ctx), ...loginRoutes(ctx), ...sessionRoutes(ctx)];

@@ -5,7 +5,7 @@ import type { PublisherContext } from './context';
 import type { PublishResult } from './publish';
 import { receive } from './receive';
 
-export { loadConfig } from './config';
+export { loadConfig, loadSecrets } from './config';
 export { createContext, type PublisherContext } from './context';
 
 /** The publisher Lambda: batches from the publish queue, partial batch failures reported. */

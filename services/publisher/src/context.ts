@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createSessionServiceContext, type SessionServiceContext } from '@chronopost/sessions';
 import { awsClientOptions, createMetrics, type ServiceMetrics } from '@chronopost/lambda-kit';
-import type { PublisherConfig } from '@chronopost/shared-schemas';
+import { type PublisherConfig, type PublisherSecrets } from '@chronopost/shared-schemas';
 
 export interface PublisherContext extends SessionServiceContext {
   config: PublisherConfig;
@@ -11,10 +11,14 @@ export interface PublisherContext extends SessionServiceContext {
   metrics: ServiceMetrics;
 }
 
-export const createContext = (config: PublisherConfig, overrides: Partial<PublisherContext> = {}): PublisherContext => ({
+export const createContext = (
+  config: PublisherConfig,
+  secrets: PublisherSecrets,
+  overrides: Partial<PublisherContext> = {},
+): PublisherContext => ({
   config,
   // Up to ten records of a batch run at once.
-  ...createSessionServiceContext('publisher', config, { poolSize: 10, overrides }),
+  ...createSessionServiceContext('publisher', config, secrets, { poolSize: 10, overrides }),
   sleep: overrides.sleep ?? ((ms) => sleep(ms)),
   s3: overrides.s3 ?? new S3Client(awsClientOptions(config.aws, 's3')),
   metrics: overrides.metrics ?? createMetrics({ service: 'publisher', namespace: config.metricsNamespace }),

@@ -1,5 +1,7 @@
 import { resolveSecrets } from '@chronopost/lambda-kit';
-import { createContext, loadConfig, makeHandler } from './app';
+import { createContext, loadConfig, loadSecrets, makeHandler } from './app';
 
-// Cold start: secrets from Secrets Manager (SECRET_ARNS) once, then config, context and handler.
-export const handler = makeHandler(createContext(loadConfig(await resolveSecrets(process.env))));
+// Cold start: secrets from Secrets Manager (SECRET_ARNS) once, then the config and the secrets
+// apart, the context and the handler.
+const env = await resolveSecrets(process.env);
+export const handler = makeHandler(createContext(loadConfig(env), loadSecrets(env)));

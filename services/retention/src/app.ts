@@ -2,7 +2,7 @@ import { createScheduledHandler } from '@chronopost/lambda-kit';
 import type { RetentionContext } from './context';
 import { retain } from './retain';
 
-export { loadConfig } from './config';
+export { loadConfig, loadSecrets } from './config';
 export { createContext, type RetentionContext } from './context';
 export { retain, type RetentionResult } from './retain';
 

@@ -1,7 +1,7 @@
 import { S3Client } from '@aws-sdk/client-s3';
 import { createDatabase, type Database } from '@chronopost/db';
 import { awsClientOptions, createLogger, type Logger } from '@chronopost/lambda-kit';
-import type { RetentionConfig } from '@chronopost/shared-schemas';
+import { databaseConnection, type RetentionConfig, type RetentionSecrets } from '@chronopost/shared-schemas';
 
 export interface RetentionContext {
   config: RetentionConfig;
@@ -12,10 +12,14 @@ export interface RetentionContext {
   now: () => Date;
 }
 
-export const createContext = (config: RetentionConfig, overrides: Partial<RetentionContext> = {}): RetentionContext => ({
+export const createContext = (
+  config: RetentionConfig,
+  secrets: RetentionSecrets,
+  overrides: Partial<RetentionContext> = {},
+): RetentionContext => ({
   config,
   logger: overrides.logger ?? createLogger('retention', config.logLevel),
-  db: overrides.db ?? createDatabase(config.database, { max: 1, applicationName: 'chronopost-retention' }),
+  db: overrides.db ?? createDatabase(databaseConnection(config, secrets), { max: 1, applicationName: 'chronopost-retention' }),
   s3: overrides.s3 ?? new S3Client(awsClientOptions(config.aws, 's3')),
   now: overrides.now ?? (() => new Date()),
 });

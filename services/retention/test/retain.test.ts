@@ -2,7 +2,7 @@ import { CreateBucketCommand, HeadObjectCommand, PutObjectCommand } from '@aws-s
 import { createLogger } from '@chronopost/lambda-kit';
 import { createTestDatabase, testAwsEnv, testS3Client, type TestDatabase, uniqueName } from '@chronopost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createContext, loadConfig, retain } from '../src/app';
+import { createContext, loadConfig, loadSecrets, retain } from '../src/app';
 
 /** The retention service against PostgreSQL and the S3 stand-in: rows and their objects go together. */
 describe('retention service', () => {
@@ -14,11 +14,13 @@ describe('retention service', () => {
       () => true,
       () => false,
     );
-  const context = (env: Record<string, string> = {}) =>
-    createContext(loadConfig({ DATABASE_URL: database.config.url, MEDIA_BUCKET: bucket, ...testAwsEnv(), ...env }), {
+  const context = (extra: Record<string, string> = {}) => {
+    const env = { DATABASE_URL: database.config.url, MEDIA_BUCKET: bucket, ...testAwsEnv(), ...extra };
+    return createContext(loadConfig(env), loadSecrets(env), {
       db: database.db,
       logger: createLogger('test', 'SILENT'),
     });
+  };
 
   beforeAll(async () => {
     database = await createTestDatabase();

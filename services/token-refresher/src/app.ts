@@ -3,7 +3,7 @@ import { METRIC_NAMES } from '@chronopost/shared-schemas';
 import type { TokenRefresherContext } from './context';
 import { sweep } from './sweep';
 
-export { loadConfig } from './config';
+export { loadConfig, loadSecrets } from './config';
 export { createContext, type TokenRefresherContext } from './context';
 export { refreshSessions, sweep } from './sweep';
 

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { httpUrlField, nameField, positiveIntField, privateOriginsField } from './fields';
 import { identityEnvShape, toIdentityConfig } from './oauth-client';
+import { databaseSecrets } from './secrets';
 
 export const apiEnvSchema = z.object({
   ...baseEnvShape,
@@ -35,3 +36,7 @@ export const apiConfigSchema = apiEnvSchema.transform((env) => ({
   fetchAllowPrivateOrigins: env.FETCH_ALLOW_PRIVATE_ORIGINS,
 }));
 export type ApiConfig = z.output<typeof apiConfigSchema>;
+
+/** The api service's secrets, apart from its config (see secrets.ts). */
+export const apiSecretsSchema = apiEnvSchema.transform(databaseSecrets);
+export type ApiSecrets = z.output<typeof apiSecretsSchema>;

@@ -20,11 +20,17 @@ export const awsEnvShape = {
   AWS_ENDPOINT_URL_KMS: optionalEndpointField('KMS'),
 };
 
-export const toDatabaseConfig = (env: { DATABASE_URL: string; DB_SCHEMA: string }) => ({
-  url: env.DATABASE_URL,
-  schema: env.DB_SCHEMA,
-});
-export type DatabaseConfig = ReturnType<typeof toDatabaseConfig>;
+/** A database connection: the URL (with its credentials) and the schema. What `createDatabase` takes. */
+export interface DatabaseConfig {
+  url: string;
+  schema: string;
+}
+
+/**
+ * The database in a service's config: only the schema. The connection string carries the
+ * password, so it is a secret (`databaseUrl` in the service's secrets, see secrets.ts).
+ */
+export const toDatabaseConfig = (env: { DB_SCHEMA: string }) => ({ schema: env.DB_SCHEMA });
 
 export const toAwsConfig = (env: {
   AWS_REGION: string;
@@ -56,4 +62,7 @@ export const metricsEnvShape = {
 
 /** Just the database: for tools such as `pnpm db:migrate`. */
 export const databaseEnvSchema = z.object({ DATABASE_URL: databaseUrlField, DB_SCHEMA: dbSchemaField });
-export const databaseConfigSchema = databaseEnvSchema.transform(toDatabaseConfig);
+export const databaseConfigSchema = databaseEnvSchema.transform((env): DatabaseConfig => ({
+  url: env.DATABASE_URL,
+  schema: env.DB_SCHEMA,
+}));

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awsEnvShape, baseEnvShape, metricsEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { httpUrlField } from './fields';
+import { databaseSecrets } from './secrets';
 
 export const dispatcherEnvSchema = z.object({
   ...baseEnvShape,
@@ -25,3 +26,7 @@ export const dispatcherConfigSchema = dispatcherEnvSchema.transform((env) => ({
   metricsNamespace: env.METRICS_NAMESPACE,
 }));
 export type DispatcherConfig = z.output<typeof dispatcherConfigSchema>;
+
+/** The dispatcher service's secrets, apart from its config (see secrets.ts). */
+export const dispatcherSecretsSchema = dispatcherEnvSchema.transform(databaseSecrets);
+export type DispatcherSecrets = z.output<typeof dispatcherSecretsSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { nameField } from './fields';
+import { databaseSecrets } from './secrets';
 
 export const mediaEnvSchema = z.object({
   ...baseEnvShape,
@@ -14,3 +15,7 @@ export const mediaConfigSchema = mediaEnvSchema.transform((env) => ({
   logLevel: env.LOG_LEVEL,
 }));
 export type MediaConfig = z.output<typeof mediaConfigSchema>;
+
+/** The media service's secrets, apart from its config (see secrets.ts). */
+export const mediaSecretsSchema = mediaEnvSchema.transform(databaseSecrets);
+export type MediaSecrets = z.output<typeof mediaSecretsSchema>;

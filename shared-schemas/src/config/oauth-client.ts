@@ -86,7 +86,6 @@ export const toOauthClientConfig = (env: OauthClientEnv) => {
   return {
     publicUrl,
     mode: publicUrl.startsWith('https:') ? ('confidential' as const) : ('loopback' as const),
-    clientKeys: env.OAUTH_CLIENT_PRIVATE_KEYS ?? [],
     clientName: env.OAUTH_CLIENT_NAME,
     ...toIdentityConfig(env),
     lockTable: env.LOCK_TABLE,

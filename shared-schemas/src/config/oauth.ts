@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { httpUrlField, nameField, positiveIntField, privateJwksField } from './fields';
 import { checkOauthClientEnv, oauthClientEnvShape, toOauthClientConfig } from './oauth-client';
+import { databaseSecrets, oauthClientSecrets } from './secrets';
 
 export const oauthEnvSchema = z
   .object({
@@ -31,7 +32,6 @@ export const oauthConfigSchema = oauthEnvSchema.transform((env) => {
     appTokens: {
       issuer: oauthClient.publicUrl,
       audience: env.APP_JWT_AUDIENCE,
-      privateKeys: env.APP_JWT_PRIVATE_KEYS,
       accessTtlSeconds: env.APP_ACCESS_TOKEN_TTL_SECONDS,
       refreshTtlMs: env.APP_REFRESH_TOKEN_TTL_DAYS * 24 * 3600 * 1000,
     },
@@ -39,3 +39,12 @@ export const oauthConfigSchema = oauthEnvSchema.transform((env) => {
   };
 });
 export type OauthConfig = z.output<typeof oauthConfigSchema>;
+
+/** The oauth service's secrets, apart from its config (see secrets.ts). */
+export const oauthSecretsSchema = oauthEnvSchema.transform((env) => ({
+  ...databaseSecrets(env),
+  ...oauthClientSecrets(env),
+  /** The app's RS256 signing keys for access tokens. */
+  appJwtPrivateKeys: env.APP_JWT_PRIVATE_KEYS,
+}));
+export type OauthSecrets = z.output<typeof oauthSecretsSchema>;

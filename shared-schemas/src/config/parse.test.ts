@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { apiConfigSchema } from './api';
+import { apiConfigSchema, apiSecretsSchema } from './api';
 import { dispatcherConfigSchema } from './dispatcher';
 import { privateOriginsField } from './fields';
 import { ConfigError, parseConfig } from './parse';
@@ -18,7 +18,8 @@ describe('parseConfig', () => {
   it('applies defaults and shapes the config', () => {
     const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgres://u:p@db:5432/chronopost', MEDIA_BUCKET: 'media' });
     expect(config).toEqual({
-      database: { url: 'postgres://u:p@db:5432/chronopost', schema: 'public' },
+      // The URL (with its password) is a secret: it is in the secrets object, not here.
+      database: { schema: 'public' },
       aws: { region: 'us-east-1', endpoints: { sqs: undefined, s3: undefined, dynamodb: undefined, kms: undefined } },
       logLevel: 'INFO',
       identity: { handleResolver: undefined, plcUrl: undefined, allowHttp: false, privateOrigins: [] },
@@ -27,6 +28,11 @@ describe('parseConfig', () => {
       mediaBucket: 'media',
       fetchAllowPrivateOrigins: [],
     });
+  });
+
+  it('reads the secrets from the same environment into their own object', () => {
+    const secrets = parseConfig(apiSecretsSchema, { DATABASE_URL: 'postgres://u:p@db:5432/chronopost', MEDIA_BUCKET: 'media' });
+    expect(secrets).toEqual({ databaseUrl: 'postgres://u:p@db:5432/chronopost' });
   });
 
   it('gives the api the publish queue only in look-ahead mode', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { awsEnvShape, baseEnvShape, metricsEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { nameField } from './fields';
 import { checkOauthClientEnv, oauthClientEnvShape, toOauthClientConfig } from './oauth-client';
+import { databaseSecrets, oauthClientSecrets } from './secrets';
 
 /**
  * The publisher acts on users' accounts with their OAuth sessions, so it builds the same OAuth
@@ -25,3 +26,7 @@ export const publisherConfigSchema = publisherEnvSchema.transform((env) => ({
   mediaBucket: env.MEDIA_BUCKET,
 }));
 export type PublisherConfig = z.output<typeof publisherConfigSchema>;
+
+/** The publisher service's secrets, apart from its config (see secrets.ts). */
+export const publisherSecretsSchema = publisherEnvSchema.transform((env) => ({ ...databaseSecrets(env), ...oauthClientSecrets(env) }));
+export type PublisherSecrets = z.output<typeof publisherSecretsSchema>;

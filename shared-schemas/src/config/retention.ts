@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { booleanField, nameField, positiveIntField } from './fields';
+import { databaseSecrets } from './secrets';
 
 /** The retention service deletes, once a day, what has been kept long enough (and the S3 objects of orphaned uploads). */
 export const retentionEnvSchema = z.object({
@@ -35,3 +36,7 @@ export const retentionConfigSchema = retentionEnvSchema.transform((env) => ({
   dryRun: env.RETENTION_DRY_RUN,
 }));
 export type RetentionConfig = z.output<typeof retentionConfigSchema>;
+
+/** The retention service's secrets, apart from its config (see secrets.ts). */
+export const retentionSecretsSchema = retentionEnvSchema.transform(databaseSecrets);
+export type RetentionSecrets = z.output<typeof retentionSecretsSchema>;

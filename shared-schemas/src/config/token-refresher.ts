@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { awsEnvShape, baseEnvShape, metricsEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { checkOauthClientEnv, oauthClientEnvShape, toOauthClientConfig } from './oauth-client';
+import { databaseSecrets, oauthClientSecrets } from './secrets';
 
 /**
  * The token refresher renews users' sessions with the same OAuth client as the oauth service and
@@ -22,3 +23,10 @@ export const tokenRefresherConfigSchema = tokenRefresherEnvSchema.transform((env
   oauthClient: toOauthClientConfig(env),
 }));
 export type TokenRefresherConfig = z.output<typeof tokenRefresherConfigSchema>;
+
+/** The token-refresher service's secrets, apart from its config (see secrets.ts). */
+export const tokenRefresherSecretsSchema = tokenRefresherEnvSchema.transform((env) => ({
+  ...databaseSecrets(env),
+  ...oauthClientSecrets(env),
+}));
+export type TokenRefresherSecrets = z.output<typeof tokenRefresherSecretsSchema>;

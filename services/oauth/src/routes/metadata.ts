@@ -1,4 +1,3 @@
-import { publicJwks } from '@chronopost/app-auth';
 import { clientMetadata } from '@chronopost/bluesky';
 import { json, NotFoundError, type Route } from '@chronopost/lambda-kit';
 import type { OauthContext } from '../context';
@@ -23,7 +22,7 @@ export const metadataRoutes = (ctx: OauthContext): Route[] => [
   {
     method: 'GET',
     path: '/.well-known/jwks.json',
-    handler: async () => json(200, publicJwks(ctx.config.appTokens.privateKeys), PUBLIC_CACHE),
+    handler: async () => json(200, ctx.appJwks, PUBLIC_CACHE),
   },
   {
     method: 'GET',
