@@ -1,6 +1,7 @@
 /**
  * `pnpm build`: bundles each service into one minified ESM file for Lambda (nodejs24.x) with a
- * source map, and zips it ready to deploy (handler `index.handler`).
+ * source map, and zips it ready to deploy (handler `index.handler`); builds the web app for Pages
+ * into dist/web (its API's URL from `CHRONOPOST_API_URL`).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { zipSync } from 'fflate';
 import { SERVICE_NAMES, type ServiceName } from '@chronopost/shared-schemas';
+import { buildWeb, formatKb } from '@chronopost/web/build';
 
 /** One bundle per deployable service (the same list terraform deploys). */
 export const SERVICES = SERVICE_NAMES;
@@ -174,4 +176,17 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     console.log(`${service.name.padEnd(16)} ${kib(service.bundleBytes).padStart(11)}  ${zips.join('  ')}`);
   }
   console.log(`built ${built.length} bundles in ${Math.round(performance.now() - started)} ms`);
+
+  const webStarted = performance.now();
+  const apiUrl = process.env.CHRONOPOST_API_URL?.trim();
+  if (!apiUrl) console.warn('CHRONOPOST_API_URL is not set: the web app will call the API on its own origin.');
+  const web = await buildWeb({ outDir: join(root, 'dist', 'web'), ...(apiUrl ? { apiUrl } : {}) });
+  console.log(
+    `\nweb app → ${relative(root, web.outDir)} in ${Math.round(performance.now() - webStarted)} ms; JavaScript chunks (gzipped):`,
+  );
+  for (const chunk of web.chunks) console.log(`  ${chunk.file.padEnd(44)} ${formatKb(chunk.gzipBytes).padStart(9)}`);
+  const initial = web.initial;
+  console.log(
+    `initial JavaScript (gzipped): sign-in ${formatKb(initial.signIn.gzipBytes)}, composer ${formatKb(initial.composer.gzipBytes)}, composer in Japanese ${formatKb(initial.composerJapanese.gzipBytes)}`,
+  );
 }

@@ -7,6 +7,7 @@ export * from './api/notifications';
 export * from './api/settings';
 export * from './api/posts';
 export * from './api/media';
+export * from './api/post-rules';
 export * from './api/routes';
 export * from './queue/publish-message';
 export * from './config/fields';

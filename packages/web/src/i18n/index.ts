@@ -1,0 +1,77 @@
+import { computed, signal } from '@preact/signals';
+import { en, type Messages } from './en';
+
+export const LOCALES = ['en', 'ja'] as const;
+export type Locale = (typeof LOCALES)[number];
+export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', ja: '日本語' };
+
+const STORAGE_KEY = 'chronopost.locale';
+const catalogues: Partial<Record<Locale, Messages>> = { en };
+
+export const locale = signal<Locale>('en');
+const loaded = signal<Messages>(en);
+/** The interface text in the current language; reading it in a component re-renders on a switch. */
+export const messages = computed(() => loaded.value);
+
+const isLocale = (value: unknown): value is Locale => LOCALES.includes(value as Locale);
+
+/** The stored choice, else the first of the browser's languages we speak, else English. */
+export function preferredLocale(stored: string | null, browser: readonly string[]): Locale {
+  if (isLocale(stored)) return stored;
+  for (const tag of browser) {
+    const language = tag.toLowerCase().split('-')[0];
+    if (isLocale(language)) return language;
+  }
+  return 'en';
+}
+
+function readStored(): string | null {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null; // storage disabled: the browser's languages decide
+  }
+}
+
+async function catalogue(next: Locale): Promise<Messages> {
+  // Japanese is loaded only by those who use it.
+  return (catalogues[next] ??= next === 'ja' ? (await import('./ja')).ja : en);
+}
+
+/** Switches the interface language (and remembers it unless `persist` is false). */
+export async function setLocale(next: Locale, persist = true): Promise<void> {
+  loaded.value = await catalogue(next);
+  locale.value = next;
+  document.documentElement.lang = next;
+  if (persist) {
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // not remembered, still switched
+    }
+  }
+}
+
+export const initLocale = () => setLocale(preferredLocale(readStored(), navigator.languages ?? [navigator.language]), false);
+
+/** Dates and times in the interface language, in a given time zone (the viewer's by default). */
+export function formatDateTime(
+  value: Date | string | number,
+  options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' },
+): string {
+  return new Intl.DateTimeFormat(locale.value, options).format(new Date(value));
+}
+
+export const formatNumber = (value: number, options?: Intl.NumberFormatOptions) =>
+  new Intl.NumberFormat(locale.value, options).format(value);
+
+/** "in 5 minutes", "3 日前": the nearest sensible unit. */
+export function formatRelative(target: Date | string | number, now = Date.now()): string {
+  const seconds = Math.round((new Date(target).getTime() - now) / 1000);
+  const format = new Intl.RelativeTimeFormat(locale.value, { numeric: 'auto' });
+  const abs = Math.abs(seconds);
+  if (abs < 60) return format.format(seconds, 'second');
+  if (abs < 3_600) return format.format(Math.round(seconds / 60), 'minute');
+  if (abs < 86_400) return format.format(Math.round(seconds / 3_600), 'hour');
+  return format.format(Math.round(seconds / 86_400), 'day');
+}
