@@ -45,17 +45,22 @@ const logger = createLogger('local', config.logLevel);
 const { startRuntime } = await import('./runtime');
 let runtime: Awaited<ReturnType<typeof startRuntime>>;
 try {
-  runtime = await startRuntime(config, { demo: args.has('--demo'), logger });
+  runtime = await startRuntime(config, {
+    demo: args.has('--demo'),
+    logger,
+    // The one address a newcomer needs, before the start-up log.
+    onWebUrl: (url) => process.stdout.write(`\nChronopost: ${url}  (starting…)\n\n`),
+  });
 } catch (error) {
   fail(error);
 }
 
-if (runtime.demo) {
-  // Printed, not logged: the logger redacts passwords, and this throwaway one is meant to be read.
-  process.stdout.write(
-    `\nDemo PDS ${runtime.demo.pdsUrl}\n  handle:   ${runtime.demo.handle}\n  password: ${runtime.demo.password}\n  (the demo PDS keeps no data across restarts)\n\n`,
-  );
-}
+// Printed, not logged: the logger redacts passwords, and the demo's throwaway one is meant to be read.
+process.stdout.write(
+  runtime.demo
+    ? `\nChronopost is ready: open ${runtime.webUrl} and sign in as ${runtime.demo.handle}\n  password: ${runtime.demo.password}\n  (the demo PDS at ${runtime.demo.pdsUrl} keeps no data across restarts)\n\n`
+    : `\nChronopost is ready: open ${runtime.webUrl}\n\n`,
+);
 
 let stopping = false;
 const shutdown = async (signal: string) => {

@@ -20,6 +20,8 @@ export const localEnvSchema = z.object({
   CHRONOPOST_HOME: z.string().min(1).default('.chronopost'),
   HOST: z.string().min(1).default('127.0.0.1'),
   PORT: portField(3000),
+  /** The web app (the Cloudflare Pages stand-in), on its own origin like in AWS. */
+  WEB_PORT: portField(3001),
   DATABASE_URL: databaseUrlField.optional(),
   DB_SCHEMA: dbSchemaField,
   LOCAL_POSTGRES_PORT: portField(54329),
@@ -36,7 +38,7 @@ export const localEnvSchema = z.object({
   LOCAL_SQS_POLLERS: positiveIntField('concurrent pollers of the publish queue', 5),
   /** The API's public base URL; http://127.0.0.1:<PORT> by default (an AT Protocol loopback client). */
   PUBLIC_URL: httpUrlField('the public base URL of the HTTP API').optional(),
-  /** The web app's origin; by default the gateway's own, which serves the web app. */
+  /** The web app's origin; by default the local web server's (http://127.0.0.1:<WEB_PORT>). */
   WEB_ORIGIN: httpUrlField('the origin of the web app, allowed by CORS').optional(),
   APP_JWT_AUDIENCE: z.string().min(1).default('chronopost-api'),
   LOGIN_RATE_LIMIT: positiveIntField('login starts per client IP per 10 minutes', 20),
@@ -74,6 +76,7 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
     home,
     host: env.HOST,
     port: env.PORT,
+    webPort: env.WEB_PORT,
     database: {
       url: env.DATABASE_URL,
       schema: env.DB_SCHEMA,

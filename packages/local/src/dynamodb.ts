@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { localClientOptions } from './aws-local';
+import { listen } from './ports';
 
 export interface LocalDynamoDb {
   endpoint: string;
@@ -21,12 +22,7 @@ export async function startLocalDynamoDb(options: { host: string; port: number; 
     updateTableMs: 0,
     ...(options.directory ? { path: options.directory } : {}),
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const port = await listen(server, options.host, options.port);
   return {
     endpoint: `http://${options.host}:${port}`,
     close: () =>

@@ -6,6 +6,7 @@ import type { Logger } from '@chronopost/lambda-kit';
 import { AccessTokenError, createAccessTokenVerifier } from '@chronopost/app-auth';
 import { LOCAL_ACCOUNT_ID } from './aws-local';
 import { invoke, type LambdaFunction } from './lambda-context';
+import { listen } from './ports';
 
 export type HttpLambda = LambdaFunction<APIGatewayProxyEventV2, APIGatewayProxyResultV2>;
 
@@ -273,12 +274,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     writeResult(response, result, cors);
   }
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : options.port;
+  const port = await listen(server, options.host, options.port);
   return {
     url: `http://${options.host}:${port}`,
     server,

@@ -11,3 +11,4 @@ export * from './s3';
 export * from './schedule';
 export * from './sqs';
 export * from './sqs-event-source';
+export * from './web';

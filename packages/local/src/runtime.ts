@@ -19,15 +19,21 @@ import { bootServices, metricsFileWriter } from './services';
 import { createLocalSqsClient, createPublishQueues, startLocalSqs } from './sqs';
 import { startSqsEventSource } from './sqs-event-source';
 import { startLocalS3 } from './s3';
+import { startWebServer } from './web';
+import { ensureWebBuild } from '@chronopost/web/build';
 
 export interface RuntimeOptions {
   /** Also start a dev PDS with a demo account. */
   demo?: boolean;
   logger: Logger;
+  /** Told the web app's address as soon as it is known, before anything starts (the CLI prints it first). */
+  onWebUrl?: (url: string) => void;
 }
 
 export interface Runtime {
   url: string;
+  /** The web app, on its own origin. */
+  webUrl: string;
   /** The environment the services were started with (the same variables as in AWS). */
   serviceEnv: Record<string, string>;
   demo?: { pdsUrl: string; handle: string; password: string; did: string };
@@ -61,8 +67,15 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     // The gateway's port is part of the public URL (and of the OAuth client id), so it is fixed now.
     const port = config.port === 0 ? await freePort(config.host) : config.port;
     const publicUrl = config.publicUrl ?? `http://127.0.0.1:${port}`;
-    const webOrigin = config.webOrigin ?? new URL(publicUrl).origin;
+    // The web app has an origin of its own, as on Pages: CORS and cookies work as they do in AWS.
+    const webPort = config.webPort === 0 ? await freePort(config.host) : config.webPort;
+    const webUrl = `http://${config.host}:${webPort}`;
+    const webOrigin = config.webOrigin ?? new URL(webUrl).origin;
+    options.onWebUrl?.(webUrl);
     await mkdir(config.home, { recursive: true });
+    // Built only when its sources changed since the last run (a few seconds), meanwhile the rest starts.
+    const webBuild = ensureWebBuild();
+    webBuild.catch(() => undefined);
     const masterKey = await loadOrCreateMasterKey(config.masterKeyFile);
     component('keyring', { file: config.masterKeyFile, keyId: masterKey.keyId, created: masterKey.created });
     const secrets = await loadOrCreateLocalSecrets(config.secretsFile);
@@ -236,8 +249,19 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     stops.push({ name: 'media invocations', stop: () => Promise.allSettled([...mediaRuns]) });
     component('media', { bucket: config.mediaBucket, trigger: `s3:ObjectCreated:* ${UPLOAD_PREFIX}` });
 
-    logger.info('chronopost is running', { url: gateway.url, startupMs: Math.round(performance.now() - started) });
-    return { url: publicUrl, serviceEnv, ...(demo ? { demo } : {}), stop: () => stopAll(stops, logger) };
+    const { outDir, built } = await webBuild;
+    const web = await startWebServer({
+      host: config.host,
+      port: webPort,
+      directory: outDir,
+      apiUrl: publicUrl,
+      connect: [s3.endpoint, ...(pds ? [pds.url] : [])],
+    });
+    stops.push({ name: 'web', stop: () => web.close() });
+    component('web', { url: web.url, apiUrl: publicUrl, directory: outDir, built });
+
+    logger.info('chronopost is running', { url: gateway.url, webUrl: web.url, startupMs: Math.round(performance.now() - started) });
+    return { url: publicUrl, webUrl: web.url, serviceEnv, ...(demo ? { demo } : {}), stop: () => stopAll(stops, logger) };
   } catch (error) {
     await stopAll(stops, logger);
     throw error;
@@ -268,6 +292,7 @@ export async function startLocalDatabase(config: LocalConfig, logger: Logger): P
 async function assertPortsFree(config: LocalConfig, demo: boolean): Promise<void> {
   const ports: Array<[number, string]> = [
     [config.port, 'PORT'],
+    [config.webPort, 'WEB_PORT'],
     [config.ports.sqs, 'LOCAL_SQS_PORT'],
     [config.ports.s3, 'LOCAL_S3_PORT'],
     [config.ports.dynamodb, 'LOCAL_DYNAMODB_PORT'],

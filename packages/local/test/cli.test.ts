@@ -95,6 +95,7 @@ describe('pnpm dev (the local runtime CLI)', () => {
       // As root from a private clone: the copy of PostgreSQL goes with the home, not to /var/lib.
       LOCAL_POSTGRES_SYSTEM_DIR: join(home, 'system'),
       PORT: String(await freePort()),
+      WEB_PORT: String(await freePort()),
       LOCAL_POSTGRES_PORT: String(await freePort()),
       LOCAL_SQS_PORT: String(await freePort()),
       LOCAL_S3_PORT: String(await freePort()),
@@ -112,8 +113,22 @@ describe('pnpm dev (the local runtime CLI)', () => {
   it('starts everything, serves health, ticks, delivers queue messages, stops on Ctrl-C, keeps data across a restart and runs a demo PDS', async () => {
     const first = startCli(env);
     try {
-      const running = await first.waitFor(message('chronopost is running'), 60_000);
-      for (const component of ['keyring', 'postgres', 'sqs', 's3', 'dynamodb', 'metrics', 'gateway', 'schedules', 'publisher', 'media']) {
+      const running = await first.waitFor(message('chronopost is running'), 90_000);
+      // The web app's address is what it prints first, before any log line.
+      expect(first.stdout()).toMatch(new RegExp(`^\\nChronopost: http://127\\.0\\.0\\.1:${env.WEB_PORT} `));
+      for (const component of [
+        'keyring',
+        'postgres',
+        'sqs',
+        's3',
+        'dynamodb',
+        'metrics',
+        'gateway',
+        'schedules',
+        'publisher',
+        'media',
+        'web',
+      ]) {
         expect(
           first.lines.some((line) => line.component === component),
           component,
@@ -123,6 +138,19 @@ describe('pnpm dev (the local runtime CLI)', () => {
       const health = await fetch(`${running.url as string}/health`);
       expect(health.status).toBe(200);
       expect(await health.json()).toMatchObject({ status: 'ok', database: { reachable: true } });
+
+      // The web app, on its own origin, is told where the API is; the API allows that origin (CORS).
+      const webUrl = running.webUrl as string;
+      expect(new URL(webUrl).port).toBe(env.WEB_PORT);
+      const page = await fetch(`${webUrl}/compose`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain(`<meta name="chronopost-api-url" content="${running.url as string}"`);
+      const preflight = await fetch(`${running.url as string}/auth/refresh`, {
+        method: 'OPTIONS',
+        headers: { origin: new URL(webUrl).origin, 'access-control-request-method': 'POST' },
+      });
+      expect(preflight.headers.get('access-control-allow-origin')).toBe(new URL(webUrl).origin);
+      expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
 
       // Wall-clock ticks: two in a row, a second apart.
       const ticks = [await first.waitFor(message('dispatcher tick'))];
@@ -187,7 +215,7 @@ describe('pnpm dev (the local runtime CLI)', () => {
       // Printed right after the runtime reports it is running.
       for (let waited = 0; !second.stdout().includes('password:') && waited < 5_000; waited += 50)
         await new Promise((r) => setTimeout(r, 50));
-      const printed = /handle:\s+(\S+)\n\s+password: (\S+)/.exec(second.stdout());
+      const printed = /open http:\/\/\S+ and sign in as (\S+)\n\s+password: (\S+)/.exec(second.stdout());
       expect(printed?.[1]).toBe(pds.handle);
       const agent = new AtpAgent({ service: pds.url as string });
       await agent.login({ identifier: printed![1]!, password: printed![2]! });
