@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
 
 /**
  * The system Chromium the browser tests drive: `CHROMIUM_PATH` if set, else Debian's
@@ -25,14 +24,3 @@ export const CHROMIUM_ARGS = [
   // Containers often give /dev/shm 64 MB, too little for Chromium's shared memory.
   '--disable-dev-shm-usage',
 ] as const;
-
-/**
- * Starts headless Chromium. Each launch gets a fresh user-data-dir (Playwright creates a temporary
- * profile and deletes it on `browser.close()`), so no cookies or state carry over between tests.
- */
-export async function launchChromium(executablePath = findChromium()): Promise<Browser> {
-  if (!executablePath) throw new Error('no Chromium found: install it (apt-get install chromium) or set CHROMIUM_PATH');
-  // Loaded here, not at the top: every test file imports this package, few need a browser.
-  const { chromium } = await import('playwright-core');
-  return chromium.launch({ executablePath, headless: true, args: [...CHROMIUM_ARGS], timeout: 30_000 });
-}

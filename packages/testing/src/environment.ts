@@ -11,6 +11,10 @@ export interface TestEnvironment {
   dynamodbEndpoint: string;
   pdsUrl: string;
   plcUrl: string;
+  /** The web app, built once for the run (a directory to serve). */
+  webBuild: string;
+  /** The run's one headless Chromium (`chromium.connect`), absent when none is installed. */
+  chromiumEndpoint?: string;
 }
 
 declare module 'vitest' {

@@ -1,7 +1,8 @@
 /**
  * Vitest global setup: one PostgreSQL server (with a migrated template database), one of each AWS
- * stand-in and one local PDS for the whole run. Workers receive their URLs through `inject` and
- * isolate themselves with their own databases, queues, buckets, tables and PDS accounts.
+ * stand-in, one local PDS, one headless Chromium (when installed) and a build of the web app for
+ * the whole run. Workers receive their URLs through `inject` and isolate themselves with their own
+ * databases, queues, buckets, tables, PDS accounts and browser contexts.
  */
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,8 @@ import {
   startLocalS3,
   startLocalSqs,
 } from '@chronopost/local';
+import { ensureWebBuild } from '@chronopost/web/build';
+import { CHROMIUM_ARGS, findChromium } from './browser';
 import type { TestProject } from 'vitest/node';
 import type { TestEnvironment } from './environment';
 import { routeTestDomains } from './test-domains';
@@ -37,6 +40,7 @@ export default async function setup(project: TestProject) {
   try {
     // Before the PDS exists: it fetches confidential clients' metadata through this fetch.
     routeTestDomains();
+    const chromiumPath = findChromium();
     const tracked = <T>(start: Promise<T>, close: (value: T) => Promise<unknown>) =>
       start.then((value) => {
         closers.push(() => close(value));
@@ -62,10 +66,21 @@ export default async function setup(project: TestProject) {
       ),
       tracked(startLocalDynamoDb({ host: '127.0.0.1', port: 0 }), (server) => server.close()),
       tracked(startDevPds({ dataDir: join(root, 'pds') }), (pds) => pds.close()),
+      // Rebuilt only when its sources changed since the last run.
+      ensureWebBuild(),
+      // One browser for every test file; each test opens its own context (cookies, storage).
+      tracked(
+        chromiumPath
+          ? import('playwright-core').then(({ chromium: launcher }) =>
+              launcher.launchServer({ executablePath: chromiumPath, headless: true, args: [...CHROMIUM_ARGS], timeout: 30_000 }),
+            )
+          : Promise.resolve(undefined),
+        async (browser) => browser?.close(),
+      ),
     ] as const;
     // Every start ends (up or failed) before a failure tears down, so nothing is left running.
     await Promise.allSettled(starts);
-    const [postgres, sqs, s3, dynamodb, pds] = await Promise.all(starts);
+    const [postgres, sqs, s3, dynamodb, pds, web, chromium] = await Promise.all(starts);
 
     const templateUrl = await ensureDatabase(postgres, TEMPLATE_DATABASE);
     await migrateDatabase({ url: templateUrl, schema: 'public' });
@@ -78,9 +93,13 @@ export default async function setup(project: TestProject) {
       dynamodbEndpoint: dynamodb.endpoint,
       pdsUrl: pds.url,
       plcUrl: pds.plcUrl,
+      webBuild: web.outDir,
+      ...(chromium ? { chromiumEndpoint: chromium.wsEndpoint() } : {}),
     };
     project.provide('chronopost', environment);
-    console.log(`test environment ready in ${Math.round(performance.now() - started)} ms`);
+    console.log(
+      `test environment ready in ${Math.round(performance.now() - started)} ms (web app ${web.built ? 'built' : 'unchanged'}, ${chromium ? 'Chromium' : 'no Chromium: browser tests skip'})`,
+    );
   } catch (error) {
     await teardown();
     if (error instanceof StartupError) {

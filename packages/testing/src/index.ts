@@ -9,6 +9,7 @@ export * from './kms-server';
 export * from './http-services';
 export * from './test-domains';
 export * from './browser';
+export * from './web-app';
 export * from './oauth-login';
 export * from './publishing';
 export * from './sessions';

@@ -1,10 +1,10 @@
 import { accessTokenResponseSchema, loginResponseSchema, meResponseSchema } from '@chronopost/shared-schemas';
 import {
+  connectChromium,
   createPdsAccount,
   createTestDatabase,
-  findChromium,
+  hasChromium,
   type HttpServices,
-  launchChromium,
   type PdsAccount,
   startHttpServices,
   testEnvironment,
@@ -19,12 +19,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * in headless Chromium instead, so a change in that UI (or in how a real browser treats our login
  * and refresh cookies across the PDS → callback redirect) is noticed here.
  */
-const chromiumPath = findChromium();
-
 // Skipped when no Chromium is installed: `pnpm test` must pass on a machine with only Node and
 // pnpm (see the README), and Playwright's browser downloads are never used. CI installs Debian's
 // chromium (.ci/run), so there the test always runs; set CHROMIUM_PATH to use another binary.
-describe.skipIf(!chromiumPath)('login in a real browser (headless Chromium, the local PDS consent pages)', () => {
+describe.skipIf(!hasChromium())('login in a real browser (headless Chromium, the local PDS consent pages)', () => {
   let database: TestDatabase | undefined;
   let services: HttpServices | undefined;
   let browser: Browser | undefined;
@@ -34,7 +32,7 @@ describe.skipIf(!chromiumPath)('login in a real browser (headless Chromium, the 
     database = await createTestDatabase();
     services = await startHttpServices({ database });
     account = await createPdsAccount(testEnvironment().pdsUrl);
-    browser = await launchChromium(chromiumPath);
+    browser = await connectChromium();
   });
   afterAll(async () => {
     await browser?.close();

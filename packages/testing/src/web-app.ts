@@ -1,0 +1,211 @@
+/**
+ * The web app in real Chromium against the real local stack: for one test file, its own database,
+ * the oauth and api services behind the local gateway, a publish queue whose messages a running
+ * publisher takes (as `pnpm dev` does), and the built web app served on its own origin (as Pages
+ * does), with the run's one Chromium. Pages open in their own browser contexts.
+ */
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { createLogger } from '@chronopost/lambda-kit';
+import {
+  createPdsAccount,
+  createPublishQueues,
+  type EventSource,
+  freePort,
+  type PdsAccount,
+  startSqsEventSource,
+  startWebServer,
+  type WebServer,
+} from '@chronopost/local';
+import * as publisher from '@chronopost/service-publisher';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { testS3Client, testSqsClient } from './aws';
+import { createTestDatabase, type TestDatabase } from './database';
+import { testEnvironment } from './environment';
+import { type HttpServices, startHttpServices } from './http-services';
+import { uniqueName } from './names';
+
+const REPOSITORY = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+/** Screenshots of every screen a run visits (git-ignored). */
+export const SCREENSHOTS = join(REPOSITORY, 'test-results', 'screens');
+
+/** Whether this run has a browser (for `describe.skipIf`): the global setup starts one when Chromium is installed. */
+export const hasChromium = (): boolean => testEnvironment().chromiumEndpoint !== undefined;
+
+/** Connects to the run's one Chromium; closing the result only disconnects. */
+export async function connectChromium(): Promise<Browser> {
+  const endpoint = testEnvironment().chromiumEndpoint;
+  if (!endpoint) throw new Error('no Chromium in this run: install it (apt-get install chromium) or set CHROMIUM_PATH');
+  const { chromium } = await import('playwright-core');
+  return chromium.connect(endpoint, { timeout: 30_000 });
+}
+
+export type Viewport = 'desktop' | 'phone';
+export interface PageOptions {
+  locale?: 'en-US' | 'ja-JP';
+  colorScheme?: 'light' | 'dark';
+  viewport?: Viewport;
+  timezoneId?: string;
+}
+
+const VIEWPORTS: Record<Viewport, BrowserContextOptions> = {
+  desktop: { viewport: { width: 1280, height: 860 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 },
+};
+
+export interface AxeViolation {
+  id: string;
+  impact: string;
+  help: string;
+  nodes: string[];
+}
+
+export interface WebAppRig {
+  database: TestDatabase;
+  services: HttpServices;
+  web: WebServer;
+  browser: Browser;
+  /** A page in a new browser context (its own cookies); errors it logs are collected in `errors`. */
+  open(options?: PageOptions): Promise<Page & { errors: string[] }>;
+  /** Saves a full-page screenshot under test-results/screens/<suite>/<name>.png. */
+  screenshot(page: Page, name: string): Promise<string>;
+  /** axe-core's serious and critical violations on the page as it is now. */
+  accessibility(page: Page): Promise<AxeViolation[]>;
+  /** A new account on the run's PDS. */
+  account(): Promise<PdsAccount>;
+  /**
+   * Signs in from the web app's sign-in screen (at `from`, a path that asks a signed-out user to sign
+   * in) through the PDS's own sign-in and consent pages, back to the web app.
+   */
+  signIn(page: Page, account: Pick<PdsAccount, 'handle' | 'password'>, from?: string): Promise<void>;
+}
+
+const require = createRequire(import.meta.url);
+let axeSource: Promise<string> | undefined;
+
+export function useWebApp(options: { suite: string; env?: Record<string, string> }): WebAppRig {
+  const rig = {} as WebAppRig;
+  let publisherSource: EventSource | undefined;
+  beforeAll(async () => {
+    const environment = testEnvironment();
+    rig.browser = await connectChromium();
+    rig.database = await createTestDatabase();
+    const sqs = testSqsClient();
+    const name = uniqueName('web-publish');
+    const queues = await createPublishQueues(sqs, {
+      name,
+      deadLetterName: `${name}-dlq`,
+      maxReceiveCount: 5,
+      visibilityTimeoutSeconds: 90,
+    });
+    const bucket = uniqueName('media').replaceAll('_', '-');
+    await testS3Client().send(new CreateBucketCommand({ Bucket: bucket }));
+    // The web app's origin is its own, as on Pages; the API allows it (CORS, cookie requests).
+    const webPort = await freePort();
+    rig.services = await startHttpServices({
+      database: rig.database,
+      env: {
+        WEB_ORIGIN: `http://127.0.0.1:${webPort}`,
+        PUBLISH_QUEUE_URL: queues.queueUrl,
+        MEDIA_BUCKET: bucket,
+        SCHEDULE_MIN_LEAD_SECONDS: '30',
+        ...options.env,
+      },
+    });
+    rig.web = await startWebServer({
+      host: '127.0.0.1',
+      port: webPort,
+      directory: environment.webBuild,
+      apiUrl: rig.services.url,
+      connect: [environment.pdsUrl, environment.s3Endpoint],
+    });
+    // The publisher takes the queue's messages as Lambda's event source mapping would.
+    const logger = createLogger('web-test', 'SILENT');
+    const publisherContext = publisher.createContext(publisher.loadConfig(rig.services.env), { db: rig.database.db, logger });
+    publisherSource = startSqsEventSource({
+      sqs,
+      queueUrl: queues.queueUrl,
+      queueArn: queues.queueArn,
+      functionName: 'publisher',
+      handler: publisher.makeHandler(publisherContext),
+      batchSize: 10,
+      pollers: 1,
+      timeoutMs: 60_000,
+      logger,
+    });
+
+    Object.assign(rig, {
+      open: async (pageOptions: PageOptions = {}) => {
+        const context = await rig.browser.newContext({
+          locale: pageOptions.locale ?? 'en-US',
+          colorScheme: pageOptions.colorScheme ?? 'light',
+          timezoneId: pageOptions.timezoneId ?? 'Europe/Paris',
+          ...VIEWPORTS[pageOptions.viewport ?? 'desktop'],
+        });
+        const page = Object.assign(await context.newPage(), { errors: [] as string[] });
+        page.setDefaultTimeout(15_000);
+        page.on('pageerror', (error) => page.errors.push(`page error: ${error.message}`));
+        page.on('console', (message) => {
+          // An answer like 401 from /auth/refresh (no session yet) is a normal outcome the app handles,
+          // which Chromium logs anyway; script errors and CSP violations are what must not happen.
+          if (message.type() === 'error' && !message.text().startsWith('Failed to load resource: the server responded with a status of'))
+            page.errors.push(`console: ${message.text()}`);
+        });
+        return page;
+      },
+      screenshot: async (page: Page, screen: string) => {
+        const dir = join(SCREENSHOTS, options.suite);
+        await mkdir(dir, { recursive: true });
+        const path = join(dir, `${screen}.png`);
+        await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+        return path;
+      },
+      accessibility: async (page: Page) => {
+        // Evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays on.
+        await page.evaluate(await (axeSource ??= readFile(require.resolve('axe-core/axe.min.js'), 'utf8')));
+        type Found = Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;
+        const violations = (await page.evaluate(
+          "axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations)",
+        )) as Found;
+        return violations
+          .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+          .map((violation) => ({
+            id: violation.id,
+            impact: violation.impact,
+            help: violation.help,
+            nodes: violation.nodes.map((node) => node.target.join(' ')),
+          }));
+      },
+      account: () => createPdsAccount(environment.pdsUrl),
+      signIn: async (page: Page, account: Pick<PdsAccount, 'handle' | 'password'>, from = '/sign-in') => {
+        await page.goto(`${rig.web.url}${from}`);
+        await page.locator('#identifier').fill(account.handle);
+        await page.locator('form button[type=submit]').click();
+        // Off to the PDS (wait, or the next locator could still find our own field).
+        await page.waitForURL((url) => !url.href.startsWith(rig.web.url));
+        // The PDS's own pages, in the browser's language (English or Japanese here): its sign-in
+        // (the handle is prefilled from our login hint), then the consent screen.
+        const identifier = page.getByRole('textbox', { name: /username|handle|identifier|ユーザー名/i });
+        await identifier.waitFor();
+        if (await identifier.isEditable()) await identifier.fill(account.handle);
+        await page.getByRole('textbox', { name: /password|パスワード/i }).fill(account.password);
+        await page.getByRole('button', { name: /^(sign in|サインイン)$/i }).click();
+        await page.getByRole('button', { name: /^(authorize|承認)$/i }).click();
+        await page.waitForURL((url) => url.href.startsWith(rig.web.url));
+        await expect.poll(() => page.locator('.account-button').count()).toBe(1);
+      },
+    });
+  }, 90_000);
+  afterAll(async () => {
+    await publisherSource?.stop();
+    await rig.web?.close();
+    await rig.services?.close();
+    await rig.database?.drop();
+    await rig.browser?.close();
+  });
+  return rig;
+}

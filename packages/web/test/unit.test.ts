@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { errorFromResponse } from '../src/api/errors';
+import { preferredLocale } from '../src/i18n';
+import { en } from '../src/i18n/en';
+import { ja } from '../src/i18n/ja';
+
+describe('the interface language', () => {
+  it('is the stored choice, else the first browser language we speak, else English', () => {
+    expect(preferredLocale('ja', ['en-US'])).toBe('ja');
+    expect(preferredLocale(null, ['fr-FR', 'ja-JP', 'en'])).toBe('ja');
+    expect(preferredLocale(null, ['EN-gb'])).toBe('en');
+    expect(preferredLocale('klingon', ['de-DE'])).toBe('en');
+  });
+
+  it('has every English text in Japanese, with the same shape', () => {
+    const shape = (value: unknown): unknown =>
+      typeof value === 'function'
+        ? 'function'
+        : Array.isArray(value)
+          ? value.map(shape)
+          : typeof value === 'object' && value
+            ? Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, shape(inner)]))
+            : typeof value;
+    expect(shape(ja)).toEqual(shape(en));
+    // Translated, not copied: the few that may stay alike are proper names.
+    const same: string[] = [];
+    const walk = (a: unknown, b: unknown, path: string) => {
+      if (typeof a === 'string' && a === b) same.push(path);
+      else if (typeof a === 'object' && a) for (const key of Object.keys(a)) walk((a as never)[key], (b as never)[key], `${path}.${key}`);
+    };
+    walk(en, ja, '');
+    expect(same).toEqual(['.app.name']);
+  });
+});
+
+describe('reading the API’s errors', () => {
+  it('keeps our code, message, fields and retry delay', () => {
+    const error = errorFromResponse(
+      400,
+      { error: { code: 'validation_failed', message: 'no', issues: [{ path: 'items.0.text', code: 'too_long', message: 'long' }] } },
+      null,
+    );
+    expect(error).toMatchObject({ status: 400, code: 'validation_failed', issues: [{ path: 'items.0.text', code: 'too_long' }] });
+    expect(errorFromResponse(429, { error: { code: 'rate_limited', message: 'slow down' } }, '120').retryAfterSeconds).toBe(120);
+  });
+
+  it('gives API Gateway’s own answers and unreadable bodies a code from their status', () => {
+    expect(errorFromResponse(401, { message: 'Unauthorized' }, null)).toMatchObject({ code: 'unauthorized', message: 'Unauthorized' });
+    expect(errorFromResponse(503, undefined, null).code).toBe('service_unavailable');
+    expect(errorFromResponse(418, 'teapot', null).code).toBe('request_failed');
+    expect(errorFromResponse(400, { error: { code: 7 } }, null).code).toBe('request_failed');
+  });
+});
