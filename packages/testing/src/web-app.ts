@@ -147,7 +147,8 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
           ...VIEWPORTS[pageOptions.viewport ?? 'desktop'],
         });
         const page = Object.assign(await context.newPage(), { errors: [] as string[] });
-        page.setDefaultTimeout(15_000);
+        // Generous: the machines running the suite are shared and sometimes slow.
+        page.setDefaultTimeout(30_000);
         page.on('pageerror', (error) => page.errors.push(`page error: ${error.message}`));
         page.on('console', (message) => {
           // An answer like 401 from /auth/refresh (no session yet) is a normal outcome the app handles,
