@@ -22,7 +22,7 @@ import {
 } from '@chronopost/local';
 import * as publisher from '@chronopost/service-publisher';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { testS3Client, testSqsClient } from './aws';
 import { createTestDatabase, type TestDatabase } from './database';
 import { testEnvironment } from './environment';
@@ -89,6 +89,8 @@ let axeSource: Promise<string> | undefined;
 
 export function useWebApp(options: { suite: string; env?: Record<string, string> }): WebAppRig {
   const rig = {} as WebAppRig;
+  // A screen may take seconds to reach a state on a busy machine: expect.poll waits up to 20 s (not 1).
+  vi.setConfig({ expect: { poll: { timeout: 20_000, interval: 100 } } });
   let publisherSource: EventSource | undefined;
   beforeAll(async () => {
     const environment = testEnvironment();
