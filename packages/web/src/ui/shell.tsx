@@ -6,7 +6,7 @@ import { messages } from '../i18n';
 import { Announcer } from './announcer';
 import { Icon, type IconName } from './icons';
 import { Preferences } from './preferences';
-import { SignOutButton } from './sign-out-dialog';
+import { SignOutButton, SignOutDialog } from './sign-out-dialog';
 
 /** Unread notifications for the badge (the notifications screen keeps it up to date). */
 export const unreadNotifications = signal(0);
@@ -142,6 +142,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
       <main id="main" tabIndex={-1}>
         {children}
       </main>
+      <SignOutDialog />
       <Announcer />
     </div>
   );

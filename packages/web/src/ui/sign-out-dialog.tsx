@@ -1,4 +1,5 @@
-import { useRef, useState } from 'preact/hooks';
+import { signal } from '@preact/signals';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { AWAITING_STATUSES, type Post } from '@chronopost/shared-schemas';
 import { api } from '../api/client';
@@ -26,11 +27,31 @@ async function countWaiting(): Promise<number> {
   return count;
 }
 
+/** Asked by the button (in the account menu), answered by the dialog (outside it: a hidden menu hides what it holds). */
+const asked = signal(0);
+
+export function SignOutButton({ class: className }: { class?: string }) {
+  const m = messages.value;
+  return (
+    <button
+      type="button"
+      class={className ?? 'button ghost'}
+      onClick={() => {
+        document.getElementById('account-menu')?.hidePopover();
+        asked.value += 1;
+      }}
+    >
+      <Icon name="signOut" />
+      <span>{m.nav.signOut}</span>
+    </button>
+  );
+}
+
 /**
  * Sign out, after saying what happens to the posts still waiting: the server revokes the Bluesky
  * session and holds them (`blocked`) until the next sign-in, so nothing is published meanwhile.
  */
-export function SignOutButton({ class: className }: { class?: string }) {
+export function SignOutDialog() {
   const m = messages.value;
   const dialog = useRef<HTMLDialogElement>(null);
   const [waiting, setWaiting] = useState<Waiting>({ state: 'loading' });
@@ -41,8 +62,6 @@ export function SignOutButton({ class: className }: { class?: string }) {
   const open = async () => {
     setFailed(false);
     setWaiting({ state: 'loading' });
-    // The account menu that holds this button steps aside for the dialog.
-    document.getElementById('account-menu')?.hidePopover();
     dialog.current?.showModal();
     try {
       setWaiting({ state: 'known', count: await countWaiting() });
@@ -66,12 +85,17 @@ export function SignOutButton({ class: className }: { class?: string }) {
     }
   };
 
+  // Requests made before this dialog existed (a previous session in this page) are not replayed.
+  const requests = asked.value;
+  const handled = useRef(asked.peek());
+  useEffect(() => {
+    if (requests === handled.current) return;
+    handled.current = requests;
+    void open();
+  }, [requests]);
+
   return (
     <>
-      <button type="button" class={className ?? 'button ghost'} onClick={() => void open()}>
-        <Icon name="signOut" />
-        <span>{m.nav.signOut}</span>
-      </button>
       <dialog ref={dialog} class="modal" aria-labelledby="sign-out-title" aria-describedby="sign-out-body">
         <h2 id="sign-out-title">{m.signOut.title}</h2>
         <div id="sign-out-body">
