@@ -22,7 +22,7 @@ const TYPES: Record<string, string> = {
 export interface WebServerOptions {
   host: string;
   port: number;
-  /** A build of the web app (`packages/web/dist` or `dist/web`). */
+  /** A build of the web app (`dist/web`, or the local build `pnpm dev` keeps in node_modules/.cache). */
   directory: string;
   /** The API the page calls: written into the page's `chronopost-api-url` meta tag. */
   apiUrl: string;

@@ -15,8 +15,12 @@ export * from './headers';
 
 export const WEB_PACKAGE = dirname(dirname(fileURLToPath(import.meta.url)));
 const REPOSITORY = join(WEB_PACKAGE, '..', '..');
-/** Where `pnpm dev` and the tests keep their build (git-ignored); `pnpm build` writes dist/web. */
-export const LOCAL_WEB_BUILD = join(WEB_PACKAGE, 'dist');
+/**
+ * Where `pnpm dev` and the tests keep their build: a cache outside every source folder, since test
+ * runners crawl those for test files while a build is being swapped in (a directory vanishing
+ * under the crawl made vitest find no test files at all). `pnpm build` writes dist/web.
+ */
+export const LOCAL_WEB_BUILD = join(REPOSITORY, 'node_modules', '.cache', 'chronopost-web');
 const STAMP = '.chronopost-build.json';
 
 /** Everything the bundle is made from: a change to any of these calls for a new build. */
