@@ -171,9 +171,9 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
         // Evaluated through the DevTools protocol: the page's CSP (no inline scripts) stays on.
         await page.evaluate(await (axeSource ??= readFile(require.resolve('axe-core/axe.min.js'), 'utf8')));
         type Found = Array<{ id: string; impact: string; help: string; nodes: Array<{ target: string[] }> }>;
-        const violations = (await page.evaluate(
+        const violations = await page.evaluate<Found>(
           "axe.run(document, { resultTypes: ['violations'] }).then((result) => result.violations)",
-        )) as Found;
+        );
         return violations
           .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
           .map((violation) => ({

@@ -6,10 +6,11 @@ import { ja } from '../src/i18n/ja';
 
 /** What the page's own refresh cookie gets from `POST /auth/refresh` (its origin, its cookies). */
 async function refreshFromPage(page: Page): Promise<number> {
-  return page.evaluate(async () => {
-    const api = document.querySelector<HTMLMetaElement>('meta[name="chronopost-api-url"]')!.content;
-    return (await fetch(`${api}/auth/refresh`, { method: 'POST', credentials: 'include' })).status;
-  });
+  // A string: it runs in the page, where the DOM is (this file is type-checked for Node).
+  return page.evaluate(`(async () => {
+    const api = document.querySelector('meta[name="chronopost-api-url"]').content;
+    return (await fetch(api + '/auth/refresh', { method: 'POST', credentials: 'include' })).status;
+  })()`);
 }
 
 describe.skipIf(!hasChromium())('signing in and out (the web app in Chromium, the local PDS’s own pages)', () => {
@@ -44,7 +45,7 @@ describe.skipIf(!hasChromium())('signing in and out (the web app in Chromium, th
     await expect.poll(() => page.locator('.account-button').textContent()).toContain(`@${account.handle}`);
 
     // A reload: the HttpOnly cookie brings a new access token (none is stored in the page).
-    const storage = await page.evaluate(() => JSON.stringify({ ...localStorage, ...sessionStorage }));
+    const storage = await page.evaluate<string>('JSON.stringify({ ...localStorage, ...sessionStorage })');
     expect(storage).not.toMatch(/eyJ/);
     await page.reload();
     await expect.poll(() => page.locator('.account-button').textContent()).toContain(`@${account.handle}`);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorFromResponse } from '../src/api/errors';
-import { preferredLocale } from '../src/i18n';
+import { preferredLocale } from '../src/i18n/locales';
 import { en } from '../src/i18n/en';
 import { ja } from '../src/i18n/ja';
 

@@ -40,7 +40,7 @@ export const codeForStatus = (status: number) => STATUS_CODES[status] ?? (status
 export function errorFromResponse(status: number, body: unknown, retryAfter: string | null): ApiError {
   const retryAfterSeconds = retryAfter && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
   if (typeof body === 'object' && body !== null && 'error' in body) {
-    const error = (body as { error: unknown }).error;
+    const { error } = body;
     if (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string') {
       const { code, message, issues, requestId } = error as { code: string; message?: unknown; issues?: unknown; requestId?: unknown };
       return new ApiError(

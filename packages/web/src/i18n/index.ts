@@ -1,9 +1,9 @@
 import { computed, signal } from '@preact/signals';
 import { en, type Messages } from './en';
 
-export const LOCALES = ['en', 'ja'] as const;
-export type Locale = (typeof LOCALES)[number];
-export const LOCALE_NAMES: Record<Locale, string> = { en: 'English', ja: '日本語' };
+import { type Locale, preferredLocale } from './locales';
+
+export { type Locale, LOCALE_NAMES, LOCALES, preferredLocale } from './locales';
 
 const STORAGE_KEY = 'chronopost.locale';
 const catalogues: Partial<Record<Locale, Messages>> = { en };
@@ -12,18 +12,6 @@ export const locale = signal<Locale>('en');
 const loaded = signal<Messages>(en);
 /** The interface text in the current language; reading it in a component re-renders on a switch. */
 export const messages = computed(() => loaded.value);
-
-const isLocale = (value: unknown): value is Locale => LOCALES.includes(value as Locale);
-
-/** The stored choice, else the first of the browser's languages we speak, else English. */
-export function preferredLocale(stored: string | null, browser: readonly string[]): Locale {
-  if (isLocale(stored)) return stored;
-  for (const tag of browser) {
-    const language = tag.toLowerCase().split('-')[0];
-    if (isLocale(language)) return language;
-  }
-  return 'en';
-}
 
 function readStored(): string | null {
   try {
