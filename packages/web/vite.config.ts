@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import preact from '@preact/preset-vite';
 import { defineConfig, type Plugin } from 'vite';
 import { pagesHeadersFile } from './build/headers';
@@ -22,6 +23,10 @@ function apiUrlMeta(): Plugin {
 
 export default defineConfig({
   plugins: [preact({ devToolsEnabled: false, prefreshEnabled: false }), apiUrlMeta()],
+  resolve: {
+    // The facet detector needs only graphemeLen from this package (see the file for why).
+    alias: { '@atproto/common-web': fileURLToPath(new URL('./src/compose/grapheme-length.ts', import.meta.url)) },
+  },
   build: {
     // The manifest lets the build report which chunks the first screen loads.
     manifest: true,

@@ -1,0 +1,243 @@
+import {
+  type CreatePostInput,
+  createPostSchema,
+  DEFAULT_LATE_GRACE_SECONDS,
+  type Embed,
+  graphemeLength,
+  type Post,
+  postItemInputSchema,
+  postUriSchema,
+  type SelfLabel,
+  type StoredEmbed,
+} from '@chronopost/shared-schemas';
+import { apiTime } from './time';
+
+/**
+ * The composer's state and its translation to and from the API's bodies. The rules that decide
+ * whether a post is publishable are the API's own zod schemas, run here while the user types.
+ */
+/** An image of a post: its upload's progress and state, and its alt text. */
+export interface ImageDraft {
+  /** Stable from the moment the file is picked (the media id comes later). */
+  key: string;
+  mediaId?: string;
+  alt: string;
+  name: string;
+  /** `sending`: to storage (`progress` 0–1); then the media Lambda's states; `failed`: the upload itself failed. */
+  status: 'sending' | 'processing' | 'ready' | 'rejected' | 'failed';
+  progress?: number;
+  previewUrl?: string;
+  width?: number;
+  height?: number;
+  /** Why it was rejected (the API's code). */
+  reason?: string;
+  notes?: string[];
+}
+
+/** A link card, from `POST /link-preview`. */
+export interface LinkCardDraft {
+  uri: string;
+  title?: string;
+  description?: string;
+  thumbMediaId?: string;
+  thumbUrl?: string;
+}
+
+export interface ItemDraft {
+  /** Stable across reorders (a key for the list, an id for labels). */
+  key: string;
+  text: string;
+  /** A post to quote, as typed (its bsky.app link or at:// URI); undefined: not quoting. */
+  quote?: string;
+  images: ImageDraft[];
+  link?: LinkCardDraft;
+  /** A link whose card the user removed: not offered again. */
+  dismissedLink?: string;
+}
+
+export type ReplyMode = 'everyone' | 'nobody' | 'limited';
+
+export interface ComposerState {
+  items: ItemDraft[];
+  langs: string[];
+  labels: SelfLabel[];
+  reply: { mode: ReplyMode; mentioned: boolean; following: boolean; followers: boolean; list: string };
+  allowQuotes: boolean;
+  date: string;
+  time: string;
+  timeZone: string;
+  late: { mode: 'skip' | 'publish'; graceSeconds: number };
+}
+
+let counter = 0;
+export const newItem = (text = ''): ItemDraft => ({ key: `item-${Date.now().toString(36)}-${counter++}`, text, images: [] });
+
+/** The browser's first language as a Bluesky language tag (`ja-JP` → `ja`), as the Bluesky app does. */
+export function defaultLanguages(browser: readonly string[]): string[] {
+  const tags = browser.map((tag) => tag.split('-')[0]!.toLowerCase()).filter((tag) => /^[a-z]{2,3}$/.test(tag));
+  return tags.slice(0, 1);
+}
+
+export function emptyState(options: { langs: string[]; timeZone: string; date: string; time: string }): ComposerState {
+  return {
+    items: [newItem()],
+    langs: options.langs,
+    labels: [],
+    reply: { mode: 'everyone', mentioned: true, following: true, followers: false, list: '' },
+    allowQuotes: true,
+    date: options.date,
+    time: options.time,
+    timeZone: options.timeZone,
+    late: { mode: 'skip', graceSeconds: DEFAULT_LATE_GRACE_SECONDS },
+  };
+}
+
+/** A quote as the API takes it, or undefined when the field is empty or not a post address. */
+export function quoteUri(input: string): string | undefined {
+  if (input.trim() === '') return undefined;
+  const parsed = postUriSchema.safeParse(input);
+  return parsed.success ? parsed.data : undefined;
+}
+
+export function embedOf(item: ItemDraft): Embed | undefined {
+  const quote = item.quote?.trim() || undefined;
+  const images = item.images.flatMap((image) => (image.mediaId ? [{ mediaId: image.mediaId, alt: image.alt }] : []));
+  if (quote && images.length > 0) return { type: 'quoteWithImages', uri: quote, images };
+  if (quote) return { type: 'quote', uri: quote };
+  if (images.length > 0) return { type: 'images', images };
+  if (item.link) {
+    const { uri, title, description, thumbMediaId } = item.link;
+    return {
+      type: 'external',
+      uri,
+      ...(title ? { title } : {}),
+      ...(description ? { description } : {}),
+      ...(thumbMediaId ? { thumbMediaId } : {}),
+    };
+  }
+  return undefined;
+}
+
+const itemBody = (item: ItemDraft, state: ComposerState) => {
+  const embed = embedOf(item);
+  return { text: item.text, langs: state.langs, labels: state.labels, ...(embed ? { embed } : {}) };
+};
+
+function options(state: ComposerState): NonNullable<CreatePostInput['options']> {
+  const { reply } = state;
+  const allow = [
+    ...(reply.mentioned ? (['mentioned'] as const) : []),
+    ...(reply.following ? (['following'] as const) : []),
+    ...(reply.followers ? (['followers'] as const) : []),
+    ...(reply.list.trim() ? [{ list: reply.list.trim() }] : []),
+  ];
+  return {
+    replyControl: reply.mode === 'limited' ? { mode: 'limited', allow } : { mode: reply.mode },
+    quoteControl: { allowQuotes: state.allowQuotes },
+  };
+}
+
+/** `POST /posts` (and `PATCH`) as the composer sends it: a draft without a time, or scheduled at the picked wall time. */
+export function requestBody(state: ComposerState, schedule: boolean): CreatePostInput {
+  return {
+    items: state.items.map((item) => itemBody(item, state)),
+    scheduledAt: schedule ? apiTime(state.date, state.time, state.timeZone) : null,
+    latePolicy: { mode: state.late.mode, graceSeconds: state.late.graceSeconds },
+    options: options(state),
+  };
+}
+
+export interface Problem {
+  /** Where: `items.0.text`, `scheduledAt`, `options.replyControl.allow`, … (the API's paths). */
+  path: string;
+  code: string;
+  params?: Record<string, unknown>;
+}
+
+/** Everything the API would refuse in this body, by path and code (the same schemas as the API), and images not ready to go. */
+export function problems(state: ComposerState, schedule: boolean): Problem[] {
+  const result = createPostSchema.safeParse(requestBody(state, schedule));
+  const schema = result.success
+    ? []
+    : result.error.issues.map((issue) => {
+        const code = (issue as { params?: { code?: string } }).params?.code ?? issue.code;
+        return { path: issue.path.join('.'), code, params: { message: issue.message } };
+      });
+  const images = state.items.flatMap((item, index) =>
+    imageProblems(item).map((problem) => ({ ...problem, path: `items.${index}.${problem.path}` })),
+  );
+  return [...schema, ...images];
+}
+
+/** Images that cannot be posted as they are: still on their way to storage, refused, or lost. */
+export function imageProblems(item: ItemDraft): Problem[] {
+  return item.images.flatMap((image) =>
+    image.status === 'sending'
+      ? [{ path: 'embed.images', code: 'image_uploading' }]
+      : image.status === 'rejected'
+        ? [{ path: 'embed.images', code: 'image_rejected' }]
+        : image.status === 'failed'
+          ? [{ path: 'embed.images', code: 'image_upload_failed' }]
+          : [],
+  );
+}
+
+/** A post item's own problems (text, embed, images), for the editor beside it. */
+export function itemProblems(item: ItemDraft, state: ComposerState): Problem[] {
+  const result = postItemInputSchema.safeParse(itemBody(item, state));
+  const schema = result.success
+    ? []
+    : result.error.issues.map((issue) => ({
+        path: issue.path.join('.'),
+        code: (issue as { params?: { code?: string } }).params?.code ?? issue.code,
+      }));
+  return [...schema, ...imageProblems(item)];
+}
+
+export const graphemes = graphemeLength;
+
+const savedImage = (image: { mediaId: string; alt: string }): ImageDraft => ({
+  key: image.mediaId,
+  mediaId: image.mediaId,
+  alt: image.alt,
+  name: '',
+  // Its preview and state are asked again when shown.
+  status: 'processing',
+});
+
+const storedToDraft = (embed: StoredEmbed | null): Pick<ItemDraft, 'quote' | 'images' | 'link'> => {
+  if (!embed) return { images: [] };
+  switch (embed.type) {
+    case 'quote':
+      return { quote: embed.uri, images: [] };
+    case 'quoteWithImages':
+      return { quote: embed.uri, images: embed.images.map(savedImage) };
+    case 'images':
+      return { images: embed.images.map(savedImage) };
+    case 'external':
+      return { images: [], link: embed };
+  }
+};
+
+/** A saved post (a draft or a scheduled post being edited) back into the composer. */
+export function fromPost(post: Post, wall: { date: string; time: string; timeZone: string }): ComposerState {
+  const root = post.items[0];
+  const { replyControl, quoteControl } = post.options;
+  const allow = replyControl.mode === 'limited' ? replyControl.allow : [];
+  const list = allow.find((rule): rule is { list: string } => typeof rule === 'object');
+  return {
+    items: post.items.map((item) => ({ ...newItem(item.text), ...storedToDraft(item.embed) })),
+    langs: root?.langs ?? [],
+    labels: root?.labels ?? [],
+    reply: {
+      mode: replyControl.mode,
+      mentioned: replyControl.mode !== 'limited' || allow.includes('mentioned'),
+      following: replyControl.mode !== 'limited' || allow.includes('following'),
+      followers: allow.includes('followers'),
+      list: list?.list ?? '',
+    },
+    allowQuotes: quoteControl.allowQuotes,
+    ...wall,
+    late: { mode: post.latePolicy.mode, graceSeconds: post.latePolicy.graceSeconds },
+  };
+}
