@@ -164,7 +164,16 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
         const dir = join(SCREENSHOTS, options.suite);
         await mkdir(dir, { recursive: true });
         const path = join(dir, `${screen}.png`);
-        await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+        // The whole page as a window that tall would show it: a full-page capture of the usual window
+        // draws sticky and fixed parts (navigation, action bar) where the scroll left them, mid-page.
+        const viewport = page.viewportSize();
+        const height = await page.evaluate<number>('document.documentElement.scrollHeight');
+        if (viewport && height > viewport.height) await page.setViewportSize({ width: viewport.width, height: Math.min(height, 8000) });
+        try {
+          await page.screenshot({ path, animations: 'disabled' });
+        } finally {
+          if (viewport) await page.setViewportSize(viewport);
+        }
         return path;
       },
       accessibility: async (page: Page) => {
