@@ -1,21 +1,24 @@
 import { signal } from '@preact/signals';
 
-const message = signal('');
+const message = signal<{ text: string; visible: boolean }>({ text: '', visible: true });
 let clear: ReturnType<typeof setTimeout> | undefined;
 
-/** Says something to screen readers (and shows it briefly) without moving focus. */
-export function announce(text: string) {
-  message.value = '';
+/**
+ * Says something to screen readers without moving focus, and shows it briefly unless `visible` is
+ * false (when the screen already shows the same words).
+ */
+export function announce(text: string, options: { visible?: boolean } = {}) {
+  message.value = { text: '', visible: true };
   // A change the live region notices even when the same text comes twice.
-  requestAnimationFrame(() => (message.value = text));
+  requestAnimationFrame(() => (message.value = { text, visible: options.visible ?? true }));
   clearTimeout(clear);
-  clear = setTimeout(() => (message.value = ''), 6_000);
+  clear = setTimeout(() => (message.value = { text: '', visible: true }), 6_000);
 }
 
 export function Announcer() {
   return (
     <div class="announcer" role="status" aria-live="polite">
-      {message.value ? <div class="toast">{message.value}</div> : null}
+      {message.value.text ? <div class={message.value.visible ? 'toast' : 'visually-hidden'}>{message.value.text}</div> : null}
     </div>
   );
 }

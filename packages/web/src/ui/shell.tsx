@@ -48,8 +48,9 @@ function AccountMenu() {
   const account = me.value?.account;
   return (
     <div class="account">
-      <button type="button" class="account-button" popovertarget="account-menu" aria-label={m.nav.account}>
+      <button type="button" class="account-button" popovertarget="account-menu">
         <Avatar />
+        <span class="visually-hidden">{`${m.nav.account}: `}</span>
         <span class="account-names">
           {account?.displayName ? <span class="account-display">{account.displayName}</span> : null}
           <span class="account-handle">{account ? `@${account.handle}` : m.app.loading}</span>
