@@ -14,16 +14,20 @@ import {
   textProblems,
 } from '@chronopost/core';
 import { z } from 'zod';
-import { renderMessage } from '../messages';
 
 /**
  * The scheduling API's contract. The same schemas validate in the API and in the web app, so a
  * rule Bluesky enforces is caught while the user is still typing, not at 3 a.m.
  */
 
-/** An issue of our own rules: its catalogue code and params travel in `params`; the message is the English rendering. */
+/**
+ * An issue of our own rules: its catalogue code and params travel in `params`, and zod's message is
+ * the code. Words are rendered at the edge from code and params (`toIssues` in lambda-kit, the web
+ * app in the user's language), so these schemas do not carry the catalogue: the web app loads it
+ * after its first screen.
+ */
 export const custom = (context: z.RefinementCtx, path: PropertyKey[], code: string, params: Record<string, unknown> = {}) =>
-  context.addIssue({ code: 'custom', path, message: renderMessage({ code, params }), params: { ...params, code } });
+  context.addIssue({ code: 'custom', path, message: code, params: { ...params, code } });
 
 /**
  * A string that may be stored: no control characters (PostgreSQL's jsonb refuses NUL) and no broken
@@ -72,7 +76,7 @@ export const postUriSchema = z
 
 export const imageSchema = z
   .object({
-    mediaId: z.uuid({ error: () => ({ message: renderMessage({ code: 'invalid_media_id' }) }) }),
+    mediaId: z.uuid({ error: 'invalid_media_id' }),
     alt: storableString().max(MAX_ALT_TEXT_LENGTH).default(''),
   })
   .strict();

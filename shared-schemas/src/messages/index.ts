@@ -8,6 +8,7 @@ import { sessionMessages } from './sessions';
 import { validationMessages } from './validation';
 
 export * from './define';
+export { zodIssueCode, zodIssueParams } from './zod-issues';
 export { errorMessages, STATUS_JA } from './errors';
 export { validationMessages } from './validation';
 export { publishingMessages, type PublishingCode } from './publishing';
@@ -44,26 +45,4 @@ export function renderMessage(ref: { code: string; params?: Record<string, unkno
     if (params.success) return definition[locale](params.data);
   }
   return locale === 'ja' ? `エラーが発生しました（${ref.code}）。` : `Something went wrong (${ref.code}).`;
-}
-
-/** The facts of a zod issue that its catalogue message needs (limits, expected type, allowed values). */
-export function zodIssueParams(issue: z.core.$ZodIssue): Record<string, unknown> {
-  const { code: _code, path: _path, message: _message, input: _input, ...rest } = issue;
-  const params: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(rest)) {
-    if (key === 'params' && value && typeof value === 'object') {
-      const { code: _ours, ...own } = value as Record<string, unknown>;
-      Object.assign(params, own);
-    } else if (typeof value === 'bigint') params[key] = Number(value);
-    else if (key === 'pattern' && value instanceof RegExp) params[key] = value.source;
-    else if (['string', 'number', 'boolean'].includes(typeof value) || Array.isArray(value)) params[key] = value;
-  }
-  if (Array.isArray(params.values)) params.values = (params.values as unknown[]).map((v) => (typeof v === 'bigint' ? Number(v) : v));
-  return params;
-}
-
-/** The catalogue code of a zod issue: our own rules carry theirs in `params.code`; zod's keep zod's. */
-export function zodIssueCode(issue: z.core.$ZodIssue): string {
-  const params = (issue as { params?: { code?: unknown } }).params;
-  return issue.code === 'custom' && typeof params?.code === 'string' ? params.code : issue.code;
 }
