@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
-import { createLogger } from '@chronopost/lambda-kit';
+import { collectMetrics, createLogger, createMetrics } from '@chronopost/lambda-kit';
 import {
   createPdsAccount,
   createPublishQueues,
@@ -127,7 +127,9 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
     });
     // The publisher takes the queue's messages as Lambda's event source mapping would.
     const logger = createLogger('web-test', 'SILENT');
-    const publisherContext = publisher.createContext(publisher.loadConfig(rig.services.env), { db: rig.database.db, logger });
+    // Its metrics stay in memory (the test output is not CloudWatch).
+    const metrics = createMetrics({ service: 'publisher', namespace: 'Chronopost/test', write: collectMetrics().write });
+    const publisherContext = publisher.createContext(publisher.loadConfig(rig.services.env), { db: rig.database.db, logger, metrics });
     publisherSource = startSqsEventSource({
       sqs,
       queueUrl: queues.queueUrl,
