@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { App } from './app';
 import { restoreSession } from './auth/session';
-import { initLocale } from './i18n';
+import { initLocale, loadApiCatalogue } from './i18n';
 import { initTheme } from './theme';
 import './styles/base.css';
 import './styles/layout.css';
@@ -20,4 +20,6 @@ const session = restoreSession();
 await initLocale();
 dropLoginMarker();
 render(<App />, document.getElementById('app')!);
+// The API's messages are needed only once something is said about a request: after the first screen.
+void loadApiCatalogue();
 await session;

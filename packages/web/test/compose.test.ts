@@ -1,4 +1,4 @@
-import { type Post, postSchema } from '@chronopost/shared-schemas';
+import { type Post, postSchema, renderMessage } from '@chronopost/shared-schemas';
 import { hasChromium, useWebApp } from '@chronopost/testing';
 import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -66,17 +66,16 @@ describe.skipIf(!hasChromium())('the composer (web app in Chromium, the local st
       'また来週も行きたいです #アート',
     ];
     const editors = page.locator('[data-testid=item-text]');
-    // 301 characters: the counter goes below zero and nothing can be scheduled.
+    // 301 characters: the counter goes below zero and nothing can be scheduled; said in the API's words.
+    const tooLong = renderMessage({ code: 'too_long', params: { graphemes: 301, max: 300 } });
     await editors.nth(0).fill('あ'.repeat(301));
     await expect.poll(() => page.locator('[data-testid=counter]').first().textContent()).toContain('-1');
-    await expect.poll(() => page.locator('.item-problems').first().textContent()).toContain(en.problems.too_long(301));
+    await expect.poll(() => page.locator('.item-problems').first().textContent()).toContain(tooLong);
     // The button says it cannot schedule (aria-disabled) but still explains why when pressed.
     const schedule = page.getByRole('button', { name: en.actions.schedule, exact: true });
     expect(await schedule.getAttribute('aria-disabled')).toBe('true');
     await schedule.press('Enter');
-    await expect
-      .poll(() => page.getByTestId('compose-problems').textContent())
-      .toContain(en.compose.itemProblem(1, en.problems.too_long(301)));
+    await expect.poll(() => page.getByTestId('compose-problems').textContent()).toContain(en.compose.itemProblem(1, tooLong));
     expect(posts).toHaveLength(0);
     await rig.screenshot(page, 'compose-too-long-en-US-light-desktop');
 
@@ -209,7 +208,9 @@ describe.skipIf(!hasChromium())('the composer (web app in Chromium, the local st
     await page.getByRole('button', { name: en.actions.saveDraft }).click();
     await page.getByTestId('compose-result').waitFor();
     expect(await page.getByTestId('compose-result').textContent()).toContain(en.result.drafted);
-    expect(await page.getByTestId('compose-result').textContent()).toContain(en.problems.unresolved_mention);
+    expect(await page.getByTestId('compose-result').textContent()).toContain(
+      renderMessage({ code: 'unresolved_mention', params: { handle: 'nobody-here.test' } }),
+    );
     const draft = sent.at(-1)!;
     expect(draft).toMatchObject({ method: 'POST', body: { scheduledAt: null } });
     expect((draft.body as { items: Array<{ embed?: unknown }> }).items[1]!.embed).toEqual({ type: 'quote', uri: link });
@@ -236,10 +237,15 @@ describe.skipIf(!hasChromium())('the composer (web app in Chromium, the local st
     await page.context().close();
   }, 150_000);
 
-  it('shows what the API decided about the times the clocks skip and repeat (Europe/Paris), in words', async () => {
+  it('shows what the API decided about the times the clocks skip and repeat (Europe/Paris), in words, where Temporal is polyfilled', async () => {
     const page = await rig.open({ locale: 'en-US' });
+    // As in a browser without Temporal (Safari today): the composer loads the polyfill and takes
+    // the text while it arrives.
+    await page.addInitScript('delete globalThis.Temporal');
+    const polyfill = page.waitForRequest((request) => new URL(request.url()).pathname.includes('temporal-polyfill'));
     await rig.signIn(page, await rig.account(), '/compose');
     await page.locator('[data-testid=item-text]').first().fill('Twice or never');
+    await polyfill;
 
     // Spring forward: 02:30 does not exist. The picker says so; the API refuses it, and that is shown.
     await setTime(page, nextLastSunday(3), '02:30:00');
@@ -251,7 +257,9 @@ describe.skipIf(!hasChromium())('the composer (web app in Chromium, the local st
     expect((await answer.json()) as unknown).toMatchObject({
       error: { issues: [{ path: 'scheduledAt', code: 'nonexistent_local_time' }] },
     });
-    await expect.poll(() => page.getByTestId('schedule-error').textContent()).toBe(en.problems.nonexistent_local_time);
+    await expect
+      .poll(() => page.getByTestId('schedule-error').textContent())
+      .toBe(renderMessage({ code: 'nonexistent_local_time', params: { zone: ZONE } }));
     await rig.screenshot(page, 'compose-dst-skipped-en-US-light-desktop');
 
     // Fall back: 02:30 happens twice; the API takes the first (UTC+2), and the app says which.

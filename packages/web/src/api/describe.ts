@@ -1,10 +1,16 @@
-import { messages } from '../i18n';
+import { apiMessage, messages } from '../i18n';
 import { ApiError } from './errors';
 
-/** An error as one sentence in the interface language, from its code (the server's text only as a last resort). */
+/**
+ * An error as one sentence in the interface language: from the API's catalogue by its code, else
+ * (codes of the browser's own, such as no network, or before the catalogue has loaded) from ours;
+ * the server's text only as a last resort.
+ */
 export function describeError(error: unknown): string {
   const texts = messages.value.errors;
   if (error instanceof ApiError) {
+    const fromApi = apiMessage({ code: error.code, params: error.params });
+    if (fromApi) return fromApi;
     const known = (texts as unknown as Record<string, unknown>)[error.code];
     if (typeof known === 'string') return known;
     if (error.status >= 500) return texts.server_error;

@@ -14,6 +14,8 @@ export class ApiError extends Error {
     readonly issues: ErrorIssue[] = [],
     readonly requestId?: string,
     readonly retryAfterSeconds?: number,
+    /** What the catalogue's message for `code` needs (a limit, a status, …). */
+    readonly params?: Record<string, unknown>,
   ) {
     super(message);
     this.name = 'ApiError';
@@ -42,7 +44,13 @@ export function errorFromResponse(status: number, body: unknown, retryAfter: str
   if (typeof body === 'object' && body !== null && 'error' in body) {
     const { error } = body;
     if (typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string') {
-      const { code, message, issues, requestId } = error as { code: string; message?: unknown; issues?: unknown; requestId?: unknown };
+      const { code, message, issues, requestId, params } = error as {
+        code: string;
+        message?: unknown;
+        issues?: unknown;
+        requestId?: unknown;
+        params?: unknown;
+      };
       return new ApiError(
         status,
         code,
@@ -50,6 +58,7 @@ export function errorFromResponse(status: number, body: unknown, retryAfter: str
         Array.isArray(issues) ? (issues as ErrorIssue[]).filter((issue) => typeof issue?.code === 'string') : [],
         typeof requestId === 'string' ? requestId : undefined,
         retryAfterSeconds,
+        typeof params === 'object' && params !== null && !Array.isArray(params) ? (params as Record<string, unknown>) : undefined,
       );
     }
   }

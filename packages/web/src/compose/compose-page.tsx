@@ -20,7 +20,6 @@ import {
   defaultLanguages,
   emptyState,
   fromPost,
-  graphemes,
   type ItemDraft,
   itemProblems,
   newItem,
@@ -34,7 +33,7 @@ import { describeProblem } from './problems';
 import { formatInZone, LatePolicyField, ScheduleField } from './schedule';
 import { browserTimeZone, loadTemporal, quickChoices, readWallTime, type Temporal } from './time';
 
-type SavedPost = Post & { warnings?: Array<{ path: string; code: string; message: string }> };
+type SavedPost = Post & { warnings?: Array<{ path: string; code: string; params?: Record<string, unknown>; message: string }> };
 type Outcome = { kind: 'scheduled' | 'drafted'; post: SavedPost };
 
 const storageKey = () => (auth.value.status === 'signed-in' ? `chronopost.compose.${auth.value.did}` : undefined);
@@ -60,14 +59,18 @@ function keepUnsent(state: ComposerState | undefined) {
   }
 }
 
-function freshState(T: Temporal): ComposerState {
+/**
+ * A new post. Its time (in an hour) is filled in once Temporal is there: where the browser lacks
+ * it, the polyfill loads while the user already writes.
+ */
+function freshState(T: Temporal | undefined): ComposerState {
   const zone = browserTimeZone();
-  const [inAnHour] = quickChoices(T, zone);
+  const [inAnHour] = T ? quickChoices(T, zone) : [];
   return emptyState({
     langs: defaultLanguages(navigator.languages ?? [navigator.language]),
     timeZone: zone,
-    date: inAnHour!.date,
-    time: inAnHour!.time,
+    date: inAnHour?.date ?? '',
+    time: inAnHour?.time ?? '',
   });
 }
 
@@ -139,9 +142,10 @@ export default function ComposePage() {
     void loadTemporal().then((loaded) => setT(() => loaded));
   }, []);
 
-  // The starting state: the post being edited, the unsent one kept from last time, or a fresh one.
+  // The starting state: the post being edited (its wall time needs Temporal), the unsent one kept
+  // from last time, or a fresh one (both at once).
   useEffect(() => {
-    if (!T) return;
+    if (editing && !T) return;
     setOutcome(undefined);
     setFailure(undefined);
     setServerProblems([]);
@@ -152,6 +156,7 @@ export default function ComposePage() {
       setVersion(undefined);
       return;
     }
+    if (!T) return;
     setState(undefined);
     api<Post>(`/posts/${encodeURIComponent(editing)}`)
       .then(({ data }) => {
@@ -165,7 +170,15 @@ export default function ComposePage() {
       .catch((error: unknown) =>
         setLoadProblem(error instanceof ApiError && error.status === 404 ? describeError(error) : m.compose.loadFailed),
       );
-  }, [T, editing]);
+  }, [editing, editing ? T : undefined]);
+
+  // A new post's time, once Temporal has loaded.
+  useEffect(() => {
+    if (T && state && state.date === '' && state.time === '') {
+      const [inAnHour] = quickChoices(T, state.timeZone);
+      setState((previous) => (previous && previous.date === '' ? { ...previous, date: inAnHour!.date, time: inAnHour!.time } : previous));
+    }
+  }, [T, state?.date, state?.time]);
 
   useEffect(() => {
     if (state && !editing && !outcome) {
@@ -188,7 +201,7 @@ export default function ComposePage() {
       </Page>
     );
   }
-  if (!T || !state) {
+  if (!state) {
     return (
       <div class="loading" role="status">
         <span class="spinner" aria-hidden="true" />
@@ -238,7 +251,7 @@ export default function ComposePage() {
   const blocking = allProblems(state, true).filter((problem) => !problem.path.startsWith('scheduledAt'));
   const scheduleProblem = serverProblems.find((problem) => problem.path === 'scheduledAt');
   const otherServerProblems = serverProblems.filter((problem) => problem.path !== 'scheduledAt' && !problem.path.startsWith('items.'));
-  const wall = readWallTime(T, state.date, state.time, state.timeZone);
+  const wall = T ? readWallTime(T, state.date, state.time, state.timeZone) : undefined;
 
   const submit = async (schedule: boolean) => {
     setFailure(undefined);
@@ -267,7 +280,9 @@ export default function ComposePage() {
       );
     } catch (error) {
       if (error instanceof ApiError && error.issues.length > 0) {
-        setServerProblems(error.issues.map((issue) => ({ path: issue.path, code: issue.code, params: { message: issue.message } })));
+        setServerProblems(
+          error.issues.map((issue) => ({ path: issue.path, code: issue.code, params: { ...issue.params, message: issue.message } })),
+        );
       } else {
         setFailure(describeError(error));
       }
@@ -290,8 +305,8 @@ export default function ComposePage() {
     const zone = post.timeZone ?? state.timeZone;
     const when = post.scheduledAt ? formatInZone(Date.parse(post.scheduledAt), zone) : undefined;
     // What the API made of a wall time the clocks show twice: said in words, not only by its offset.
-    const local = post.scheduledAt ? T.Instant.from(post.scheduledAt).toZonedDateTimeISO(zone) : undefined;
-    const reading = local ? readWallTime(T, local.toPlainDate().toString(), local.toPlainTime().toString(), zone) : undefined;
+    const local = post.scheduledAt && T ? T.Instant.from(post.scheduledAt).toZonedDateTimeISO(zone) : undefined;
+    const reading = local && T ? readWallTime(T, local.toPlainDate().toString(), local.toPlainTime().toString(), zone) : undefined;
     const twice = reading?.kind === 'repeated' ? (reading.first.epochMs === Date.parse(post.scheduledAt!) ? 'first' : 'second') : undefined;
     return (
       <Page title={editing ? m.compose.editTitle : m.compose.newTitle}>
@@ -311,7 +326,7 @@ export default function ComposePage() {
                 <ul>
                   {post.warnings.map((warning) => (
                     <li key={`${warning.path}-${warning.code}`}>
-                      {describeProblem({ path: warning.path, code: warning.code, params: { message: warning.message } })}
+                      {describeProblem({ path: warning.path, code: warning.code, params: { ...warning.params, message: warning.message } })}
                     </li>
                   ))}
                 </ul>
@@ -429,7 +444,7 @@ export default function ComposePage() {
                   {blocking.map((problem) => {
                     const item = problem.path.match(/^items\.(\d+)\./);
                     const index = item ? Number(item[1]) : undefined;
-                    const text = describeProblem(problem, { length: index === undefined ? 0 : graphemes(state.items[index]!.text) });
+                    const text = describeProblem(problem);
                     return (
                       <li key={`${problem.path}-${problem.code}`}>{index === undefined ? text : m.compose.itemProblem(index + 1, text)}</li>
                     );
@@ -464,7 +479,7 @@ export default function ComposePage() {
             <button
               type="submit"
               class="button primary"
-              disabled={busy !== undefined}
+              disabled={busy !== undefined || !T}
               aria-disabled={blocking.length > 0 ? 'true' : undefined}
             >
               {busy === 'schedule' ? <span class="spinner" aria-hidden="true" /> : <Icon name="send" />}
@@ -473,7 +488,7 @@ export default function ComposePage() {
           </div>
         </div>
         <aside class="compose-side">
-          <Preview state={state} at={wall.kind === 'ok' ? wall.epochMs : wall.kind === 'repeated' ? wall.first.epochMs : undefined} />
+          <Preview state={state} at={wall?.kind === 'ok' ? wall.epochMs : wall?.kind === 'repeated' ? wall.first.epochMs : undefined} />
         </aside>
       </form>
     </Page>

@@ -301,7 +301,7 @@ export function ItemEditor(props: ItemEditorProps) {
             <ul class="item-problems">
               {[...textProblems, ...quoteProblems].map((problem) => (
                 <li key={problem.code} class="field-error">
-                  {describeProblem(problem, { length })}
+                  {describeProblem(problem)}
                 </li>
               ))}
               {props.unresolved.map((handle) => (

@@ -9,6 +9,8 @@ import {
   postUriSchema,
   type SelfLabel,
   type StoredEmbed,
+  zodIssueCode,
+  zodIssueParams,
 } from '@chronopost/shared-schemas';
 import { apiTime } from './time';
 
@@ -154,15 +156,17 @@ export interface Problem {
   params?: Record<string, unknown>;
 }
 
+/** A zod issue as the API reports it: the catalogue's code and the params its message needs. */
+const toProblem = (issue: Parameters<typeof zodIssueCode>[0]): Problem => ({
+  path: issue.path.join('.'),
+  code: zodIssueCode(issue),
+  params: zodIssueParams(issue),
+});
+
 /** Everything the API would refuse in this body, by path and code (the same schemas as the API), and images not ready to go. */
 export function problems(state: ComposerState, schedule: boolean): Problem[] {
   const result = createPostSchema.safeParse(requestBody(state, schedule));
-  const schema = result.success
-    ? []
-    : result.error.issues.map((issue) => {
-        const code = (issue as { params?: { code?: string } }).params?.code ?? issue.code;
-        return { path: issue.path.join('.'), code, params: { message: issue.message } };
-      });
+  const schema = result.success ? [] : result.error.issues.map(toProblem);
   const images = state.items.flatMap((item, index) =>
     imageProblems(item).map((problem) => ({ ...problem, path: `items.${index}.${problem.path}` })),
   );
@@ -175,7 +179,7 @@ export function imageProblems(item: ItemDraft): Problem[] {
     image.status === 'sending'
       ? [{ path: 'embed.images', code: 'image_uploading' }]
       : image.status === 'rejected'
-        ? [{ path: 'embed.images', code: 'image_rejected' }]
+        ? [{ path: 'embed.images', code: 'image_refused' }]
         : image.status === 'failed'
           ? [{ path: 'embed.images', code: 'image_upload_failed' }]
           : [],
@@ -185,12 +189,7 @@ export function imageProblems(item: ItemDraft): Problem[] {
 /** A post item's own problems (text, embed, images), for the editor beside it. */
 export function itemProblems(item: ItemDraft, state: ComposerState): Problem[] {
   const result = postItemInputSchema.safeParse(itemBody(item, state));
-  const schema = result.success
-    ? []
-    : result.error.issues.map((issue) => ({
-        path: issue.path.join('.'),
-        code: (issue as { params?: { code?: string } }).params?.code ?? issue.code,
-      }));
+  const schema = result.success ? [] : result.error.issues.map(toProblem);
   return [...schema, ...imageProblems(item)];
 }
 

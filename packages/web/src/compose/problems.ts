@@ -1,12 +1,14 @@
-import { messages } from '../i18n';
+import { apiMessage, messages } from '../i18n';
 import type { Problem } from './model';
 
-/** A problem (by the code the API's schemas give) in the interface language. */
-export function describeProblem(problem: Problem, context: { length?: number } = {}): string {
+/**
+ * A problem (by the code the API's schemas give, with its params) in the interface language: from
+ * the API's catalogue, else (the composer's own codes, or before the catalogue has loaded) ours.
+ */
+export function describeProblem(problem: Problem): string {
+  const fromApi = apiMessage(problem);
+  if (fromApi) return fromApi;
   const texts = messages.value.problems;
-  if (problem.code === 'too_long') return texts.too_long(context.length ?? 0);
-  const known = (texts as unknown as Record<string, unknown>)[problem.code];
-  if (typeof known === 'string') return known;
-  const message = problem.params?.message;
-  return texts.other(typeof message === 'string' ? message : problem.code);
+  const own = (texts as unknown as Record<string, unknown>)[problem.code];
+  return typeof own === 'string' ? own : texts.generic;
 }

@@ -37,7 +37,8 @@ function useNow(): number {
 
 export interface ScheduleFieldProps {
   state: ComposerState;
-  T: Temporal;
+  /** Undefined while the polyfill loads (browsers without Temporal). */
+  T: Temporal | undefined;
   onChange: (patch: Partial<ComposerState>) => void;
   /** What the API said about the time, when it refused it. */
   apiProblem?: string | undefined;
@@ -47,7 +48,23 @@ export interface ScheduleFieldProps {
  * The time in the user's zone (shown and changeable), quick choices, and what the wall time means
  * in that zone: a time the clocks skip or repeat is said in words before the API decides.
  */
-export function ScheduleField({ state, T, onChange, apiProblem }: ScheduleFieldProps) {
+export function ScheduleField(props: ScheduleFieldProps) {
+  const m = messages.value.schedule;
+  const { T } = props;
+  if (!T)
+    return (
+      <fieldset class="option-group schedule">
+        <legend>{m.heading}</legend>
+        <div class="loading" role="status">
+          <span class="spinner" aria-hidden="true" />
+          <span>{messages.value.app.loading}</span>
+        </div>
+      </fieldset>
+    );
+  return <SchedulePicker {...props} T={T} />;
+}
+
+function SchedulePicker({ state, T, onChange, apiProblem }: ScheduleFieldProps & { T: Temporal }) {
   const m = messages.value.schedule;
   const now = useNow();
   const zones = useMemo(() => timeZones(state.timeZone), [state.timeZone]);

@@ -1,4 +1,5 @@
 import { computed, signal } from '@preact/signals';
+import type * as CatalogueModule from './catalogue';
 import { en, type Messages } from './en';
 
 import { type Locale, preferredLocale } from './locales';
@@ -38,6 +39,26 @@ export async function setLocale(next: Locale, persist = true): Promise<void> {
       // not remembered, still switched
     }
   }
+}
+
+type Catalogue = typeof CatalogueModule;
+const apiCatalogue = signal<Catalogue | undefined>(undefined);
+/** Loads the API's message catalogue (once); sentences from it re-render where they are shown. */
+export const loadApiCatalogue = () =>
+  import('./catalogue').then((loaded) => {
+    apiCatalogue.value = loaded;
+  });
+
+/**
+ * A code of the API's catalogue (an error, a problem with a field, a warning, a notification) in
+ * the interface language; undefined for a code it does not have, or before it has loaded.
+ */
+export function apiMessage(ref: { code: string; params?: Record<string, unknown> | undefined }): string | undefined {
+  const catalogue = apiCatalogue.value;
+  if (!catalogue?.isMessageCode(ref.code)) return undefined;
+  // A code whose params do not fit (a newer server, one of our own codes by the same name) is not its message.
+  if (!catalogue.MESSAGES[ref.code].params.safeParse(ref.params ?? {}).success) return undefined;
+  return catalogue.renderMessage(ref, locale.value);
 }
 
 export const initLocale = () => setLocale(preferredLocale(readStored(), navigator.languages ?? [navigator.language]), false);
