@@ -129,7 +129,11 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
     const logger = createLogger('web-test', 'SILENT');
     // Its metrics stay in memory (the test output is not CloudWatch).
     const metrics = createMetrics({ service: 'publisher', namespace: 'Chronopost/test', write: collectMetrics().write });
-    const publisherContext = publisher.createContext(publisher.loadConfig(rig.services.env), { db: rig.database.db, logger, metrics });
+    const publisherContext = publisher.createContext(publisher.loadConfig(rig.services.env), publisher.loadSecrets(rig.services.env), {
+      db: rig.database.db,
+      logger,
+      metrics,
+    });
     publisherSource = startSqsEventSource({
       sqs,
       queueUrl: queues.queueUrl,
