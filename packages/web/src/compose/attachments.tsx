@@ -1,5 +1,5 @@
 import { MAX_ALT_TEXT_LENGTH } from '@chronopost/shared-schemas';
-import { formatNumber, messages } from '../i18n';
+import { apiMessage, formatNumber, messages } from '../i18n';
 import { Icon } from '../ui/icons';
 import type { ImageDraft, ItemDraft } from './model';
 
@@ -29,11 +29,12 @@ function ImageStatus({ image }: { image: ImageDraft }) {
       </div>
     );
   if (image.status === 'rejected' || image.status === 'failed') {
-    const reasons = m.reasons as Record<string, string>;
+    // The media Lambda's reason, in the API catalogue's words (ours only until it has loaded).
+    const reason = image.reason ? (apiMessage(image.reason) ?? m.rejected) : m.rejected;
     return (
       <div class="image-status error" role="alert">
         <Icon name="alert" size={16} />
-        <span>{image.status === 'failed' ? m.failed : (reasons[image.reason ?? ''] ?? m.rejected)}</span>
+        <span>{image.status === 'failed' ? m.failed : reason}</span>
       </div>
     );
   }
@@ -62,7 +63,9 @@ export function Attachments({ item, number, onAlt, onRemoveImage, onRemoveLink }
                 </div>
                 <div class="image-fields">
                   <ImageStatus image={image} />
-                  {image.notes?.includes('gif_first_frame') ? <p class="hint">{m.gifFirstFrame}</p> : null}
+                  {image.notes?.includes('gif_first_frame') ? (
+                    <p class="hint">{apiMessage({ code: 'gif_first_frame' }) ?? m.gifFirstFrame}</p>
+                  ) : null}
                   <label for={altId} class="label">
                     {m.alt(index + 1)}
                   </label>

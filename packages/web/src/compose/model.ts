@@ -32,7 +32,7 @@ export interface ImageDraft {
   width?: number;
   height?: number;
   /** Why it was rejected (the API's code). */
-  reason?: string;
+  reason?: { code: string; params: Record<string, unknown> };
   notes?: string[];
 }
 

@@ -12,7 +12,7 @@ const fromMedia = (media: Media): Partial<ImageDraft> => ({
   ...(media.previewUrl ? { previewUrl: media.previewUrl } : {}),
   ...(media.width ? { width: media.width } : {}),
   ...(media.height ? { height: media.height } : {}),
-  ...(media.reason ? { reason: media.reason.code } : {}),
+  ...(media.reason ? { reason: { code: media.reason.code, params: media.reason.params } } : {}),
   notes: media.notes,
 });
 
