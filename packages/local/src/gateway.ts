@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { HttpRouteSpec, HttpService } from '@chronopost/shared-schemas';
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, type HttpRouteSpec, type HttpService } from '@chronopost/shared-schemas';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import type { Logger } from '@chronopost/lambda-kit';
 import { AccessTokenError, createAccessTokenVerifier } from '@chronopost/app-auth';
@@ -202,7 +202,13 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const origin = request.headers.origin;
     const cors: Record<string, string> =
       origin === options.webOrigin
-        ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'origin' }
+        ? {
+            'access-control-allow-origin': origin,
+            'access-control-allow-credentials': 'true',
+            // On the answer itself, as API Gateway does: scripts read ETag (polling) and Retry-After.
+            'access-control-expose-headers': CORS_EXPOSE_HEADERS.join(','),
+            vary: 'origin',
+          }
         : {};
     const method = request.method ?? 'GET';
     const path = new URL(request.url ?? '/', 'http://localhost').pathname;
@@ -213,8 +219,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         ...(origin === options.webOrigin
           ? {
               'access-control-allow-methods': 'GET,POST,PUT,PATCH,DELETE,OPTIONS',
-              'access-control-allow-headers': 'authorization,content-type,if-match,x-csrf-token',
-              'access-control-expose-headers': 'etag,retry-after',
+              'access-control-allow-headers': CORS_ALLOW_HEADERS.join(','),
               'access-control-max-age': '600',
             }
           : {}),

@@ -316,6 +316,7 @@ export const listPostsQuerySchema = z
 export type ListPostsQuery = z.output<typeof listPostsQuerySchema>;
 
 export const listPostsResponseSchema = z.object({ posts: z.array(postSchema), nextCursor: z.string().nullable() });
+export type ListPostsResponse = z.infer<typeof listPostsResponseSchema>;
 
 export const publishAttemptSchema = z.object({
   attempt: z.int(),
@@ -329,4 +330,6 @@ export const publishAttemptSchema = z.object({
   message: z.string().nullable(),
   latencyMs: z.int().nullable(),
 });
+export type PublishAttempt = z.infer<typeof publishAttemptSchema>;
 export const listAttemptsResponseSchema = z.object({ attempts: z.array(publishAttemptSchema) });
+export type ListAttemptsResponse = z.infer<typeof listAttemptsResponseSchema>;

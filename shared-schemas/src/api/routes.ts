@@ -47,3 +47,11 @@ export const HTTP_ROUTES: readonly HttpRouteSpec[] = [
   { service: 'oauth', method: 'GET', path: '/.well-known/jwks.json', auth: 'none' },
   { service: 'oauth', method: 'GET', path: '/.well-known/openid-configuration', auth: 'none' },
 ];
+
+/**
+ * CORS of the HTTP API for the web app's origin, as API Gateway applies it (terraform) and the local
+ * gateway imitates it: the request headers a browser may send (ETag preconditions for polling and
+ * edits) and the response headers its scripts may read.
+ */
+export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'if-match', 'if-none-match'] as const;
+export const CORS_EXPOSE_HEADERS = ['etag', 'retry-after'] as const;

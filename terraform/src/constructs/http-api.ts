@@ -9,7 +9,7 @@ import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { DnsRecord } from '@cdktf/provider-cloudflare/lib/dns-record';
-import { HTTP_ROUTES, type HttpService } from '@chronopost/shared-schemas';
+import { CORS_ALLOW_HEADERS, CORS_EXPOSE_HEADERS, HTTP_ROUTES, type HttpService } from '@chronopost/shared-schemas';
 import { Construct } from 'constructs';
 import { LIVE_ALIAS, type ServiceFunction } from './service-function';
 
@@ -47,8 +47,8 @@ export class HttpApi extends Construct {
         allowOrigins: [props.webOrigin],
         allowCredentials: true,
         allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
-        allowHeaders: ['authorization', 'content-type', 'if-match', 'if-none-match'],
-        exposeHeaders: ['etag'],
+        allowHeaders: [...CORS_ALLOW_HEADERS],
+        exposeHeaders: [...CORS_EXPOSE_HEADERS],
         maxAge: 600,
       },
     });

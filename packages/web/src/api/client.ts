@@ -77,6 +77,8 @@ export async function api<T = unknown>(path: string, options: RequestOptions = {
       body = undefined;
     }
   }
+  // 304: the caller sent If-None-Match and already holds this version (polling); no body.
+  if (response.status === 304) return { status: 304, data: undefined as T, headers: response.headers };
   if (!response.ok) throw errorFromResponse(response.status, body, response.headers.get('retry-after'));
   return { status: response.status, data: body as T, headers: response.headers };
 }

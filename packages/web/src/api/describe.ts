@@ -1,14 +1,19 @@
+import type { ErrorIssue } from '@chronopost/shared-schemas';
 import { apiMessage, messages } from '../i18n';
 import { ApiError } from './errors';
 
 /**
  * An error as one sentence in the interface language: from the API's catalogue by its code, else
  * (codes of the browser's own, such as no network, or before the catalogue has loaded) from ours;
- * the server's text only as a last resort.
+ * the server's text only as a last resort. A refused request says which field and why (its first
+ * issue), not only that something was refused.
  */
 export function describeError(error: unknown): string {
   const texts = messages.value.errors;
   if (error instanceof ApiError) {
+    const [issue] = error.issues;
+    const fromIssue = error.code === 'validation_failed' && issue ? apiMessage({ code: issue.code, params: issue.params }) : undefined;
+    if (fromIssue) return fromIssue;
     const fromApi = apiMessage({ code: error.code, params: error.params });
     if (fromApi) return fromApi;
     const known = (texts as unknown as Record<string, unknown>)[error.code];
@@ -18,3 +23,13 @@ export function describeError(error: unknown): string {
   }
   return texts.unknown(error instanceof Error ? error.message : String(error));
 }
+
+/**
+ * A catalogue code the API stored (a notification, an attempt's reason, why a post is held) in the
+ * interface language; the API's English sentence until the catalogue has loaded.
+ */
+export const renderCode = (code: string, params: Record<string, unknown> | null | undefined, english: string) =>
+  apiMessage({ code, params: params ?? undefined }) ?? english;
+
+/** One refused field of a request, from its catalogue code (the API's English text otherwise). */
+export const describeIssue = (issue: Pick<ErrorIssue, 'code' | 'params' | 'message'>) => renderCode(issue.code, issue.params, issue.message);
