@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScheduledTime, scheduleProblems } from './scheduled-time';
+import { parseScheduledTime, scheduleProblems, wallClockTime } from './scheduled-time';
 
 const instant = (input: string) => {
   const parsed = parseScheduledTime(input);
@@ -49,5 +49,16 @@ describe('scheduled time', () => {
     expect(scheduleProblems(new Date('2026-11-22T12:00:29Z'), now).map((p) => p.code)).toEqual(['too_soon']);
     expect(scheduleProblems(new Date('2026-11-22T12:00:31Z'), now)).toEqual([]);
     expect(scheduleProblems(new Date('2027-11-23T12:00:00Z'), now).map((p) => p.code)).toEqual(['too_far']);
+  });
+});
+
+describe('wall-clock time in a zone', () => {
+  it('is what a clock on the wall there shows, either side of a change of offset, and reads back as the same instant', () => {
+    expect(wallClockTime(Date.parse('2026-03-29T00:59:59Z'), 'Europe/Paris')).toBe('2026-03-29T01:59:59');
+    expect(wallClockTime(Date.parse('2026-03-29T01:00:00Z'), 'Europe/Paris')).toBe('2026-03-29T03:00:00');
+    expect(wallClockTime(new Date('2026-12-31T15:00:00Z'), 'Asia/Tokyo')).toBe('2027-01-01T00:00:00');
+    const at = Date.parse('2026-10-25T00:30:00Z');
+    const parsed = parseScheduledTime(`${wallClockTime(at, 'Europe/Paris')}[Europe/Paris]`);
+    expect(parsed.ok && parsed.instant.getTime()).toBe(at);
   });
 });

@@ -13,8 +13,8 @@ const OFFSET = String.raw`(Z|[+-]\d{2}:\d{2})`;
 const WITH_OFFSET = new RegExp(`^${LOCAL}${OFFSET}$`);
 const WITH_ZONE = new RegExp(`^${LOCAL}${OFFSET}?\\[([A-Za-z0-9_+\\-/]+)\\]$`);
 
-/** The offset of `zone` at instant `t`, in milliseconds (UTC+1 → 3_600_000). */
-function zoneOffsetMs(t: number, zone: string): number {
+/** An instant's wall-clock time in `zone`, like `2026-12-24T18:00:00` (what a `…[zone]` time carries). */
+export function wallClockTime(t: number | Date, zone: string): string {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone: zone,
     hourCycle: 'h23',
@@ -24,10 +24,14 @@ function zoneOffsetMs(t: number, zone: string): number {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
-  }).formatToParts(new Date(t));
-  const get = (type: string) => Number(parts.find((part) => part.type === type)?.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return asUtc - Math.floor(t / 1000) * 1000;
+  }).formatToParts(t);
+  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? '';
+  return `${get('year').padStart(4, '0')}-${get('month')}-${get('day')}T${get('hour')}:${get('minute')}:${get('second')}`;
+}
+
+/** The offset of `zone` at instant `t`, in milliseconds (UTC+1 → 3_600_000). */
+function zoneOffsetMs(t: number, zone: string): number {
+  return Date.parse(`${wallClockTime(t, zone)}Z`) - Math.floor(t / 1000) * 1000;
 }
 
 /** Whether the runtime knows this IANA time zone. */

@@ -26,4 +26,5 @@ export {
   SELF_LABELS,
   type SelfLabel,
   utf8Length,
+  wallClockTime,
 } from '@chronopost/core';
