@@ -1,15 +1,12 @@
 import type { ComponentChildren } from 'preact';
 import { useLocation } from 'preact-iso';
-import { signal } from '@preact/signals';
 import { auth, me } from '../auth/session';
 import { messages } from '../i18n';
+import { unreadNotifications, useUnreadBadge } from '../notifications/badge';
 import { Announcer } from './announcer';
 import { Icon, type IconName } from './icons';
 import { Preferences } from './preferences';
 import { SignOutButton, SignOutDialog } from './sign-out-dialog';
-
-/** Unread notifications for the badge (the notifications screen keeps it up to date). */
-export const unreadNotifications = signal(0);
 
 const NAV: Array<{ href: string; icon: IconName; key: 'compose' | 'calendar' | 'posts' | 'notifications' | 'settings' }> = [
   { href: '/compose', icon: 'compose', key: 'compose' },
@@ -76,6 +73,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const m = messages.value;
   const { path } = useLocation();
   const signedIn = auth.value.status === 'signed-in';
+  useUnreadBadge(signedIn);
   const skip = (
     <a class="skip-link" href="#main">
       {m.app.skipToContent}
