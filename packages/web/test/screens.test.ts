@@ -242,23 +242,25 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     await page.context().close();
   }, 120_000);
 
-  it('keeps the settings with the account, refuses a bad one beside its field, and shows times in the chosen zone', async () => {
+  it('keeps the settings with the account, refuses a bad one beside its field, and uses them for new posts and to show times', async () => {
     const account = await rig.account();
     const page = await rig.open();
     await rig.signIn(page, account, '/settings');
     const call = await apiAs(account.did);
     await page.locator('#settings-zone').selectOption('Asia/Tokyo');
-    await page.locator('#settings-languages').fill('ja, en');
-    await page.getByRole('radio', { name: en.settings.replyModes.limited }).check();
-    await page.getByRole('checkbox', { name: en.settings.replyGroups.followers }).check();
-    await page.getByRole('checkbox', { name: en.settings.quotes }).uncheck();
-    await page.getByRole('radio', { name: en.settings.latePublish }).check();
+    await page.getByRole('combobox', { name: en.languages.add }).selectOption('ja');
+    await page.getByRole('radio', { name: en.replies.limited }).check();
+    await page.getByRole('checkbox', { name: en.replies.mentioned }).uncheck();
+    await page.getByRole('checkbox', { name: en.replies.following }).uncheck();
+    await page.getByRole('checkbox', { name: en.replies.followers }).check();
+    await page.getByRole('checkbox', { name: en.replies.quotes }).uncheck();
+    await page.getByRole('radio', { name: en.late.publish }).check();
     await page.getByRole('button', { name: en.settings.save }).click();
     await expect.poll(() => page.getByTestId('settings-saved').textContent()).not.toBe(en.settings.neverSaved);
     const saved = await call<{ settings: unknown }>('/settings');
     expect(saved.body.settings).toMatchObject({
       timeZone: 'Asia/Tokyo',
-      languages: ['ja', 'en'],
+      languages: ['en', 'ja'],
       replyControl: { mode: 'limited', allow: ['followers'] },
       quoteControl: { allowQuotes: false },
       latePolicy: { mode: 'publish' },
@@ -266,14 +268,24 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     await rig.screenshot(page, 'settings-en-US-light-desktop');
     expect(await rig.accessibility(page)).toEqual([]);
 
-    // A language that is no language tag: refused beside its field, nothing sent.
-    await page.locator('#settings-languages').fill('ja, not a language!');
+    // A list address that is none: refused beside its field, nothing sent.
+    await page.locator('#reply-list').fill('not-a-list');
     await page.getByRole('button', { name: en.settings.save }).click();
-    await expect.poll(() => page.locator('#settings-languages').getAttribute('aria-invalid')).toBe('true');
-    expect(await page.locator('#languages-error').textContent()).toBe(
-      renderMessage({ code: 'invalid_language', params: { tag: 'not a language!' } }, 'en'),
-    );
-    expect((await call<{ settings: { languages: string[] } }>('/settings')).body.settings.languages).toEqual(['ja', 'en']);
+    await expect.poll(() => page.locator('#replyControl-error').textContent()).toBe(renderMessage({ code: 'invalid_list_uri' }, 'en'));
+    expect((await call<{ settings: { replyControl: unknown } }>('/settings')).body.settings.replyControl).toEqual({
+      mode: 'limited',
+      allow: ['followers'],
+    });
+
+    // A new post starts from them.
+    await page.goto(`${rig.web.url}/compose`);
+    await expect.poll(() => page.locator('#schedule-zone').inputValue()).toBe('Asia/Tokyo');
+    expect(await page.getByRole('radio', { name: en.replies.limited }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: en.replies.followers }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: en.replies.following }).isChecked()).toBe(false);
+    expect(await page.getByRole('checkbox', { name: en.replies.quotes }).isChecked()).toBe(false);
+    expect(await page.getByRole('radio', { name: en.late.publish }).isChecked()).toBe(true);
+    expect(await page.getByRole('button', { name: en.languages.remove('Japanese') }).count()).toBe(1);
 
     // Times on the calendar and a post's page are in Tokyo's time now.
     const created = await call<ApiPost>('/posts', {
@@ -287,6 +299,11 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
       new Date(created.body.scheduledAt!),
     );
     await expect.poll(() => page.getByTestId('post-time').textContent()).toBe(tokyo);
+
+    // Duplicate: the composer, prefilled with its text, as a new post.
+    await page.getByRole('link', { name: en.post.duplicate }).click();
+    await page.waitForURL(`${rig.web.url}/compose?duplicate=${created.body.id}`);
+    await expect.poll(() => page.locator('[data-testid=item-text]').first().inputValue()).toBe('Shown in Tokyo time');
     expect(page.errors).toEqual([]);
     await page.context().close();
   }, 120_000);

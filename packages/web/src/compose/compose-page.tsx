@@ -6,6 +6,7 @@ import { describeError } from '../api/describe';
 import { ApiError } from '../api/errors';
 import { auth, me } from '../auth/session';
 import { messages } from '../i18n';
+import { accountSettings, loadSettings, timeZone } from '../settings/store';
 import { announce } from '../ui/announcer';
 import { Icon } from '../ui/icons';
 import { Page } from '../ui/page';
@@ -26,6 +27,7 @@ import {
   type Problem,
   problems as allProblems,
   requestBody,
+  withDefaults,
 } from './model';
 import { InteractionField, LabelsField, LanguagesField } from './options';
 import { Preview } from './preview';
@@ -60,18 +62,23 @@ function keepUnsent(state: ComposerState | undefined) {
 }
 
 /**
- * A new post. Its time (in an hour) is filled in once Temporal is there: where the browser lacks
+ * A new post: the account's defaults (settings) once it saved any, the browser's language and zone
+ * until then. Its time (in an hour) is filled in once Temporal is there: where the browser lacks
  * it, the polyfill loads while the user already writes.
  */
 function freshState(T: Temporal | undefined): ComposerState {
-  const zone = browserTimeZone();
+  const zone = timeZone.value;
   const [inAnHour] = T ? quickChoices(T, zone) : [];
-  return emptyState({
-    langs: defaultLanguages(navigator.languages ?? [navigator.language]),
-    timeZone: zone,
-    date: inAnHour?.date ?? '',
-    time: inAnHour?.time ?? '',
-  });
+  const saved = accountSettings.value;
+  return withDefaults(
+    emptyState({
+      langs: defaultLanguages(navigator.languages ?? [navigator.language]),
+      timeZone: zone,
+      date: inAnHour?.date ?? '',
+      time: inAnHour?.time ?? '',
+    }),
+    saved?.updatedAt ? saved.settings : undefined,
+  );
 }
 
 /** The wall time a saved post was scheduled for, in its own zone (or the browser's). */
@@ -124,8 +131,9 @@ function useUnresolvedMentions(items: ItemDraft[]): Record<string, string[]> {
 export default function ComposePage() {
   const m = messages.value;
   const { params } = useRoute();
-  const { route } = useLocation();
+  const { route, query } = useLocation();
   const editing = params.id;
+  const duplicate = query.duplicate;
   const [T, setT] = useState<Temporal | undefined>();
   const [state, setState] = useState<ComposerState | undefined>();
   const [version, setVersion] = useState<number | undefined>();
@@ -140,6 +148,8 @@ export default function ComposePage() {
 
   useEffect(() => {
     void loadTemporal().then((loaded) => setT(() => loaded));
+    // The account's defaults (a failure to load them leaves the browser's).
+    void loadSettings().catch(() => undefined);
   }, []);
 
   // The starting state: the post being edited (its wall time needs Temporal), the unsent one kept
@@ -149,6 +159,20 @@ export default function ComposePage() {
     setOutcome(undefined);
     setFailure(undefined);
     setServerProblems([]);
+    if (!editing && duplicate) {
+      // A copy of a post as a new one: its text and options, a fresh time.
+      setState(undefined);
+      setVersion(undefined);
+      api<Post>(`/posts/${encodeURIComponent(duplicate)}`)
+        .then(({ data }) => {
+          const fresh = freshState(T);
+          setState(fromPost(data, { date: fresh.date, time: fresh.time, timeZone: fresh.timeZone }));
+        })
+        .catch((error: unknown) =>
+          setLoadProblem(error instanceof ApiError && error.status === 404 ? describeError(error) : m.compose.loadFailed),
+        );
+      return;
+    }
     if (!editing) {
       const unsent = loadUnsent();
       setRestored(unsent !== undefined);
@@ -170,7 +194,7 @@ export default function ComposePage() {
       .catch((error: unknown) =>
         setLoadProblem(error instanceof ApiError && error.status === 404 ? describeError(error) : m.compose.loadFailed),
       );
-  }, [editing, editing ? T : undefined]);
+  }, [editing, duplicate, editing ? T : undefined]);
 
   // A new post's time, once Temporal has loaded.
   useEffect(() => {
@@ -179,6 +203,19 @@ export default function ComposePage() {
       setState((previous) => (previous && previous.date === '' ? { ...previous, date: inAnHour!.date, time: inAnHour!.time } : previous));
     }
   }, [T, state?.date, state?.time]);
+
+  // The account's defaults may arrive after a fresh post appeared: they apply while it is still blank.
+  useEffect(() => {
+    const saved = accountSettings.value;
+    if (editing || duplicate || !saved?.updatedAt) return;
+    const defaults = saved.settings;
+    setState((previous) => {
+      if (!previous?.items.every((item) => item.text.trim() === '' && item.images.length === 0)) return previous;
+      const next = withDefaults(previous, defaults);
+      // Another zone: the time is picked again in it (in an hour, once Temporal is there).
+      return previous.timeZone === defaults.timeZone ? next : { ...next, timeZone: defaults.timeZone, date: '', time: '' };
+    });
+  }, [accountSettings.value, editing, duplicate]);
 
   useEffect(() => {
     if (state && !editing && !outcome) {

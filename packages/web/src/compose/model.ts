@@ -1,4 +1,5 @@
 import {
+  type AccountSettings,
   type CreatePostInput,
   createPostSchema,
   DEFAULT_LATE_GRACE_SECONDS,
@@ -6,6 +7,7 @@ import {
   graphemeLength,
   type Post,
   postItemInputSchema,
+  type PostOptions,
   postUriSchema,
   type SelfLabel,
   type StoredEmbed,
@@ -125,7 +127,8 @@ const itemBody = (item: ItemDraft, state: ComposerState) => {
   return { text: item.text, langs: state.langs, labels: state.labels, ...(embed ? { embed } : {}) };
 };
 
-function options(state: ComposerState): NonNullable<CreatePostInput['options']> {
+/** Who may reply and quote, as the API takes it (posts and the account's defaults alike). */
+export function options(state: Pick<ComposerState, 'reply' | 'allowQuotes'>): NonNullable<CreatePostInput['options']> {
   const { reply } = state;
   const allow = [
     ...(reply.mentioned ? (['mentioned'] as const) : []),
@@ -218,16 +221,12 @@ const storedToDraft = (embed: StoredEmbed | null): Pick<ItemDraft, 'quote' | 'im
   }
 };
 
-/** A saved post (a draft or a scheduled post being edited) back into the composer. */
-export function fromPost(post: Post, wall: { date: string; time: string; timeZone: string }): ComposerState {
-  const root = post.items[0];
-  const { replyControl, quoteControl } = post.options;
+/** Stored reply and quote controls (a post's, or the account's defaults) as the composer edits them. */
+export function interactionDraft(saved: Pick<PostOptions, 'replyControl' | 'quoteControl'>): Pick<ComposerState, 'reply' | 'allowQuotes'> {
+  const { replyControl, quoteControl } = saved;
   const allow = replyControl.mode === 'limited' ? replyControl.allow : [];
   const list = allow.find((rule): rule is { list: string } => typeof rule === 'object');
   return {
-    items: post.items.map((item) => ({ ...newItem(item.text), ...storedToDraft(item.embed) })),
-    langs: root?.langs ?? [],
-    labels: root?.labels ?? [],
     reply: {
       mode: replyControl.mode,
       mentioned: replyControl.mode !== 'limited' || allow.includes('mentioned'),
@@ -236,6 +235,28 @@ export function fromPost(post: Post, wall: { date: string; time: string; timeZon
       list: list?.list ?? '',
     },
     allowQuotes: quoteControl.allowQuotes,
+  };
+}
+
+/** A new post starts from the account's saved defaults (settings), when it saved any. */
+export function withDefaults(state: ComposerState, defaults: AccountSettings | undefined): ComposerState {
+  if (!defaults) return state;
+  return {
+    ...state,
+    langs: defaults.languages,
+    ...interactionDraft(defaults),
+    late: { mode: defaults.latePolicy.mode, graceSeconds: defaults.latePolicy.graceSeconds },
+  };
+}
+
+/** A saved post (a draft or a scheduled post being edited) back into the composer. */
+export function fromPost(post: Post, wall: { date: string; time: string; timeZone: string }): ComposerState {
+  const root = post.items[0];
+  return {
+    items: post.items.map((item) => ({ ...newItem(item.text), ...storedToDraft(item.embed) })),
+    langs: root?.langs ?? [],
+    labels: root?.labels ?? [],
+    ...interactionDraft(post.options),
     ...wall,
     late: { mode: post.latePolicy.mode, graceSeconds: post.latePolicy.graceSeconds },
   };

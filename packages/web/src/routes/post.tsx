@@ -269,8 +269,8 @@ export default function PostScreen() {
         <dt>{m.post.replies}</dt>
         <dd>
           {replies.mode === 'limited'
-            ? replies.allow.map((rule) => (typeof rule === 'string' ? m.settings.replyGroups[rule] : m.settings.listUri)).join(', ')
-            : m.settings.replyModes[replies.mode]}
+            ? replies.allow.map((rule) => (typeof rule === 'string' ? m.replies[rule] : m.replies.list)).join(', ')
+            : m.replies[replies.mode]}
         </dd>
         <dt>{m.post.quotes}</dt>
         <dd>{data.options.quoteControl.allowQuotes ? m.post.quotesAllowed : m.post.quotesOff}</dd>
