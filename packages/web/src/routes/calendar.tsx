@@ -7,7 +7,7 @@ import classicTheme from '@fullcalendar/react/themes/classic';
 import timeGridPlugin from '@fullcalendar/react/timegrid';
 import '@fullcalendar/react/skeleton.css';
 import '@fullcalendar/react/themes/classic/theme.css';
-import { type ListPostsResponse, type Post, wallClockTime } from '@chronopost/shared-schemas';
+import { DEFAULT_SCHEDULE_LIMITS, type ListPostsResponse, type Post, wallClockTime } from '@chronopost/shared-schemas';
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { api } from '../api/client';
@@ -235,6 +235,8 @@ export default function CalendarScreen() {
             }}
             eventDragStart={() => (dragging.current = true)}
             eventDragStop={() => (dragging.current = false)}
+            // A post cannot move into the past (the API would refuse it too: it says why if it does).
+            eventAllow={(span: { start: Date }) => span.start.getTime() > Date.now() + DEFAULT_SCHEDULE_LIMITS.minLeadSeconds * 1000}
             eventDrop={(info: EventDropInfo) => void move(info)}
             datesSet={(info: DatesSetInfo) => {
               setRange({ from: info.start.toISOString(), to: info.end.toISOString() });
