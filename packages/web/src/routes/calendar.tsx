@@ -219,6 +219,8 @@ export default function CalendarScreen() {
             prevHint={m.calendar.previous}
             nextHint={m.calendar.next}
             contentHeight={620}
+            // A list or a month is as tall as what it holds; the time grid scrolls within a window's height.
+            views={{ listWeek: { contentHeight: 'auto' }, dayGridMonth: { contentHeight: 'auto' } }}
             nowIndicator
             scrollTime="08:00:00"
             slotDuration="00:30:00"
