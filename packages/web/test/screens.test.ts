@@ -5,6 +5,8 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en';
 import { ja } from '../src/i18n/ja';
+import { screensEn as sen } from '../src/i18n/screens-en';
+import { screensJa as sja } from '../src/i18n/screens-ja';
 
 interface ApiPost {
   id: string;
@@ -72,7 +74,7 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     await expect.poll(() => page.getByTestId('post-status').getAttribute('data-status')).toBe('published');
     const attempts = page.getByTestId('attempt');
     await expect.poll(() => attempts.count()).toBe(1);
-    expect(await attempts.first().textContent()).toContain(en.post.outcomes.published);
+    expect(await attempts.first().textContent()).toContain(sen.post.outcomes.published);
     const published = await call<ApiPost>(`/posts/${soon.body.id}`);
     const [, did, rkey] = /^at:\/\/([^/]+)\/app\.bsky\.feed\.post\/(.+)$/.exec(published.body.items[0]!.uri!)!;
     expect(await page.getByTestId('bsky-link').getAttribute('href')).toBe(`https://bsky.app/profile/${did}/post/${rkey}`);
@@ -125,7 +127,7 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     const chip = page.locator(`.calendar-event-chip[data-post-id="${created.body.id}"]`);
     // Tomorrow may be in next week's view.
     for (let tries = 0; (await chip.count()) === 0 && tries < 20; tries++) await page.waitForTimeout(250);
-    if ((await chip.count()) === 0) await page.getByRole('button', { name: en.calendar.next }).click();
+    if ((await chip.count()) === 0) await page.getByRole('button', { name: sen.calendar.next }).click();
     await chip.waitFor();
     const event = chip.locator('xpath=ancestor::*[@role="button"][1]');
 
@@ -141,7 +143,7 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     const moved = await call<ApiPost>(`/posts/${created.body.id}`);
     expect(moved.body.timeZone).toBe('Europe/Paris');
     expect(moved.body.version).toBeGreaterThan(created.body.version);
-    await expect.poll(() => page.locator('.toast').textContent()).toContain(en.calendar.moved('').trim().slice(0, 14));
+    await expect.poll(() => page.locator('.toast').textContent()).toContain(sen.calendar.moved('').trim().slice(0, 14));
 
     // Meanwhile, another tab edits it: the calendar's copy is stale, the move is refused and said so.
     const back = target === dayAfter ? tomorrow : parisDay(1);
@@ -157,7 +159,7 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     });
     await expect
       .poll(() => page.getByRole('alert').textContent())
-      .toBe(en.calendar.notMoved(renderMessage({ code: 'version_conflict', params: { version: current } }, 'en')));
+      .toBe(sen.calendar.notMoved(renderMessage({ code: 'version_conflict', params: { version: current } }, 'en')));
     expect((await call<ApiPost>(`/posts/${created.body.id}`)).body.scheduledAt).toBe(expected);
     await rig.screenshot(page, 'calendar-conflict-en-US-light-desktop');
     expect(page.errors).toEqual([]);
@@ -182,13 +184,13 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     const rows = page.locator('.post-row');
     await expect.poll(() => rows.count()).toBe(25);
     expect(await rows.first().textContent()).toContain('Upcoming 1');
-    await page.getByRole('button', { name: en.posts.more }).click();
+    await page.getByRole('button', { name: sen.posts.more }).click();
     await expect.poll(() => rows.count()).toBe(27);
     expect(await rows.last().textContent()).toContain('Upcoming 27');
-    await page.getByRole('link', { name: en.posts.filters.drafts }).click();
+    await page.getByRole('link', { name: sen.posts.filters.drafts }).click();
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.first().textContent()).toContain('Only a draft');
-    expect(await rows.first().textContent()).toContain(en.status.draft);
+    expect(await rows.first().textContent()).toContain(sen.status.draft);
     await rig.screenshot(page, 'posts-drafts-en-US-light-desktop');
     expect(await rig.accessibility(page)).toEqual([]);
     expect(page.errors).toEqual([]);
@@ -218,9 +220,9 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     await rig.screenshot(page, 'notifications-ja-JP-light-desktop');
     expect(await rig.accessibility(page)).toEqual([]);
 
-    await items.nth(1).getByRole('button', { name: ja.notifications.markRead }).click();
+    await items.nth(1).getByRole('button', { name: sja.notifications.markRead }).click();
     await expect.poll(() => nav.textContent()).toContain(ja.nav.unread(1));
-    await items.nth(0).getByRole('button', { name: ja.notifications.dismiss }).click();
+    await items.nth(0).getByRole('button', { name: sja.notifications.dismiss }).click();
     await expect.poll(() => items.count()).toBe(1);
     await expect.poll(() => nav.textContent()).not.toContain(ja.nav.unread(1));
 
@@ -236,7 +238,7 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     expect(kept.body.notifications.find((item) => item.code === 'session_ends_soon')?.dismissedAt).toEqual(expect.any(String));
     await page.reload();
     await expect.poll(() => items.count()).toBe(1);
-    await items.first().getByRole('link', { name: ja.notifications.openPost }).click();
+    await items.first().getByRole('link', { name: sja.notifications.openPost }).click();
     await page.waitForURL(`${rig.web.url}/posts/${draft.body.id}`);
     expect(page.errors).toEqual([]);
     await page.context().close();
@@ -255,8 +257,8 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     await page.getByRole('checkbox', { name: en.replies.followers }).check();
     await page.getByRole('checkbox', { name: en.replies.quotes }).uncheck();
     await page.getByRole('radio', { name: en.late.publish }).check();
-    await page.getByRole('button', { name: en.settings.save }).click();
-    await expect.poll(() => page.getByTestId('settings-saved').textContent()).not.toBe(en.settings.neverSaved);
+    await page.getByRole('button', { name: sen.settings.save }).click();
+    await expect.poll(() => page.getByTestId('settings-saved').textContent()).not.toBe(sen.settings.neverSaved);
     const saved = await call<{ settings: unknown }>('/settings');
     expect(saved.body.settings).toMatchObject({
       timeZone: 'Asia/Tokyo',
@@ -270,7 +272,7 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
 
     // A list address that is none: refused beside its field, nothing sent.
     await page.locator('#reply-list').fill('not-a-list');
-    await page.getByRole('button', { name: en.settings.save }).click();
+    await page.getByRole('button', { name: sen.settings.save }).click();
     await expect.poll(() => page.locator('#replyControl-error').textContent()).toBe(renderMessage({ code: 'invalid_list_uri' }, 'en'));
     expect((await call<{ settings: { replyControl: unknown } }>('/settings')).body.settings.replyControl).toEqual({
       mode: 'limited',
@@ -293,7 +295,7 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
       body: { items: [{ text: 'Shown in Tokyo time' }], scheduledAt: new Date(Date.now() + 86_400_000).toISOString() },
     });
     await page.goto(`${rig.web.url}/calendar`);
-    await expect.poll(() => page.locator('.calendar-zone').textContent()).toContain(en.calendar.zone('Asia/Tokyo'));
+    await expect.poll(() => page.locator('.calendar-zone').textContent()).toContain(sen.calendar.zone('Asia/Tokyo'));
     await page.goto(`${rig.web.url}/posts/${created.body.id}`);
     const tokyo = new Intl.DateTimeFormat('en', { dateStyle: 'full', timeStyle: 'short', timeZone: 'Asia/Tokyo' }).format(
       new Date(created.body.scheduledAt!),
@@ -301,7 +303,7 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     await expect.poll(() => page.getByTestId('post-time').textContent()).toBe(tokyo);
 
     // Duplicate: the composer, prefilled with its text, as a new post.
-    await page.getByRole('link', { name: en.post.duplicate }).click();
+    await page.getByRole('link', { name: sen.post.duplicate }).click();
     await page.waitForURL(`${rig.web.url}/compose?duplicate=${created.body.id}`);
     await expect.poll(() => page.locator('[data-testid=item-text]').first().inputValue()).toBe('Shown in Tokyo time');
     expect(page.errors).toEqual([]);

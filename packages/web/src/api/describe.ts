@@ -32,4 +32,5 @@ export const renderCode = (code: string, params: Record<string, unknown> | null 
   apiMessage({ code, params: params ?? undefined }) ?? english;
 
 /** One refused field of a request, from its catalogue code (the API's English text otherwise). */
-export const describeIssue = (issue: Pick<ErrorIssue, 'code' | 'params' | 'message'>) => renderCode(issue.code, issue.params, issue.message);
+export const describeIssue = (issue: Pick<ErrorIssue, 'code' | 'params' | 'message'>) =>
+  renderCode(issue.code, issue.params, issue.message);

@@ -1,5 +1,5 @@
 import type { Post, PostStatus } from '@chronopost/shared-schemas';
-import { messages } from '../i18n';
+import { screenMessages } from '../i18n/screens';
 import { Icon, type IconName } from '../ui/icons';
 
 /**
@@ -27,7 +27,7 @@ export function StatusBadge({ status }: { status: PostStatus }) {
   return (
     <span class={`status-badge tone-${look.tone}`} data-status={status}>
       <Icon name={look.icon} size={16} />
-      {messages.value.status[status]}
+      {screenMessages.value.status[status]}
     </span>
   );
 }

@@ -14,7 +14,8 @@ import { api } from '../api/client';
 import { describeError } from '../api/describe';
 import { ApiError } from '../api/errors';
 import { conditionalGet, usePolled, usePolling } from '../api/poll';
-import { formatDateTime, locale, messages } from '../i18n';
+import { formatDateTime, locale } from '../i18n';
+import { screenMessages } from '../i18n/screens';
 import { excerpt, STATUS_LOOK, StatusBadge } from '../posts/status';
 import { loadSettings, timeZone } from '../settings/store';
 import '../styles/calendar.css';
@@ -61,23 +62,23 @@ async function fetchRange(first: ReturnType<typeof conditionalGet<ListPostsRespo
 }
 
 function EventChip({ post, timeText }: { post: Post; timeText: string }) {
-  const m = messages.value;
+  const t = screenMessages.value;
   const look = STATUS_LOOK[post.status];
   return (
     <span class="calendar-event-chip" data-status={post.status} data-post-id={post.id}>
       <Icon name={look.icon} size={14} />
-      <span class="visually-hidden">{`${m.status[post.status]}, `}</span>
+      <span class="visually-hidden">{`${t.status[post.status]}, `}</span>
       {timeText ? <span class="calendar-event-time">{timeText}</span> : null}
-      <span class="calendar-event-text">{excerpt(post, 60) || m.calendar.untitled}</span>
+      <span class="calendar-event-text">{excerpt(post, 60) || t.calendar.untitled}</span>
     </span>
   );
 }
 
 function Legend() {
-  const m = messages.value;
+  const t = screenMessages.value;
   const shown = ['scheduled', 'published', 'retrying', 'failed', 'missed', 'blocked'] as const;
   return (
-    <section class="calendar-legend" aria-label={m.calendar.legend}>
+    <section class="calendar-legend" aria-label={t.calendar.legend}>
       <ul>
         {shown.map((status) => (
           <li key={status}>
@@ -90,22 +91,22 @@ function Legend() {
 }
 
 function Drafts() {
-  const m = messages.value;
+  const t = screenMessages.value;
   const drafts = usePolled<ListPostsResponse>('/posts?status=draft&limit=20&order=desc', 30_000);
   return (
     <aside class="calendar-drafts card" aria-labelledby="calendar-drafts-title">
       <h2 id="calendar-drafts-title">
-        <Icon name="draft" /> {m.calendar.drafts}
+        <Icon name="draft" /> {t.calendar.drafts}
       </h2>
-      <p class="hint">{m.calendar.draftsHint}</p>
+      <p class="hint">{t.calendar.draftsHint}</p>
       {drafts.data ? (
         drafts.data.posts.length === 0 ? (
-          <p class="hint">{m.calendar.noDrafts}</p>
+          <p class="hint">{t.calendar.noDrafts}</p>
         ) : (
           <ul class="draft-list">
             {drafts.data.posts.map((post) => (
               <li key={post.id}>
-                <a href={`/posts/${post.id}`}>{excerpt(post, 70) || m.calendar.untitled}</a>
+                <a href={`/posts/${post.id}`}>{excerpt(post, 70) || t.calendar.untitled}</a>
               </li>
             ))}
           </ul>
@@ -118,7 +119,7 @@ function Drafts() {
 }
 
 export default function CalendarScreen() {
-  const m = messages.value;
+  const t = screenMessages.value;
   const { route } = useLocation();
   const zone = timeZone.value;
   const [range, setRange] = useState<{ from: string; to: string } | undefined>();
@@ -140,7 +141,7 @@ export default function CalendarScreen() {
       if (next) setPosts(next);
       setLoadFailure(undefined);
     } catch (error) {
-      setLoadFailure(`${m.calendar.loadFailed} ${describeError(error)}`);
+      setLoadFailure(`${t.calendar.loadFailed} ${describeError(error)}`);
     }
   };
   // Another range is another resource: ask in full.
@@ -176,10 +177,10 @@ export default function CalendarScreen() {
       setPosts((current) => current.map((item) => (item.id === data.id ? data : item)));
       getter.current.reset();
       setMoveFailure(undefined);
-      announce(m.calendar.moved(formatDateTime(data.scheduledAt!, { dateStyle: 'full', timeStyle: 'short', timeZone: zone })));
+      announce(t.calendar.moved(formatDateTime(data.scheduledAt!, { dateStyle: 'full', timeStyle: 'short', timeZone: zone })));
     } catch (error) {
       info.revert();
-      setMoveFailure(m.calendar.notMoved(describeError(error)));
+      setMoveFailure(t.calendar.notMoved(describeError(error)));
       // A conflict means our copy is old: show the post as it is now.
       if (error instanceof ApiError && error.status === 409) await refresh(true);
     }
@@ -189,16 +190,16 @@ export default function CalendarScreen() {
 
   return (
     <Page
-      title={m.calendar.title}
+      title={t.calendar.title}
       wide
       actions={
         <a class="button primary" href="/compose">
-          <Icon name="compose" /> {m.calendar.newPost}
+          <Icon name="compose" /> {t.calendar.newPost}
         </a>
       }
     >
       <p class="calendar-zone hint">
-        {m.calendar.zone(zone)} <a href="/settings">{m.calendar.changeZone}</a>
+        {t.calendar.zone(zone)} <a href="/settings">{t.calendar.changeZone}</a>
       </p>
       {[loadFailure, moveFailure].map((text) => (text ? <ErrorAlert key={text} text={text} /> : null))}
       <div class="calendar-layout">
@@ -210,14 +211,14 @@ export default function CalendarScreen() {
             locale={locale.value === 'ja' ? jaLocale : 'en'}
             colorScheme={colorScheme}
             headerToolbar={{ start: 'prev,next today', center: 'title', end: 'dayGridMonth,timeGridWeek,timeGridDay,listWeek' }}
-            todayText={m.calendar.today}
-            monthText={m.calendar.month}
-            weekTextLong={m.calendar.week}
-            dayText={m.calendar.day}
-            listText={m.calendar.list}
-            todayHint={m.calendar.today}
-            prevHint={m.calendar.previous}
-            nextHint={m.calendar.next}
+            todayText={t.calendar.today}
+            monthText={t.calendar.month}
+            weekTextLong={t.calendar.week}
+            dayText={t.calendar.day}
+            listText={t.calendar.list}
+            todayHint={t.calendar.today}
+            prevHint={t.calendar.previous}
+            nextHint={t.calendar.next}
             contentHeight={620}
             // A list or a month is as tall as what it holds; the time grid scrolls within a window's height.
             views={{ listWeek: { contentHeight: 'auto' }, dayGridMonth: { contentHeight: 'auto' } }}
@@ -252,7 +253,7 @@ export default function CalendarScreen() {
         </div>
         <div class="calendar-side">
           <Legend />
-          <p class="hint">{m.calendar.dragHint}</p>
+          <p class="hint">{t.calendar.dragHint}</p>
           <Drafts />
         </div>
       </div>

@@ -4,7 +4,8 @@ import { api } from '../api/client';
 import { describeError, renderCode } from '../api/describe';
 import { usePolled } from '../api/poll';
 import { me, startSignIn } from '../auth/session';
-import { formatDateTime, formatRelative, messages } from '../i18n';
+import { formatDateTime, formatRelative } from '../i18n';
+import { screenMessages } from '../i18n/screens';
 import { unreadNotifications } from '../notifications/badge';
 import '../styles/notifications.css';
 import { announce } from '../ui/announcer';
@@ -24,7 +25,7 @@ const LOOK: Record<Notification['code'], { icon: IconName; tone: string }> = {
 const NEEDS_LOGIN = new Set<Notification['code']>(['session_ended', 'session_ends_soon', 'post_blocked']);
 
 function Item({ item, onChange }: { item: Notification; onChange: (next: Notification) => void }) {
-  const m = messages.value;
+  const t = screenMessages.value;
   const [failure, setFailure] = useState<string | undefined>();
   const look = LOOK[item.code] ?? { icon: 'info', tone: 'neutral' };
   const unread = !item.readAt && !item.dismissedAt;
@@ -50,19 +51,19 @@ function Item({ item, onChange }: { item: Notification; onChange: (next: Notific
       </span>
       <div class="notification-body">
         <p class="notification-text">
-          {unread ? <span class="visually-hidden">{`${m.notifications.unread}: `}</span> : null}
-          {renderCode(item.code, item.params)}
+          {unread ? <span class="visually-hidden">{`${t.notifications.unread}: `}</span> : null}
+          {renderCode(item.code, item.params, item.message)}
         </p>
         <p class="notification-meta">
           <time dateTime={item.createdAt} title={formatDateTime(item.createdAt)}>
             {formatRelative(item.createdAt)}
           </time>
-          {item.dismissedAt ? ` · ${m.notifications.dismissed}` : ''}
+          {item.dismissedAt ? ` · ${t.notifications.dismissed}` : ''}
         </p>
         <div class="notification-actions">
           {postId ? (
             <a class="button small" href={`/posts/${postId}`}>
-              {m.notifications.openPost}
+              {t.notifications.openPost}
             </a>
           ) : null}
           {NEEDS_LOGIN.has(item.code) && handle && !item.dismissedAt ? (
@@ -71,17 +72,17 @@ function Item({ item, onChange }: { item: Notification; onChange: (next: Notific
               class="button small"
               onClick={() => void startSignIn(handle, '/notifications').catch((error: unknown) => setFailure(describeError(error)))}
             >
-              {m.notifications.signInAgain}
+              {t.notifications.signInAgain}
             </button>
           ) : null}
           {unread ? (
             <button type="button" class="button small ghost" onClick={() => void act('read')}>
-              <Icon name="check" size={16} /> {m.notifications.markRead}
+              <Icon name="check" size={16} /> {t.notifications.markRead}
             </button>
           ) : null}
           {!item.dismissedAt ? (
             <button type="button" class="button small ghost" onClick={() => void act('dismiss')}>
-              <Icon name="x" size={16} /> {m.notifications.dismiss}
+              <Icon name="x" size={16} /> {t.notifications.dismiss}
             </button>
           ) : null}
         </div>
@@ -96,7 +97,7 @@ function Item({ item, onChange }: { item: Notification; onChange: (next: Notific
 }
 
 export default function NotificationsScreen() {
-  const m = messages.value;
+  const t = screenMessages.value;
   const [showDismissed, setShowDismissed] = useState(false);
   const [more, setMore] = useState<{ items: Notification[]; cursor: string | null } | undefined>();
   const [changed, setChanged] = useState<Record<string, Notification>>({});
@@ -123,7 +124,7 @@ export default function NotificationsScreen() {
       unreadNotifications.value = data.unreadCount;
       await list.refresh();
       setMore(undefined);
-      announce(m.notifications.allRead);
+      announce(t.notifications.allRead);
     } catch (error) {
       setFailure(describeError(error));
     }
@@ -140,11 +141,11 @@ export default function NotificationsScreen() {
 
   return (
     <Page
-      title={m.notifications.title}
+      title={t.notifications.title}
       actions={
         (list.data?.unreadCount ?? 0) > 0 ? (
           <button type="button" class="button" onClick={() => void readAll()}>
-            <Icon name="check" /> {m.notifications.markAllRead}
+            <Icon name="check" /> {t.notifications.markAllRead}
           </button>
         ) : null
       }
@@ -158,17 +159,17 @@ export default function NotificationsScreen() {
             setShowDismissed(event.currentTarget.checked);
           }}
         />
-        {m.notifications.showDismissed}
+        {t.notifications.showDismissed}
       </label>
       {failure ? <ErrorAlert text={failure} /> : null}
       {list.error && !list.data ? (
-        <ErrorAlert text={`${m.notifications.loadFailed} ${describeError(list.error)}`} />
+        <ErrorAlert text={`${t.notifications.loadFailed} ${describeError(list.error)}`} />
       ) : !list.data ? (
         <Loading />
       ) : items.length === 0 ? (
         <div class="empty-state card">
           <Icon name="bell" size={32} />
-          <p>{m.notifications.empty}</p>
+          <p>{t.notifications.empty}</p>
         </div>
       ) : (
         <>
@@ -180,7 +181,7 @@ export default function NotificationsScreen() {
           {cursor ? (
             <div class="list-footer">
               <button type="button" class="button" onClick={() => void loadMore()}>
-                {m.notifications.more}
+                {t.notifications.more}
               </button>
             </div>
           ) : null}

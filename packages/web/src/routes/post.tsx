@@ -15,6 +15,7 @@ import { describeError, renderCode } from '../api/describe';
 import { ApiError } from '../api/errors';
 import { usePolled } from '../api/poll';
 import { formatDateTime, formatNumber, messages } from '../i18n';
+import { screenMessages } from '../i18n/screens';
 import { bskyAppUrl, STATUS_LOOK, StatusBadge } from '../posts/status';
 import { loadSettings, timeZone } from '../settings/store';
 import '../styles/posts.css';
@@ -33,25 +34,25 @@ const OUTCOME_LOOK: Record<string, { icon: IconName; tone: string }> = {
 };
 
 function Attempt({ attempt }: { attempt: PublishAttempt }) {
-  const m = messages.value;
+  const t = screenMessages.value;
   const look = (attempt.outcome && OUTCOME_LOOK[attempt.outcome]) || { icon: 'clock' as IconName, tone: 'progress' };
-  const outcome = attempt.outcome ? (m.post.outcomes[attempt.outcome] ?? attempt.outcome) : m.post.inProgress;
+  const outcome = attempt.outcome ? (t.post.outcomes[attempt.outcome] ?? attempt.outcome) : t.post.inProgress;
   return (
     <li class={`attempt tone-${look.tone}`} data-testid="attempt">
       <Icon name={look.icon} />
       <div class="attempt-head">
-        <strong>{m.post.attempt(attempt.attempt)}</strong>
+        <strong>{t.post.attempt(attempt.attempt)}</strong>
         <span>{outcome}</span>
         <span class="attempt-time">
           <time dateTime={attempt.startedAt}>
             {formatDateTime(attempt.startedAt, { dateStyle: 'medium', timeStyle: 'medium', timeZone: timeZone.value })}
           </time>
           {attempt.latencyMs !== null
-            ? ` · ${m.post.took(formatNumber(attempt.latencyMs / 1000, { style: 'unit', unit: 'second', maximumFractionDigits: 1 }))}`
+            ? ` · ${t.post.took(formatNumber(attempt.latencyMs / 1000, { style: 'unit', unit: 'second', maximumFractionDigits: 1 }))}`
             : ''}
         </span>
       </div>
-      {attempt.code ? <p class="attempt-reason">{renderCode(attempt.code, attempt.params)}</p> : null}
+      {attempt.code ? <p class="attempt-reason">{renderCode(attempt.code, attempt.params, attempt.message ?? attempt.code)}</p> : null}
     </li>
   );
 }
@@ -69,6 +70,7 @@ function TimeForm({
   onCancel: () => void;
 }) {
   const m = messages.value;
+  const t = screenMessages.value;
   const zone = timeZone.value;
   const start =
     post.scheduledAt && Date.parse(post.scheduledAt) > Date.now() ? new Date(post.scheduledAt) : new Date(Date.now() + 3_600_000);
@@ -86,7 +88,7 @@ function TimeForm({
       }}
     >
       <div class="field">
-        <label for="new-time">{m.post.rescheduleTitle}</label>
+        <label for="new-time">{t.post.rescheduleTitle}</label>
         <input
           ref={input}
           id="new-time"
@@ -96,7 +98,7 @@ function TimeForm({
           value={value}
           onInput={(e) => setValue(e.currentTarget.value)}
         />
-        <span class="hint">{m.calendar.zone(zone)}</span>
+        <span class="hint">{t.calendar.zone(zone)}</span>
       </div>
       <button type="submit" class="button primary" disabled={busy}>
         {busy ? <span class="spinner" aria-hidden="true" /> : null}
@@ -110,7 +112,7 @@ function TimeForm({
 }
 
 function Confirm({ text, onYes, onNo }: { text: string; onYes: () => Promise<void>; onNo: () => void }) {
-  const m = messages.value;
+  const t = screenMessages.value;
   const [busy, setBusy] = useState(false);
   const yes = useRef<HTMLButtonElement>(null);
   useEffect(() => yes.current?.focus(), []);
@@ -127,10 +129,10 @@ function Confirm({ text, onYes, onNo }: { text: string; onYes: () => Promise<voi
           void onYes().finally(() => setBusy(false));
         }}
       >
-        {m.post.confirmYes}
+        {t.post.confirmYes}
       </button>
       <button type="button" class="button ghost" onClick={onNo}>
-        {m.post.confirmNo}
+        {t.post.confirmNo}
       </button>
     </div>
   );
@@ -140,6 +142,7 @@ type Open = 'reschedule' | 'retry' | 'cancel' | undefined;
 
 export default function PostScreen() {
   const m = messages.value;
+  const t = screenMessages.value;
   const { params } = useRoute();
   const { route } = useLocation();
   const id = params.id ?? '';
@@ -164,7 +167,7 @@ export default function PostScreen() {
   // A status that changes while the page is open is said, not only shown.
   useEffect(() => {
     if (!data) return;
-    if (seen.current && seen.current !== data.status) announce(m.post.changed(m.status[data.status]));
+    if (seen.current && seen.current !== data.status) announce(t.post.changed(t.status[data.status]));
     seen.current = data.status;
   }, [data?.status]);
 
@@ -182,17 +185,17 @@ export default function PostScreen() {
     }
   };
   const when = (iso: string | null) =>
-    iso ? formatDateTime(iso, { dateStyle: 'full', timeStyle: 'short', timeZone: zone }) : m.posts.noTime;
+    iso ? formatDateTime(iso, { dateStyle: 'full', timeStyle: 'short', timeZone: zone }) : t.posts.noTime;
 
   if (!data) {
     return (
-      <Page title={m.post.title}>
+      <Page title={t.post.title}>
         {post.error ? (
           <ErrorAlert
             text={
               post.error instanceof ApiError && post.error.status === 404
                 ? describeError(post.error)
-                : `${m.post.loadFailed} ${describeError(post.error)}`
+                : `${t.post.loadFailed} ${describeError(post.error)}`
             }
           />
         ) : (
@@ -206,30 +209,30 @@ export default function PostScreen() {
   const replies = data.options.replyControl;
   return (
     <Page
-      title={m.post.title}
+      title={t.post.title}
       actions={
         <a class="button ghost" href="/posts">
-          <Icon name="chevronLeft" /> {m.post.back}
+          <Icon name="chevronLeft" /> {t.post.back}
         </a>
       }
     >
       <div class="post-header" data-testid="post-status" data-status={status}>
         <StatusBadge status={status} />
-        <span>{m.statusHelp[status]}</span>
+        <span>{t.statusHelp[status]}</span>
       </div>
       {data.lastError && status !== 'published' ? (
         <div class={`alert ${STATUS_LOOK[status].tone === 'danger' ? 'error' : 'warning'}`} data-testid="post-reason">
           <Icon name="alert" />
           <p>
-            <strong>{m.post.whyTitle}: </strong>
-            {renderCode(data.lastError.code, data.lastError.params)}
+            <strong>{t.post.whyTitle}: </strong>
+            {renderCode(data.lastError.code, data.lastError.params, data.lastError.message)}
           </p>
         </div>
       ) : null}
 
       <section class="post-items" aria-labelledby="post-items">
         <h2 id="post-items" class="visually-hidden">
-          {m.post.title}
+          {t.post.title}
         </h2>
         <ol class="thread-items">
           {data.items.map((item, index) => {
@@ -238,7 +241,7 @@ export default function PostScreen() {
               <li class="thread-item" key={item.position}>
                 {data.items.length > 1 ? (
                   <div class="thread-item-head">
-                    <span>{m.post.itemOf(index + 1, data.items.length)}</span>
+                    <span>{t.post.itemOf(index + 1, data.items.length)}</span>
                   </div>
                 ) : null}
                 <p class="thread-item-text" lang={item.langs[0]}>
@@ -246,7 +249,7 @@ export default function PostScreen() {
                 </p>
                 {link ? (
                   <a class="bsky-link" href={link} target="_blank" rel="noopener noreferrer" data-testid="bsky-link">
-                    <Icon name="external" size={16} /> {m.post.viewOnBluesky}
+                    <Icon name="external" size={16} /> {t.post.viewOnBluesky}
                   </a>
                 ) : null}
               </li>
@@ -256,32 +259,32 @@ export default function PostScreen() {
       </section>
 
       <dl class="post-facts">
-        <dt>{status === 'published' ? m.post.publishedAt : m.post.scheduledFor}</dt>
+        <dt>{status === 'published' ? t.post.publishedAt : t.post.scheduledFor}</dt>
         <dd data-testid="post-time">{when(status === 'published' ? (data.publishedAt ?? data.scheduledAt) : data.scheduledAt)}</dd>
         {data.timeZone && data.timeZone !== zone ? (
           <>
-            <dt>{m.post.zone}</dt>
+            <dt>{t.post.zone}</dt>
             <dd>{`${data.timeZone} · ${data.scheduledAt ? formatDateTime(data.scheduledAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: data.timeZone }) : ''}`}</dd>
           </>
         ) : null}
-        <dt>{m.post.late}</dt>
-        <dd>{data.latePolicy.mode === 'skip' ? m.post.lateSkip(Math.round(data.latePolicy.graceSeconds / 60)) : m.post.latePublish}</dd>
-        <dt>{m.post.replies}</dt>
+        <dt>{t.post.late}</dt>
+        <dd>{data.latePolicy.mode === 'skip' ? t.post.lateSkip(Math.round(data.latePolicy.graceSeconds / 60)) : t.post.latePublish}</dd>
+        <dt>{t.post.replies}</dt>
         <dd>
           {replies.mode === 'limited'
             ? replies.allow.map((rule) => (typeof rule === 'string' ? m.replies[rule] : m.replies.list)).join(', ')
             : m.replies[replies.mode]}
         </dd>
-        <dt>{m.post.quotes}</dt>
-        <dd>{data.options.quoteControl.allowQuotes ? m.post.quotesAllowed : m.post.quotesOff}</dd>
+        <dt>{t.post.quotes}</dt>
+        <dd>{data.options.quoteControl.allowQuotes ? t.post.quotesAllowed : t.post.quotesOff}</dd>
       </dl>
 
       <section class="post-section" aria-labelledby="post-actions">
-        <h2 id="post-actions">{m.post.actions}</h2>
+        <h2 id="post-actions">{t.post.actions}</h2>
         <div class="actions-bar">
           {has(EDITABLE_STATUSES, status) ? (
             <a class="button" href={`/compose/${data.id}`}>
-              <Icon name="compose" /> {m.post.edit}
+              <Icon name="compose" /> {t.post.edit}
             </a>
           ) : null}
           {status === 'scheduled' || status === 'draft' ? (
@@ -291,7 +294,7 @@ export default function PostScreen() {
               aria-expanded={open === 'reschedule'}
               onClick={() => setOpen(open === 'reschedule' ? undefined : 'reschedule')}
             >
-              <Icon name="clock" /> {m.post.reschedule}
+              <Icon name="clock" /> {t.post.reschedule}
             </button>
           ) : null}
           {has(RETRYABLE_STATUSES, status) ? (
@@ -302,11 +305,11 @@ export default function PostScreen() {
                 onClick={() =>
                   void act(
                     () => api<Post>(`/posts/${data.id}/retry`, { method: 'POST', headers: ifMatch(data), body: {} }),
-                    (next) => m.post.retried(when(next.scheduledAt)),
+                    (next) => t.post.retried(when(next.scheduledAt)),
                   )
                 }
               >
-                <Icon name="repost" /> {m.post.retryNow}
+                <Icon name="repost" /> {t.post.retryNow}
               </button>
               <button
                 type="button"
@@ -314,7 +317,7 @@ export default function PostScreen() {
                 aria-expanded={open === 'retry'}
                 onClick={() => setOpen(open === 'retry' ? undefined : 'retry')}
               >
-                <Icon name="clock" /> {m.post.retryAt}
+                <Icon name="clock" /> {t.post.retryAt}
               </button>
             </>
           ) : null}
@@ -325,15 +328,15 @@ export default function PostScreen() {
               onClick={() =>
                 void act(
                   () => api<Post>(`/posts/${data.id}/unschedule`, { method: 'POST', headers: ifMatch(data), body: {} }),
-                  () => m.post.unscheduled,
+                  () => t.post.unscheduled,
                 )
               }
             >
-              <Icon name="draft" /> {m.post.unschedule}
+              <Icon name="draft" /> {t.post.unschedule}
             </button>
           ) : null}
           <a class="button" href={`/compose?duplicate=${data.id}`}>
-            <Icon name="copy" /> {m.post.duplicate}
+            <Icon name="copy" /> {t.post.duplicate}
           </a>
           {has(CANCELLABLE_STATUSES, status) ? (
             <button
@@ -342,14 +345,14 @@ export default function PostScreen() {
               aria-expanded={open === 'cancel'}
               onClick={() => setOpen(open === 'cancel' ? undefined : 'cancel')}
             >
-              <Icon name="trash" /> {status === 'draft' ? m.post.deleteDraft : m.post.cancel}
+              <Icon name="trash" /> {status === 'draft' ? t.post.deleteDraft : t.post.cancel}
             </button>
           ) : null}
         </div>
         {open === 'reschedule' ? (
           <TimeForm
             post={data}
-            submitLabel={m.post.rescheduleSave}
+            submitLabel={t.post.rescheduleSave}
             onCancel={() => setOpen(undefined)}
             onSubmit={(scheduledAt) =>
               act(
@@ -357,7 +360,7 @@ export default function PostScreen() {
                   status === 'draft'
                     ? api<Post>(`/posts/${data.id}/schedule`, { method: 'POST', headers: ifMatch(data), body: { scheduledAt } })
                     : api<Post>(`/posts/${data.id}`, { method: 'PATCH', headers: ifMatch(data), body: { scheduledAt } }),
-                (next) => m.post.rescheduled(when(next.scheduledAt)),
+                (next) => t.post.rescheduled(when(next.scheduledAt)),
               )
             }
           />
@@ -365,24 +368,24 @@ export default function PostScreen() {
         {open === 'retry' ? (
           <TimeForm
             post={data}
-            submitLabel={m.post.retryAt}
+            submitLabel={t.post.retryAt}
             onCancel={() => setOpen(undefined)}
             onSubmit={(scheduledAt) =>
               act(
                 () => api<Post>(`/posts/${data.id}/retry`, { method: 'POST', headers: ifMatch(data), body: { scheduledAt } }),
-                (next) => m.post.retried(when(next.scheduledAt)),
+                (next) => t.post.retried(when(next.scheduledAt)),
               )
             }
           />
         ) : null}
         {open === 'cancel' ? (
           <Confirm
-            text={status === 'draft' ? m.post.confirmDelete : m.post.confirmCancel}
+            text={status === 'draft' ? t.post.confirmDelete : t.post.confirmCancel}
             onNo={() => setOpen(undefined)}
             onYes={() =>
               act(
                 () => api<Post>(`/posts/${data.id}`, { method: 'DELETE', headers: ifMatch(data) }),
-                () => (status === 'draft' ? m.post.deleted : m.post.cancelled),
+                () => (status === 'draft' ? t.post.deleted : t.post.cancelled),
               ).then(() => {
                 if (status === 'draft') route('/posts?show=drafts');
               })
@@ -393,9 +396,9 @@ export default function PostScreen() {
       </section>
 
       <section class="post-section" aria-labelledby="post-attempts">
-        <h2 id="post-attempts">{m.post.attempts}</h2>
+        <h2 id="post-attempts">{t.post.attempts}</h2>
         {attempts === undefined ? null : attempts.length === 0 ? (
-          <p class="hint">{m.post.noAttempts}</p>
+          <p class="hint">{t.post.noAttempts}</p>
         ) : (
           <ol class="attempts" data-testid="attempts">
             {attempts.map((attempt) => (
@@ -405,7 +408,7 @@ export default function PostScreen() {
         )}
         <p class="live-note">
           <Icon name="repost" size={16} />
-          {m.post.live}
+          {t.post.live}
         </p>
       </section>
     </Page>

@@ -4,7 +4,8 @@ import { useLocation } from 'preact-iso';
 import { api } from '../api/client';
 import { describeError } from '../api/describe';
 import { usePolled } from '../api/poll';
-import { formatDateTime, messages } from '../i18n';
+import { formatDateTime } from '../i18n';
+import { screenMessages } from '../i18n/screens';
 import { excerpt, STATUS_LOOK, StatusBadge } from '../posts/status';
 import { loadSettings, timeZone } from '../settings/store';
 import '../styles/posts.css';
@@ -30,9 +31,9 @@ const query = (filter: Filter, cursor?: string) => {
 };
 
 export function PostRow({ post }: { post: Post }) {
-  const m = messages.value;
+  const t = screenMessages.value;
   const images = post.items.reduce((sum, item) => sum + (item.embed && 'images' in item.embed ? item.embed.images.length : 0), 0);
-  const meta = [post.items.length > 1 ? m.posts.thread(post.items.length) : '', images ? m.posts.images(images) : '']
+  const meta = [post.items.length > 1 ? t.posts.thread(post.items.length) : '', images ? t.posts.images(images) : '']
     .filter(Boolean)
     .join(' · ');
   return (
@@ -40,10 +41,10 @@ export function PostRow({ post }: { post: Post }) {
       <span class="post-row-when">
         {post.scheduledAt
           ? formatDateTime(post.publishedAt ?? post.scheduledAt, { dateStyle: 'medium', timeStyle: 'short', timeZone: timeZone.value })
-          : m.posts.noTime}
+          : t.posts.noTime}
       </span>
       <span class="post-row-text">
-        {excerpt(post, 140) || m.calendar.untitled}
+        {excerpt(post, 140) || t.calendar.untitled}
         {meta ? <span class="post-row-meta">{meta}</span> : null}
       </span>
       <StatusBadge status={post.status} />
@@ -52,7 +53,7 @@ export function PostRow({ post }: { post: Post }) {
 }
 
 export default function PostsScreen() {
-  const m = messages.value;
+  const t = screenMessages.value;
   const { query: params } = useLocation();
   const filter: Filter = params.show && params.show in FILTERS ? (params.show as Filter) : 'upcoming';
   // The first page is polled (its ETag covers it); later pages are fetched on request.
@@ -87,34 +88,34 @@ export default function PostsScreen() {
 
   return (
     <Page
-      title={m.posts.title}
+      title={t.posts.title}
       wide
       actions={
         <a class="button primary" href="/compose">
-          <Icon name="compose" /> {m.posts.write}
+          <Icon name="compose" /> {t.posts.write}
         </a>
       }
     >
-      <nav aria-label={m.posts.filter}>
+      <nav aria-label={t.posts.filter}>
         <ul class="filter-tabs">
           {(Object.keys(FILTERS) as Filter[]).map((key) => (
             <li key={key}>
               <a href={`/posts?show=${key}`} aria-current={key === filter ? 'page' : undefined}>
-                {m.posts.filters[key]}
+                {t.posts.filters[key]}
               </a>
             </li>
           ))}
         </ul>
       </nav>
       {first.error && !first.data ? (
-        <ErrorAlert text={`${m.posts.loadFailed} ${describeError(first.error)}`} />
+        <ErrorAlert text={`${t.posts.loadFailed} ${describeError(first.error)}`} />
       ) : !first.data ? (
         <Loading />
       ) : posts.length === 0 ? (
         <div class="empty-state card">
-          <p>{m.posts.empty}</p>
+          <p>{t.posts.empty}</p>
           <a class="button" href="/compose">
-            {m.posts.write}
+            {t.posts.write}
           </a>
         </div>
       ) : (
@@ -135,12 +136,12 @@ export default function PostsScreen() {
             {cursor ? (
               <button type="button" class="button" onClick={() => void loadMore()} disabled={busy}>
                 {busy ? <span class="spinner" aria-hidden="true" /> : null}
-                {m.posts.more}
+                {t.posts.more}
               </button>
             ) : (
               <p class="live-note">
                 <Icon name="repost" size={16} />
-                {m.posts.live}
+                {t.posts.live}
               </p>
             )}
           </div>

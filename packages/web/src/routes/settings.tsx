@@ -1,12 +1,14 @@
-import { accountSettingsSchema, type AccountSettingsInput, isMessageCode, zodIssueCode, zodIssueParams } from '@chronopost/shared-schemas';
+import { accountSettingsSchema, type AccountSettingsInput, zodIssueCode, zodIssueParams } from '@chronopost/shared-schemas';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { describeError, describeIssue, renderCode } from '../api/describe';
+import { describeError, describeIssue } from '../api/describe';
 import { ApiError } from '../api/errors';
 import { type ComposerState, defaultLanguages, emptyState, options, withDefaults } from '../compose/model';
 import { InteractionField, LanguagesField } from '../compose/options';
+import { describeProblem } from '../compose/problems';
 import { LatePolicyField } from '../compose/schedule';
 import { browserTimeZone, timeZones } from '../compose/time';
-import { formatDateTime, messages } from '../i18n';
+import { formatDateTime } from '../i18n';
+import { screenMessages } from '../i18n/screens';
 import { accountSettings, loadSettings, saveSettings, type SettingsAnswer } from '../settings/store';
 import '../styles/compose.css';
 import '../styles/settings.css';
@@ -43,15 +45,13 @@ function check(input: AccountSettingsInput): Record<string, string> {
   const problems: Record<string, string> = {};
   for (const issue of parsed.error.issues) {
     const field = String(issue.path[0] ?? 'form');
-    const code = zodIssueCode(issue);
-    problems[field] ??= isMessageCode(code) ? renderCode(code, zodIssueParams(issue)) : issue.message;
+    problems[field] ??= describeProblem({ path: field, code: zodIssueCode(issue), params: zodIssueParams(issue) });
   }
   return problems;
 }
 
 export default function SettingsScreen() {
-  const m = messages.value;
-  const t = m.settings;
+  const t = screenMessages.value.settings;
   const [state, setState] = useState<ComposerState | undefined>();
   const [problems, setProblems] = useState<Record<string, string>>({});
   const [failure, setFailure] = useState<string | undefined>();
