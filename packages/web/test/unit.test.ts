@@ -15,7 +15,7 @@ describe('the interface language', () => {
   });
 
   it.each([
-    { texts: 'the first screens', english: en as object, japanese: ja as object, alike: ['.app.name'] },
+    { texts: 'the first screens', english: en, japanese: ja, alike: ['.app.name'] },
     { texts: 'the later screens', english: screensEn, japanese: screensJa, alike: [] },
   ])('has every English text of $texts in Japanese, with the same shape', ({ english, japanese, alike }) => {
     const shape = (value: unknown): unknown =>

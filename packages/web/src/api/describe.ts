@@ -1,4 +1,3 @@
-import type { ErrorIssue } from '@chronopost/shared-schemas';
 import { apiMessage, messages } from '../i18n';
 import { ApiError } from './errors';
 
@@ -23,14 +22,3 @@ export function describeError(error: unknown): string {
   }
   return texts.unknown(error instanceof Error ? error.message : String(error));
 }
-
-/**
- * A catalogue code the API stored (a notification, an attempt's reason, why a post is held) in the
- * interface language; the API's English sentence until the catalogue has loaded.
- */
-export const renderCode = (code: string, params: Record<string, unknown> | null | undefined, english: string) =>
-  apiMessage({ code, params: params ?? undefined }) ?? english;
-
-/** One refused field of a request, from its catalogue code (the API's English text otherwise). */
-export const describeIssue = (issue: Pick<ErrorIssue, 'code' | 'params' | 'message'>) =>
-  renderCode(issue.code, issue.params, issue.message);

@@ -10,33 +10,35 @@ import { api } from './client';
 export function usePolling(tick: () => Promise<void>, intervalMs: number, deps: readonly unknown[]): void {
   const latest = useRef(tick);
   latest.current = tick;
-  useEffect(() => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let stopped = false;
-    let running: Promise<void> | undefined;
-    const run = () => {
-      clearTimeout(timer);
-      if (stopped || document.visibilityState === 'hidden') return;
-      running ??= latest
-        .current()
-        .catch(() => undefined)
-        .finally(() => {
-          running = undefined;
-          if (!stopped && document.visibilityState !== 'hidden') timer = setTimeout(run, intervalMs);
-        });
-    };
-    const onVisibility = () => {
-      if (document.visibilityState === 'visible') run();
-      else clearTimeout(timer);
-    };
-    document.addEventListener('visibilitychange', onVisibility);
-    run();
-    return () => {
-      stopped = true;
-      clearTimeout(timer);
-      document.removeEventListener('visibilitychange', onVisibility);
-    };
-  }, [intervalMs, ...deps]);
+  useEffect(() => repeatWhileVisible(() => latest.current(), intervalMs), [intervalMs, ...deps]);
+}
+
+/** Runs `tick` now and every `intervalMs` after it ends, while the tab is visible (at once when it becomes visible again); returns the stop. */
+export function repeatWhileVisible(tick: () => Promise<void>, intervalMs: number): () => void {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let stopped = false;
+  let running: Promise<void> | undefined;
+  const run = () => {
+    clearTimeout(timer);
+    if (stopped || document.visibilityState === 'hidden') return;
+    running ??= tick()
+      .catch(() => undefined)
+      .finally(() => {
+        running = undefined;
+        if (!stopped && document.visibilityState !== 'hidden') timer = setTimeout(run, intervalMs);
+      });
+  };
+  const onVisibility = () => {
+    if (document.visibilityState === 'visible') run();
+    else clearTimeout(timer);
+  };
+  document.addEventListener('visibilitychange', onVisibility);
+  run();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    document.removeEventListener('visibilitychange', onVisibility);
+  };
 }
 
 /** A GET that remembers the ETag of its last answer: `undefined` when the resource is unchanged (304). */

@@ -1,20 +1,20 @@
 import { signal } from '@preact/signals';
-import type { ListNotificationsResponse } from '@chronopost/shared-schemas';
-import { api } from '../api/client';
-import { usePolling } from '../api/poll';
 
 /** Unread notifications, for the navigation's badge (the notifications screen updates it as it acts). */
 export const unreadNotifications = signal(0);
 
-/** Asks for the unread count now and every minute while the tab is visible and someone is signed in. */
-export function useUnreadBadge(signedIn: boolean) {
-  usePolling(
-    async () => {
-      if (!signedIn) return;
-      const { data } = await api<ListNotificationsResponse>('/notifications?limit=1');
-      unreadNotifications.value = data.unreadCount;
-    },
-    60_000,
-    [signedIn],
-  );
+/**
+ * Keeps the badge current while someone is signed in: the poller is a chunk of its own, loaded
+ * after the first screen (it is not needed to use it). Returns the stop.
+ */
+export function watchUnread(): () => void {
+  let stop: (() => void) | undefined;
+  let stopped = false;
+  void import('./badge-poller').then(({ pollUnread }) => {
+    if (!stopped) stop = pollUnread();
+  });
+  return () => {
+    stopped = true;
+    stop?.();
+  };
 }

@@ -1,7 +1,8 @@
 import type { ListNotificationsResponse, Notification } from '@chronopost/shared-schemas';
 import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
-import { describeError, renderCode } from '../api/describe';
+import { describeError } from '../api/describe';
+import { renderCode } from '../api/stored-messages';
 import { usePolled } from '../api/poll';
 import { me, startSignIn } from '../auth/session';
 import { formatDateTime, formatRelative } from '../i18n';

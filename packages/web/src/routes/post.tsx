@@ -11,7 +11,8 @@ import {
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation, useRoute } from 'preact-iso';
 import { api } from '../api/client';
-import { describeError, renderCode } from '../api/describe';
+import { describeError } from '../api/describe';
+import { renderCode } from '../api/stored-messages';
 import { ApiError } from '../api/errors';
 import { usePolled } from '../api/poll';
 import { formatDateTime, formatNumber, messages } from '../i18n';

@@ -1,6 +1,7 @@
 import { accountSettingsSchema, type AccountSettingsInput, zodIssueCode, zodIssueParams } from '@chronopost/shared-schemas';
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import { describeError, describeIssue } from '../api/describe';
+import { describeError } from '../api/describe';
+import { describeIssue } from '../api/stored-messages';
 import { ApiError } from '../api/errors';
 import { type ComposerState, defaultLanguages, emptyState, options, withDefaults } from '../compose/model';
 import { InteractionField, LanguagesField } from '../compose/options';

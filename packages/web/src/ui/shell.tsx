@@ -1,8 +1,9 @@
 import type { ComponentChildren } from 'preact';
+import { useEffect } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
 import { auth, me } from '../auth/session';
 import { messages } from '../i18n';
-import { unreadNotifications, useUnreadBadge } from '../notifications/badge';
+import { unreadNotifications, watchUnread } from '../notifications/badge';
 import { Announcer } from './announcer';
 import { Icon, type IconName } from './icons';
 import { Preferences } from './preferences';
@@ -73,7 +74,7 @@ export function Shell({ children }: { children: ComponentChildren }) {
   const m = messages.value;
   const { path } = useLocation();
   const signedIn = auth.value.status === 'signed-in';
-  useUnreadBadge(signedIn);
+  useEffect(() => (signedIn ? watchUnread() : undefined), [signedIn]);
   const skip = (
     <a class="skip-link" href="#main">
       {m.app.skipToContent}
