@@ -7,6 +7,8 @@ const benches: Record<string, () => Promise<unknown>> = {
   lateness: async () => (await import('./lateness')).run(),
   dispatch: async () => (await import('./dispatch')).run(),
   media: async () => (await import('./media')).run(),
+  'cold-start': async () => (await import('./cold-start')).run(),
+  burst: async () => (await import('./burst')).run(),
 };
 
 const name = process.argv[2];

@@ -1,5 +1,3 @@
-import { RichText } from '@atproto/api';
-
 /** A link, mention or hashtag by UTF-8 byte range; a mention holds the handle until publication. */
 export interface DetectedFacet {
   byteStart: number;
@@ -8,12 +6,19 @@ export interface DetectedFacet {
   value: string;
 }
 
+import type { RichText } from '@atproto/api';
+
+// `@atproto/api` is ~600 KB of bundle (its whole lexicon set comes with RichText): loaded on the
+// first post written, not at every cold start of every function that links this package.
+let richText: Promise<typeof RichText> | undefined;
+
 /**
  * Finds links, mentions and hashtags the way the Bluesky app does (`@atproto/api` RichText), with
  * byte offsets into the UTF-8 text, so they stay exact whatever emoji or scripts precede them.
  */
-export function detectFacets(text: string): DetectedFacet[] {
-  const rich = new RichText({ text });
+export async function detectFacets(text: string): Promise<DetectedFacet[]> {
+  const RichTextClass = await (richText ??= import('@atproto/api').then((module) => module.RichText));
+  const rich = new RichTextClass({ text });
   rich.detectFacetsWithoutResolution();
   const found: DetectedFacet[] = [];
   for (const facet of rich.facets ?? []) {

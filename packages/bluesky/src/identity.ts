@@ -1,4 +1,5 @@
-import { AtprotoHandleResolverNode } from '@atproto-labs/handle-resolver-node';
+import { resolveTxt } from 'node:dns/promises';
+import { AtprotoHandleResolver } from '@atproto-labs/handle-resolver';
 import { createIdentityResolver as createAtprotoIdentityResolver, type IdentityResolver } from '@atproto-labs/identity-resolver';
 import pMap from 'p-map';
 
@@ -7,6 +8,42 @@ export type { IdentityResolver };
 /** Mentions of one request resolved at once, and at most this many different handles per request. */
 export const MENTION_CONCURRENCY = 8;
 export const MAX_MENTIONS_RESOLVED = 50;
+
+/**
+ * A handle's `_atproto` TXT records, each one's chunks joined; null when the name has none (the
+ * resolver then tries HTTPS). Other DNS failures are also null: the well-known route may work.
+ */
+async function txtRecords(hostname: string): Promise<string[] | null> {
+  try {
+    return (await resolveTxt(hostname)).map((chunks) => chunks.join(''));
+  } catch (error) {
+    if (error instanceof TypeError) throw error;
+    return null;
+  }
+}
+
+/** A DID fits in 2 KB: a well-known answer larger than this is not one (the Node resolver's bound too). */
+const WELL_KNOWN_MAX_BYTES = 10 * 1024;
+
+/**
+ * The handle resolver of the atproto libraries, on our SSRF-safe fetch (given) and Node's DNS.
+ * The `-node` variant would wrap fetch in its own safe fetch built on undici, a second HTTP client
+ * in every bundle; ours already refuses private addresses, so only its time and size bounds remain.
+ */
+function handleResolverOn(fetch: typeof globalThis.fetch) {
+  const bounded: typeof globalThis.fetch = async (input, init) => {
+    const response = await fetch(input, {
+      ...init,
+      signal: AbortSignal.any([AbortSignal.timeout(3_000), ...(init?.signal ? [init.signal] : [])]),
+    });
+    if (Number(response.headers.get('content-length')) > WELL_KNOWN_MAX_BYTES) {
+      await response.body?.cancel();
+      throw new TypeError('The handle answer is larger than a DID can be.');
+    }
+    return response;
+  };
+  return new AtprotoHandleResolver({ fetch: bounded, resolveTxt: txtRecords });
+}
 
 /**
  * The one identity resolver: handles through DNS and HTTPS well-known (or the configured XRPC
@@ -21,7 +58,7 @@ export function createIdentityResolver(options: {
   fetch?: typeof globalThis.fetch | undefined;
 }): IdentityResolver {
   return createAtprotoIdentityResolver({
-    handleResolver: options.handleResolver ?? new AtprotoHandleResolverNode(options.fetch ? { fetch: options.fetch } : {}),
+    handleResolver: options.handleResolver ?? handleResolverOn(options.fetch ?? globalThis.fetch),
     ...(options.plcUrl ? { plcDirectoryUrl: options.plcUrl } : {}),
     allowHttp: options.allowHttp,
     ...(options.fetch ? { fetch: options.fetch } : {}),

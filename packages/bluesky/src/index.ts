@@ -10,3 +10,4 @@ export * from './network';
 export * from './records';
 export * from './publish';
 export * from './publish-errors';
+export * from './xrpc';

@@ -1,12 +1,7 @@
-import {
-  JoseKey,
-  NodeOAuthClient,
-  type NodeSavedSessionStore,
-  type NodeSavedStateStore,
-  OAuthResponseError,
-  TokenRefreshError,
-  TokenRevokedError,
-} from '@atproto/oauth-client-node';
+import { createHash, randomBytes } from 'node:crypto';
+import { JoseKey } from '@atproto/jwk-jose';
+import { OAuthClient, OAuthResponseError, TokenRefreshError, TokenRevokedError } from '@atproto/oauth-client';
+import type { NodeOAuthClient, NodeSavedSessionStore, NodeSavedStateStore } from '@atproto/oauth-client-node';
 import type { SessionEndCause } from '@chronopost/core';
 import type { OauthClientConfig, OauthClientSecrets } from '@chronopost/shared-schemas';
 import { createIdentityResolver, type IdentityResolver } from './identity';
@@ -92,6 +87,32 @@ const noLoginsStateStore: NodeSavedStateStore = {
 };
 
 /**
+ * Our stores keep the DPoP key as a JWK (JSON, sealed by the vault); the client works with key
+ * objects. The conversion happens here, at the store's edge.
+ */
+function withDpopKeys<Saved extends { dpopJwk: unknown }>(store: {
+  get(key: string): Saved | undefined | PromiseLike<Saved | undefined>;
+  set(key: string, value: Saved): unknown;
+  del(key: string): unknown;
+}) {
+  return {
+    async get(key: string) {
+      const saved = await store.get(key);
+      if (!saved) return undefined;
+      const { dpopJwk, ...rest } = saved;
+      return { ...rest, dpopKey: await JoseKey.fromJWK(dpopJwk as never) };
+    },
+    async set(key: string, { dpopKey, ...rest }: { dpopKey: { privateJwk?: unknown } }) {
+      if (!dpopKey.privateJwk) throw new Error('the DPoP key has no private part to store');
+      await store.set(key, { ...rest, dpopJwk: dpopKey.privateJwk } as unknown as Saved);
+    },
+    del: async (key: string) => {
+      await store.del(key);
+    },
+  };
+}
+
+/**
  * The AT Protocol OAuth client every service uses. PAR, PKCE, DPoP (with nonce retry), token
  * refresh and revocation are the library's; this wires the given stores, the distributed lock and
  * the identity settings, and reports a session the client gives up (with its cause) to the owner.
@@ -105,12 +126,21 @@ export async function createOAuthClient(
     config.mode === 'confidential'
       ? await Promise.all(secrets.oauthClientKeys.map((jwk) => JoseKey.fromImportable(jwk as never, jwk.kid)))
       : undefined;
-  return new NodeOAuthClient({
+  // The platform-neutral client with Node's crypto, rather than @atproto/oauth-client-node's
+  // subclass: that one's default handle resolver brings its own HTTP client (undici, ~1.7 MB of
+  // bundle) into every function's cold start, although we always give it our resolver.
+  const client = new OAuthClient({
+    responseMode: 'query',
     clientMetadata: clientMetadata(config),
     ...(keyset ? { keyset } : {}),
-    stateStore: deps.stateStore ?? noLoginsStateStore,
-    sessionStore: deps.sessionStore,
-    requestLock: toRequestLock(deps.lock),
+    stateStore: withDpopKeys(deps.stateStore ?? noLoginsStateStore),
+    sessionStore: withDpopKeys(deps.sessionStore),
+    runtimeImplementation: {
+      requestLock: toRequestLock(deps.lock),
+      createKey: (algs) => JoseKey.generate(algs),
+      getRandomValues: randomBytes,
+      digest: (bytes, algorithm) => createHash(algorithm.name).update(bytes).digest(),
+    },
     identityResolver:
       deps.identityResolver ??
       createIdentityResolver({
@@ -127,4 +157,6 @@ export async function createOAuthClient(
       await deps.onSessionDeleted?.(did, sessionEndCause(cause));
     },
   });
+  // The same class but for its constructor's defaults: callers keep the Node client's type.
+  return client;
 }

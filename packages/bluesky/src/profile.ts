@@ -1,5 +1,5 @@
-import { Agent } from '@atproto/api';
-import type { OAuthSession } from '@atproto/oauth-client-node';
+import { getRecord } from './publish';
+import type { PdsSession } from './xrpc';
 
 export interface Profile {
   displayName: string | null;
@@ -10,12 +10,19 @@ export interface Profile {
  * The account's display name and avatar, read from its own repository (the profile record), so
  * it works with any PDS and no AppView. Best effort: a profile-less account gets nulls.
  */
-export async function fetchOwnProfile(session: OAuthSession, pdsUrl: string): Promise<Profile> {
+export async function fetchOwnProfile(session: PdsSession, pdsUrl: string): Promise<Profile> {
   try {
-    const agent = new Agent(session);
-    const { data } = await agent.com.atproto.repo.getRecord({ repo: session.did, collection: 'app.bsky.actor.profile', rkey: 'self' });
-    const value = data.value as { displayName?: unknown; avatar?: { ref?: { toString(): string } } };
-    const avatarCid = value.avatar?.ref?.toString();
+    const found = await getRecord(
+      (url, init) => session.fetchHandler(typeof url === 'string' ? url : url instanceof URL ? url.href : url.url, init),
+      pdsUrl,
+      {
+        repo: session.did,
+        collection: 'app.bsky.actor.profile',
+        rkey: 'self',
+      },
+    );
+    const value = (found?.value ?? {}) as { displayName?: unknown; avatar?: { ref?: { $link?: unknown } } };
+    const avatarCid = typeof value.avatar?.ref?.$link === 'string' ? value.avatar.ref.$link : undefined;
     return {
       displayName: typeof value.displayName === 'string' && value.displayName.trim() ? value.displayName.trim() : null,
       avatarUrl: avatarCid

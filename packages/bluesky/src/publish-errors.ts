@@ -5,7 +5,7 @@ import {
   TokenInvalidError,
   TokenRefreshError,
   TokenRevokedError,
-} from '@atproto/oauth-client-node';
+} from '@atproto/oauth-client';
 import { XRPCError } from '@atproto/xrpc';
 import type { PublishErrorClass } from '@chronopost/core';
 

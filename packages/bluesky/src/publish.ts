@@ -1,4 +1,3 @@
-import type { Agent } from '@atproto/api';
 import { AtUri } from '@atproto/syntax';
 import { tid, tidTimestampMicros } from '@chronopost/core';
 import { XRPCError } from '@atproto/xrpc';
@@ -6,6 +5,7 @@ import type { IdentityResolver } from './identity';
 import { normalizePdsUrl } from './profile';
 import { PublishError } from './publish-errors';
 import { type BlobJson, POST_COLLECTION, type StrongRef, type Write } from './records';
+import { type PdsSession, xrpcProcedure } from './xrpc';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -104,9 +104,12 @@ export async function resolveQuote(resolver: IdentityResolver, fetchImpl: Fetch,
 }
 
 /** Uploads one image to the author's PDS; the blob is referenced by the post record written next. */
-export async function uploadImage(agent: Agent, bytes: Uint8Array, mimeType: string): Promise<BlobJson> {
-  const { data } = await agent.com.atproto.repo.uploadBlob(bytes, { encoding: mimeType });
-  return data.blob.toJSON() as BlobJson;
+export async function uploadImage(session: PdsSession, bytes: Uint8Array, mimeType: string): Promise<BlobJson> {
+  const { blob } = await xrpcProcedure<{ blob?: BlobJson }>(session, 'com.atproto.repo.uploadBlob', { bytes, encoding: mimeType });
+  if (blob?.$type !== 'blob' || typeof blob.ref?.$link !== 'string') {
+    throw new XRPCError(2, 'InvalidResponse', 'uploadBlob answered without a blob reference');
+  }
+  return blob;
 }
 
 /**
@@ -114,8 +117,10 @@ export async function uploadImage(agent: Agent, bytes: Uint8Array, mimeType: str
  * in the order given, so a thread is never half-published. Lexicon validation is required, so a
  * record the network would reject fails here, not later.
  */
-export async function writeRecords(agent: Agent, did: string, writes: Write[]): Promise<StrongRef[]> {
-  const { data } = await agent.com.atproto.repo.applyWrites({ repo: did, validate: true, writes });
+export async function writeRecords(session: PdsSession, did: string, writes: Write[]): Promise<StrongRef[]> {
+  const data = await xrpcProcedure<{ results?: unknown[] }>(session, 'com.atproto.repo.applyWrites', {
+    json: { repo: did, validate: true, writes },
+  });
   return (data.results ?? []).map((result) => {
     const created = result as { uri?: string; cid?: string };
     return { uri: created.uri ?? '', cid: created.cid ?? '' };

@@ -1,6 +1,6 @@
 import { type ErrorIssue, type ErrorResponse, type IssueInput, renderMessage } from '@chronopost/shared-schemas';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from './errors';
 import type { Logger } from './logger';
 import { toIssues } from './validation';

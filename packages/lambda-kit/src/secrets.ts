@@ -1,4 +1,3 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ConfigError, SECRET_ARNS_VARIABLE, secretArnsSchema } from '@chronopost/shared-schemas';
 
 type Env = Record<string, string | undefined>;
@@ -6,13 +5,22 @@ type Env = Record<string, string | undefined>;
 /** Reads one secret's value; the default asks Secrets Manager. */
 export type SecretReader = (arn: string) => Promise<string | undefined>;
 
+/**
+ * Secrets Manager's client is loaded only where `SECRET_ARNS` is set (in AWS): locally and in
+ * tests the cold start does not pay for an SDK client it never uses.
+ */
 const secretsManagerReader = (env: Env): SecretReader => {
-  const client = new SecretsManagerClient({
-    region: env.AWS_REGION || 'us-east-1',
-    // A stand-in's endpoint (tests); unset in AWS.
-    ...(env.AWS_ENDPOINT_URL_SECRETS_MANAGER ? { endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER } : {}),
-  });
-  return async (arn) => (await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString;
+  let client: Promise<{ read: SecretReader }> | undefined;
+  const connect = async () => {
+    const { GetSecretValueCommand, SecretsManagerClient } = await import('@aws-sdk/client-secrets-manager');
+    const secretsManager = new SecretsManagerClient({
+      region: env.AWS_REGION || 'us-east-1',
+      // A stand-in's endpoint (tests); unset in AWS.
+      ...(env.AWS_ENDPOINT_URL_SECRETS_MANAGER ? { endpoint: env.AWS_ENDPOINT_URL_SECRETS_MANAGER } : {}),
+    });
+    return { read: async (arn: string) => (await secretsManager.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString };
+  };
+  return async (arn) => (await (client ??= connect())).read(arn);
 };
 
 /**

@@ -2,7 +2,7 @@ import { lambdaContext } from '@chronopost/local';
 import { httpEvent, sqsRecord } from '@chronopost/testing';
 import type { SQSEvent } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConflictError } from '../src/errors';
 import { createSqsHandler } from '../src/events';
 import { createHttpHandler, json, parseJsonBody } from '../src/http';

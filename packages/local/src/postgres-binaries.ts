@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { arch, platform } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { z } from 'zod';
+import * as z from 'zod';
 import { StartupError } from './ports';
 
 /** A PostgreSQL build: `root` holds bin/, lib/ and share/, which the programs find relative to themselves. */

@@ -1,6 +1,8 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import type { LookupFunction } from 'node:net';
-import { Agent, buildConnector } from 'undici';
+import { Agent as HttpAgent, type AgentOptions } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+import type { LookupFunction, Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { addressProblem } from './address';
 import { SafeFetchError } from './errors';
 
@@ -34,23 +36,53 @@ function checkedLookup(resolve: Lookup): LookupFunction {
 }
 
 /**
- * An undici Agent that only ever talks to public addresses. Names are resolved by a lookup that
- * refuses private answers, and then the address the socket actually connected to is checked
- * again: that second check also covers IP literals, for which Node calls no lookup at all, and
- * anything that bypasses the lookup.
+ * The address a socket connected to is checked before anything is written to it: this listener
+ * is added when the socket is created, so it runs before the one that flushes the request. It
+ * also covers IP literals, for which Node calls no lookup at all, and anything else that bypasses
+ * the lookup.
  */
-export function createCheckedAgent(options: { lookup?: Lookup; connectTimeoutMs: number }): Agent {
-  const connector = buildConnector({ lookup: checkedLookup(options.lookup ?? systemLookup), timeout: options.connectTimeoutMs });
-  return new Agent({
-    connect: (connectOptions, callback) =>
-      connector(connectOptions, (error, socket) => {
-        if (error || !socket) return callback(error ?? new Error('no socket'), null);
-        const problem = socket.remoteAddress ? addressProblem(socket.remoteAddress) : 'unknown address';
-        if (problem) {
-          socket.destroy();
-          return callback(new SafeFetchError('blocked_address', `${connectOptions.hostname} is a ${problem}.`), null);
-        }
-        callback(null, socket);
-      }),
+function checkOnConnect(socket: Duplex, hostname: string): Duplex {
+  socket.once('connect', () => {
+    const remote = (socket as Socket).remoteAddress;
+    const problem = remote ? addressProblem(remote) : 'unknown address';
+    if (problem) socket.destroy(new SafeFetchError('blocked_address', `${hostname} is a ${problem}.`));
   });
+  return socket;
+}
+
+/** Connection pools (keep-alive) for http and https, as `http.request`'s `agent` option takes them. */
+export interface Agents {
+  http: HttpAgent;
+  https: HttpsAgent;
+  close(): void;
+}
+
+// Sockets are reused between requests to one origin (a PDS answers several per publication).
+const KEEP_ALIVE: AgentOptions = { keepAlive: true };
+
+type CreateConnection = (options: { host?: string | null }, callback?: unknown) => Duplex;
+
+/**
+ * Node's own HTTP agents (no client library to load at cold start) that only ever talk to
+ * public addresses: names go through a lookup that refuses private answers, then the address
+ * actually connected to is checked again.
+ */
+export function createCheckedAgents(options: { lookup?: Lookup } = {}): Agents {
+  const lookup = checkedLookup(options.lookup ?? systemLookup);
+  const http = new HttpAgent(KEEP_ALIVE);
+  const https = new HttpsAgent(KEEP_ALIVE);
+  for (const agent of [http, https]) {
+    const agentWithConnect = agent as unknown as { createConnection: CreateConnection };
+    const create = agentWithConnect.createConnection.bind(agent);
+    agentWithConnect.createConnection = (connectOptions, callback) =>
+      checkOnConnect(create({ ...connectOptions, lookup } as typeof connectOptions, callback), connectOptions.host ?? '');
+  }
+  return { http, https, close: () => (http.destroy(), https.destroy()) };
+}
+
+/** Plain keep-alive agents, for the configured origins that are private on purpose (a local PDS). */
+export function createPlainAgents(): Agents {
+  const http = new HttpAgent(KEEP_ALIVE);
+  const https = new HttpsAgent(KEEP_ALIVE);
+  return { http, https, close: () => (http.destroy(), https.destroy()) };
 }

@@ -1,7 +1,10 @@
+import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
-import { Agent, fetch as undiciFetch, type Response as UndiciResponse } from 'undici';
+import { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { addressProblem } from './address';
-import { createCheckedAgent, type Lookup } from './agent';
+import { type Agents, createCheckedAgents, createPlainAgents, type Lookup } from './agent';
 import { findSafeFetchError, SafeFetchError } from './errors';
 
 export interface SafeFetchOptions {
@@ -75,6 +78,69 @@ function capped(body: ReadableStream<Uint8Array>, max: number): ReadableStream<U
   );
 }
 
+/** Decoders for the content codings we ask for, as WHATWG fetch decodes them. */
+const DECODERS: Record<string, () => NodeJS.ReadWriteStream> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/** The response's headers in order, repeated ones (set-cookie) kept apart. */
+function headersOf(message: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (let i = 0; i < message.rawHeaders.length; i += 2) headers.append(message.rawHeaders[i]!, message.rawHeaders[i + 1]!);
+  return headers;
+}
+
+/**
+ * One request over Node's own http/https (built in: nothing to load at cold start) through the
+ * given agents. Resolves with the status, headers and decoded body stream once headers arrive;
+ * a transport failure rejects as WHATWG fetch does, with a `TypeError('fetch failed')` whose
+ * cause is the socket's error.
+ */
+function send(
+  url: URL,
+  init: { method: string; headers: Headers; body: ArrayBuffer | undefined; signal: AbortSignal },
+  agents: Agents,
+): Promise<{ status: number; statusText: string; headers: Headers; body: ReadableStream<Uint8Array> | null }> {
+  return new Promise((resolve, reject) => {
+    const https = url.protocol === 'https:';
+    const headers = Object.fromEntries(init.headers);
+    headers['accept-encoding'] ??= 'gzip, deflate, br';
+    const request = (https ? httpsRequest : httpRequest)(url, {
+      method: init.method,
+      headers,
+      agent: https ? agents.https : agents.http,
+      signal: init.signal,
+    });
+    request.once('error', (error) =>
+      reject(
+        init.signal.aborted && init.signal.reason instanceof Error ? init.signal.reason : new TypeError('fetch failed', { cause: error }),
+      ),
+    );
+    request.once('response', (message) => {
+      const decode = DECODERS[(message.headers['content-encoding'] ?? '').trim().toLowerCase()];
+      let stream: Readable = message;
+      if (decode) {
+        const decoder = decode();
+        message.once('error', (error) => (decoder as unknown as Readable).destroy(error));
+        stream = message.pipe(decoder) as unknown as Readable;
+      }
+      resolve({
+        status: message.statusCode ?? 0,
+        statusText: message.statusMessage ?? '',
+        headers: headersOf(message),
+        body:
+          init.method === 'HEAD' || NULL_BODY.has(message.statusCode ?? 0)
+            ? (message.resume(), null)
+            : (Readable.toWeb(stream) as ReadableStream<Uint8Array>),
+      });
+    });
+    request.end(init.body ? Buffer.from(init.body) : undefined);
+  });
+}
+
 /**
  * The one fetcher for anything fetched on a user's behalf (link previews, their images, OAuth
  * and identity documents of servers they name). It refuses URLs and connections that would reach
@@ -88,22 +154,15 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
   const maxBodyBytes = options.maxBodyBytes ?? 1_000_000;
   const timeoutMs = options.timeoutMs ?? 10_000;
   const contentTypes = options.contentTypes ? new Set(options.contentTypes.map((type) => type.toLowerCase())) : undefined;
-  const checked = createCheckedAgent({ ...(options.lookup ? { lookup: options.lookup } : {}), connectTimeoutMs: timeoutMs });
+  const checked = createCheckedAgents(options.lookup ? { lookup: options.lookup } : {});
   // Allow-listed origins only: the local PDS on 127.0.0.1 is legitimately private.
-  const trusted = new Agent({ connect: { timeout: timeoutMs } });
+  const trusted = createPlainAgents();
 
   async function hop(url: URL, init: { method: string; headers: Headers; body: ArrayBuffer | undefined; signal: AbortSignal }) {
     const isTrusted = trustedOrigins.has(url.origin);
     checkUrl(url, { ports, trusted: isTrusted });
     try {
-      return await undiciFetch(url, {
-        method: init.method,
-        headers: [...init.headers],
-        body: init.body ?? null,
-        signal: init.signal,
-        redirect: 'manual',
-        dispatcher: isTrusted ? trusted : checked,
-      });
+      return await send(url, init, isTrusted ? trusted : checked);
     } catch (error) {
       const refused = findSafeFetchError(error);
       if (refused) throw refused;
@@ -123,7 +182,7 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
     const headers = new Headers(request.headers);
     if (options.userAgent && !headers.has('user-agent')) headers.set('user-agent', options.userAgent);
 
-    let response: UndiciResponse;
+    let response: Awaited<ReturnType<typeof send>>;
     for (let redirects = 0; ; redirects++) {
       response = await hop(url, { method, headers, body, signal });
       const location = response.headers.get('location');
@@ -152,7 +211,12 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
       await response.body?.cancel();
       throw new SafeFetchError('body_too_large', `The response is larger than ${maxBodyBytes} bytes.`);
     }
-    if (contentTypes && response.ok && !contentTypes.has(mediaType(response.headers.get('content-type')))) {
+    if (
+      contentTypes &&
+      response.status >= 200 &&
+      response.status < 300 &&
+      !contentTypes.has(mediaType(response.headers.get('content-type')))
+    ) {
       await response.body?.cancel();
       throw new SafeFetchError(
         'unsupported_content_type',
@@ -160,10 +224,11 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
       );
     }
     // Hand back the platform's own Response: libraries check `instanceof Response`.
-    const out = new Response(
-      NULL_BODY.has(response.status) || !response.body ? null : capped(response.body as ReadableStream<Uint8Array>, maxBodyBytes),
-      { status: response.status, statusText: response.statusText, headers: new Headers([...response.headers]) },
-    );
+    const out = new Response(NULL_BODY.has(response.status) || !response.body ? null : capped(response.body, maxBodyBytes), {
+      status: response.status,
+      statusText: response.statusText,
+      headers: response.headers,
+    });
     Object.defineProperty(out, 'url', { value: url.href });
     Object.defineProperty(out, 'redirected', { value: url.href !== request.url });
     return out;
@@ -172,7 +237,8 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
   return {
     fetch: safeFetch,
     close: async () => {
-      await Promise.all([checked.close(), trusted.close()]);
+      checked.close();
+      trusted.close();
     },
   };
 }

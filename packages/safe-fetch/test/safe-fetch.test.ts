@@ -1,10 +1,10 @@
 import type { LookupAddress } from 'node:dns';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fetch as undiciFetch } from 'undici';
 import { createSafeFetch, findSafeFetchError, type Lookup, type SafeFetch, SafeFetchError } from '../src';
-import { createCheckedAgent } from '../src/agent';
+import { createCheckedAgents } from '../src/agent';
 
 /**
  * Every case runs against real local HTTP servers on 127.0.0.1: nothing here is mocked. A test
@@ -80,6 +80,10 @@ describe('the safe fetcher', () => {
         response.writeHead(200, { 'content-type': 'application/json' });
         return response.end('{}');
       }
+      if (url.pathname === '/gzip') {
+        response.writeHead(200, { 'content-type': 'text/plain', 'content-encoding': 'gzip' });
+        return response.end(gzipSync(`accept-encoding: ${request.headers['accept-encoding'] ?? ''}`));
+      }
       if (url.pathname === '/echo') {
         response.writeHead(200, { 'content-type': 'application/json' });
         return response.end(JSON.stringify({ method: request.method, authorization: request.headers.authorization ?? null }));
@@ -145,17 +149,16 @@ describe('the safe fetcher', () => {
 
     it('at the connection itself, whatever the URL checks let through', async () => {
       // The agent alone, without the URL checks: the address actually connected to is checked.
-      const agent = createCheckedAgent({ connectTimeoutMs: 2_000 });
+      const agents = createCheckedAgents();
       try {
         for (const host of ['127.0.0.1', '[::ffff:127.0.0.1]', 'localhost']) {
-          const error = await undiciFetch(internalUrl(host), { dispatcher: agent }).then(
-            () => undefined,
-            (caught: unknown) => caught,
-          );
+          const error = await new Promise((resolve) => {
+            get(internalUrl(host), { agent: agents.http }, (response) => resolve(response.statusCode)).once('error', resolve);
+          });
           expect(findSafeFetchError(error)?.code).toBe('blocked_address');
         }
       } finally {
-        await agent.close();
+        agents.close();
       }
       expect(internal.hits).toEqual([]);
     });
@@ -231,6 +234,24 @@ describe('the safe fetcher', () => {
       expect(manual.status).toBe(302);
       expect(manual.headers.get('location')).toBe('/x');
       await expect(fetch(`http://127.0.0.1:${site.port}/?to=/x`, { redirect: 'error' })).rejects.toThrow(TypeError);
+    });
+
+    it('asks for compressed answers and decodes them, as fetch does', async () => {
+      const fetch = make({ allowPrivateOrigins: [`http://127.0.0.1:${site.port}`] });
+      expect(await (await fetch(`http://127.0.0.1:${site.port}/gzip`)).text()).toMatch(/^accept-encoding: .*gzip/);
+    });
+
+    it('rejects a connection failure with a TypeError, as fetch does', async () => {
+      const closed = await listen(() => undefined);
+      closed.server.close();
+      const fetch = make({ allowPrivateOrigins: [`http://127.0.0.1:${closed.port}`] });
+      const error = await fetch(`http://127.0.0.1:${closed.port}/`).then(
+        () => undefined,
+        (caught: unknown) => caught,
+      );
+      expect(error).toBeInstanceOf(TypeError);
+      expect((error as TypeError).message).toBe('fetch failed');
+      expect(((error as TypeError).cause as { code?: string }).code).toBe('ECONNREFUSED');
     });
 
     it('continues a POST redirected with 302 as a GET, and drops credentials across origins', async () => {

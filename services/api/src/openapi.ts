@@ -28,7 +28,7 @@ import {
   schedulePostSchema,
   updatePostSchema,
 } from '@chronopost/shared-schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
 
 const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });

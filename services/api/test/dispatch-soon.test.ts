@@ -53,7 +53,7 @@ describe('posts due before the next tick', () => {
       maxAttempts: 1,
       credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
     });
-    const after = await dispatchIfDueSoon({ ...rig.services.api, sqs: unreachable }, post);
+    const after = await dispatchIfDueSoon({ ...rig.services.api, sqs: async () => unreachable }, post);
     expect(after.status).toBe('scheduled');
     expect((await findPost(rig.database.db, alice.did, created.id))!.status).toBe('scheduled');
   });

@@ -6,7 +6,6 @@ import { processUpload } from './pipeline';
 export { loadConfig, loadSecrets } from './config';
 export { createContext, type MediaContext } from './context';
 export { processUpload, type UploadOutcome } from './pipeline';
-export { processImage } from './image';
 
 /** The media Lambda: S3 ObjectCreated notifications for `uploads/` in the media bucket. */
 export const makeHandler = (ctx: MediaContext) =>

@@ -9,7 +9,6 @@ import {
   type MediaRejection,
 } from '@chronopost/core';
 import { fileTypeFromBuffer } from 'file-type';
-import decodeHeic from 'heic-decode';
 import sharp, { type Metadata, type OutputInfo, type Sharp } from 'sharp';
 
 export type ProcessedImage = {
@@ -75,6 +74,8 @@ export async function processImage(input: Buffer, declaredMime: string, maxBlobB
     if (mime === 'image/heic' || mime === 'image/heif') {
       // libvips as shipped with sharp cannot decode HEVC; libheif (wasm) can. It applies the
       // HEIF rotation itself, and HEIC keeps no EXIF orientation to apply.
+      // Loaded for HEIC only: libheif is ~2 MB of JavaScript and wasm that a JPEG never needs.
+      const { default: decodeHeic } = await import('heic-decode');
       const decoded = await decodeHeic({ buffer: input });
       if (decoded.width * decoded.height > MAX_IMAGE_INPUT_PIXELS) return tooManyPixels(`${decoded.width} × ${decoded.height}`);
       image = sharp(Buffer.from(decoded.data.buffer, decoded.data.byteOffset, decoded.data.byteLength), {

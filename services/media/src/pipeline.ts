@@ -2,7 +2,6 @@ import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/
 import { MAX_IMAGE_UPLOAD_BYTES, mediaIdOfUploadKey, mediaKeys } from '@chronopost/core';
 import { claimMediaForProcessing, markMediaReady, type MediaRejectionReason, rejectMedia, releaseMediaClaim } from '@chronopost/db';
 import type { MediaContext } from './context';
-import { processImage } from './image';
 
 export type UploadOutcome =
   | { outcome: 'ready'; id: string; key: string; mime: string; bytes: number; width: number; height: number }
@@ -43,6 +42,9 @@ export async function processUpload(ctx: MediaContext, bucket: string, key: stri
     const object = await ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: keys.original }));
     const input = Buffer.from(await object.Body!.transformToByteArray());
     const started = performance.now();
+    // The image library (sharp with libvips, packaged beside the bundle) loads with the first image
+    // a container processes, not during its cold start.
+    const { processImage } = await import('./image');
     const result = await processImage(input, row.declaredMime ?? '');
     if (!result.ok) return await refuse(ctx, claim, result.reason, result.detail);
     const { image } = result;

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { OAuthCallbackError, OAuthResolverError } from '@atproto/oauth-client-node';
+import { OAuthCallbackError, OAuthResolverError } from '@atproto/oauth-client';
 import { fetchOwnProfile, isRefusedDestination, normalizePdsUrl, OAUTH_SCOPE } from '@chronopost/bluesky';
 import { issueRefreshToken, resumeBlockedPosts, upsertAccount } from '@chronopost/db';
 import { AppError, ForbiddenError, TooManyRequestsError, ValidationError } from '@chronopost/lambda-kit';
 import type { LoginErrorCode, LoginRequest } from '@chronopost/shared-schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { OauthContext } from './context';
 import { resolveReturnUrl } from './return-url';
 

@@ -1,5 +1,4 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { Agent } from '@atproto/api';
 import {
   buildWrites,
   classifyPublishError,
@@ -7,6 +6,7 @@ import {
   normalizePdsUrl,
   PublishError,
   type IdentityResolver,
+  type PdsSession,
   recordWrittenAt,
   type Resolved,
   resolveMentions,
@@ -29,7 +29,7 @@ import {
 import { RetryLaterError } from '@chronopost/lambda-kit';
 import { facetSchema, postOptionsSchema, type PublishMessage, storedEmbedSchema } from '@chronopost/shared-schemas';
 import pMap from 'p-map';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PublisherContext } from './context';
 
 export type PublishResult =
@@ -119,7 +119,6 @@ export async function publish(
     const { items, options } = readPost(post);
     const client = await ctx.oauthClient();
     const session = await client.restore(post.ownerDid);
-    const agent = new Agent(session);
     const target = { did: post.ownerDid, pdsUrl: normalizePdsUrl((await session.getTokenInfo(false)).aud) };
 
     // Any earlier attempt (a retry, or a publisher that died) may have written the records.
@@ -128,7 +127,7 @@ export async function publish(
       if (existing) return await alreadyPublished(ctx, claim, existing, record, target);
     }
 
-    const resolved = await prepare(ctx, { agent, identityResolver: client.identityResolver, ownerDid: post.ownerDid, items });
+    const resolved = await prepare(ctx, { session, identityResolver: client.identityResolver, ownerDid: post.ownerDid, items });
     // The records are built before the due time too (createdAt is the time they are due, or now if
     // that has passed), so at the second itself only the write remains.
     const dueAt = post.nextAttemptAt ?? post.scheduledAt!;
@@ -139,7 +138,7 @@ export async function publish(
 
     let written;
     try {
-      written = await writeRecords(agent, post.ownerDid, writes);
+      written = await writeRecords(session, post.ownerDid, writes);
     } catch (writeError) {
       // The write may have been committed although its answer was lost (a timeout, a dropped
       // connection, a 5xx from a proxy): look before deciding anything.
@@ -232,7 +231,7 @@ const UPLOAD_CONCURRENCY = 4;
 /** Everything the records need from the network: mention DIDs, quoted posts' CIDs, uploaded images. */
 async function prepare(
   ctx: PublisherContext,
-  input: { agent: Agent; identityResolver: IdentityResolver; ownerDid: string; items: Item[] },
+  input: { session: PdsSession; identityResolver: IdentityResolver; ownerDid: string; items: Item[] },
 ): Promise<Resolved> {
   const handles = input.items.flatMap((item) => item.facets.filter((facet) => facet.type === 'mention').map((facet) => facet.value));
   const quoteUris = [
@@ -256,12 +255,12 @@ async function prepare(
     Promise.all(quoteUris.map(async (uri) => [uri, await resolveQuote(input.identityResolver, ctx.fetch, uri)] as const)).then(
       (entries) => new Map(entries),
     ),
-    uploadImages(ctx, input.agent, input.ownerDid, imageIds),
+    uploadImages(ctx, input.session, input.ownerDid, imageIds),
   ]);
   return { mentions, quotes, images };
 }
 
-async function uploadImages(ctx: PublisherContext, agent: Agent, ownerDid: string, ids: string[]): Promise<Resolved['images']> {
+async function uploadImages(ctx: PublisherContext, session: PdsSession, ownerDid: string, ids: string[]): Promise<Resolved['images']> {
   const uploaded: Resolved['images'] = new Map();
   if (ids.length === 0) return uploaded;
   const rows = new Map((await findMediaForUpload(ctx.db, ownerDid, ids)).map((row) => [row.id, row]));
@@ -284,7 +283,7 @@ async function uploadImages(ctx: PublisherContext, agent: Agent, ownerDid: strin
           throw error;
         });
       const bytes = await object.Body!.transformToByteArray();
-      uploaded.set(id, { blob: await uploadImage(agent, bytes, row.mime!), width: row.width, height: row.height });
+      uploaded.set(id, { blob: await uploadImage(session, bytes, row.mime!), width: row.width, height: row.height });
     },
     { concurrency: UPLOAD_CONCURRENCY },
   );

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { custom } from './posts';
 
 const HANDLE = /^([a-zA-Z0-9]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?\.)+[a-zA-Z]([a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;

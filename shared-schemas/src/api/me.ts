@@ -1,5 +1,5 @@
 import { SESSION_STATES } from '@chronopost/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { notificationSchema } from './notifications';
 
 export const meResponseSchema = z.object({

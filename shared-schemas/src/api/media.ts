@@ -8,7 +8,7 @@ import {
   MEDIA_REJECTIONS,
   MEDIA_STATES,
 } from '@chronopost/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Uploads: `POST /media` hands out a media id and a presigned upload form; the browser sends the

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NOTIFICATION_CODES } from '../messages';
 
 /** A notification: a catalogue `code` with its `params`, rendered in English as `message`. */

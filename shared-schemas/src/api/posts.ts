@@ -13,7 +13,7 @@ import {
   storableTextProblems,
   textProblems,
 } from '@chronopost/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The scheduling API's contract. The same schemas validate in the API and in the web app, so a

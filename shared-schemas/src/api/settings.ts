@@ -1,5 +1,5 @@
 import { DEFAULT_LATE_GRACE_SECONDS, isValidTimeZone } from '@chronopost/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { custom, languagesSchema, latePolicySchema, postOptionsSchema } from './posts';
 
 /** A time zone the runtime knows (IANA names such as Asia/Tokyo). */

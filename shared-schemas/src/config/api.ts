@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { httpUrlField, nameField, positiveIntField, privateOriginsField } from './fields';
 import { identityEnvShape, toIdentityConfig } from './oauth-client';

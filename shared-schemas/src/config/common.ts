@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { databaseUrlField, dbSchemaField, logLevelField, optionalEndpointField } from './fields';
 
 /** Variables every service reads: where its data lives and how loudly it logs. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { booleanField, httpUrlField, nameField, privateJwksField } from './fields';
 
 /** Where identities (handles, DIDs) resolve: every service that resolves one uses the same. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { httpUrlField, nameField, positiveIntField, privateJwksField } from './fields';
 import { checkOauthClientEnv, oauthClientEnvShape, toOauthClientConfig } from './oauth-client';

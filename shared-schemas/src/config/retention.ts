@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsEnvShape, baseEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { booleanField, nameField, positiveIntField } from './fields';
 import { databaseSecrets } from './secrets';

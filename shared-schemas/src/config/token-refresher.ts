@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsEnvShape, baseEnvShape, metricsEnvShape, toAwsConfig, toDatabaseConfig } from './common';
 import { checkOauthClientEnv, oauthClientEnvShape, toOauthClientConfig } from './oauth-client';
 import { databaseSecrets, oauthClientSecrets } from './secrets';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The message catalogue: every user-visible outcome is a stable `code` with `params`, stored and

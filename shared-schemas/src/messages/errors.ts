@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineMessages, message, none } from './define';
 
 /** What a whole request was refused for (the `error.code` of a 4xx or 5xx answer). */

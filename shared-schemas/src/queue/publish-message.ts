@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The message the dispatcher puts on the publish queue, one per post. `attempt` counts from 1;

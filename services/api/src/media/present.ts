@@ -9,7 +9,7 @@ import type { ApiContext } from '../context';
 export async function presentMedia(ctx: ApiContext, row: MediaRow): Promise<Media> {
   const previewUrl =
     row.state === 'ready' && row.processedKey
-      ? await getSignedUrl(ctx.s3, new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: row.processedKey }), {
+      ? await getSignedUrl(await ctx.s3(), new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: row.processedKey }), {
           expiresIn: PREVIEW_URL_SECONDS,
         })
       : null;

@@ -1,4 +1,3 @@
-import { DeleteObjectsCommand } from '@aws-sdk/client-s3';
 import { deleteUnusedMedia, findMedia } from '@chronopost/db';
 import {
   authenticatedDid,
@@ -11,11 +10,14 @@ import {
   type Route,
 } from '@chronopost/lambda-kit';
 import { createMediaSchema, linkPreviewRequestSchema } from '@chronopost/shared-schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiContext } from '../context';
-import { linkPreview } from './link-preview';
-import { presentMedia } from './present';
-import { startUpload } from './upload';
+import type * as Operations from './operations';
+
+// What media requests do (S3 forms and signed URLs, fetching and parsing link cards) is loaded on
+// the first media request: most API cold starts serve posts and never need it.
+let operations: Promise<typeof Operations> | undefined;
+const load = () => (operations ??= import('./operations'));
 
 const mediaId = (event: HttpEvent) => parseInput(z.uuid(), event.pathParameters?.id, ['id']);
 
@@ -26,6 +28,7 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
     handler: async (event) => {
       const did = authenticatedDid(event);
       const body = parseJsonBody(event, createMediaSchema);
+      const { startUpload, presentMedia } = await load();
       const { row, form } = await startUpload(ctx, did, body);
       ctx.logger.info('upload started', { mediaId: row.id, kind: body.kind, type: body.type, size: body.size });
       return json(201, { media: await presentMedia(ctx, row), upload: form }, { location: `/media/${row.id}` });
@@ -37,7 +40,7 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
     handler: async (event) => {
       const row = await findMedia(ctx.db, authenticatedDid(event), mediaId(event));
       if (!row) throw new NotFoundError('media_not_found', { path: 'id' });
-      return json(200, await presentMedia(ctx, row));
+      return json(200, await (await load()).presentMedia(ctx, row));
     },
   },
   {
@@ -52,9 +55,10 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
           : new ConflictError('media_in_use', { path: 'id' });
       }
       // The row is gone; an object left behind by a failure here holds nothing anyone can reach.
-      const objects = result.keys.map((key) => ({ Key: key }));
-      await ctx.s3
-        .send(new DeleteObjectsCommand({ Bucket: ctx.config.mediaBucket, Delete: { Objects: objects } }))
+      await (
+        await load()
+      )
+        .deleteObjects(ctx, result.keys)
         .catch((error: unknown) => ctx.logger.warn('could not delete the objects of a deleted upload', { mediaId: id, error }));
       return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
     },
@@ -65,7 +69,7 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
     handler: async (event) => {
       const did = authenticatedDid(event);
       const body = parseJsonBody(event, linkPreviewRequestSchema);
-      return json(200, await linkPreview(ctx, did, body.url));
+      return json(200, await (await load()).linkPreview(ctx, did, body.url));
     },
   },
 ];

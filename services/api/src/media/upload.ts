@@ -27,7 +27,7 @@ export async function startUpload(
     alt: input.alt,
   });
   const expiresAt = new Date(ctx.now().getTime() + UPLOAD_FORM_SECONDS * 1000);
-  const { url, fields } = await createPresignedPost(ctx.s3, {
+  const { url, fields } = await createPresignedPost(await ctx.s3(), {
     Bucket: ctx.config.mediaBucket,
     Key: key,
     Conditions: [
@@ -56,6 +56,8 @@ export async function storeFetchedImage(ctx: ApiContext, ownerDid: string, image
     declaredBytes: image.bytes.length,
     alt: '',
   });
-  await ctx.s3.send(new PutObjectCommand({ Bucket: ctx.config.mediaBucket, Key: key, Body: image.bytes, ContentType: image.type }));
+  await (
+    await ctx.s3()
+  ).send(new PutObjectCommand({ Bucket: ctx.config.mediaBucket, Key: key, Body: image.bytes, ContentType: image.type }));
   return row;
 }

@@ -1,5 +1,5 @@
 import { ValidationError } from '@chronopost/lambda-kit';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Times a cursor may carry: what PostgreSQL and JavaScript both read (a forged year 0000 must not reach SQL). */
 const instant = z.iso.datetime().refine((value) => {

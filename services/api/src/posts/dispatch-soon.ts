@@ -1,6 +1,5 @@
 import { LOOK_AHEAD_MS } from '@chronopost/core';
 import { claimDuePosts, findPost, type PostWithItems } from '@chronopost/db';
-import { sendPublishMessages } from '@chronopost/lambda-kit/publish-queue';
 import type { ApiContext } from '../context';
 
 /**
@@ -17,8 +16,9 @@ export async function dispatchIfDueSoon(ctx: ApiContext, post: PostWithItems): P
   const until = new Date(now.getTime() + LOOK_AHEAD_MS);
   if (post.nextAttemptAt > until) return post;
   try {
+    const [sqs, { sendPublishMessages }] = await Promise.all([ctx.sqs(), import('@chronopost/lambda-kit/publish-queue')]);
     const { queued } = await claimDuePosts(ctx.db, { until, now, limit: 1, ids: [post.id] }, (claimed) =>
-      sendPublishMessages(ctx.sqs, queueUrl, claimed, { now: ctx.now, delay: true }),
+      sendPublishMessages(sqs, queueUrl, claimed, { now: ctx.now, delay: true }),
     );
     if (queued.length === 0) return post;
     ctx.logger.info('post dispatched at once: due before the next tick', { postId: post.id, dueAt: post.nextAttemptAt.toISOString() });

@@ -40,13 +40,15 @@ export async function prepareItems(
   }
   if (issues.length) throw new ValidationError(issues);
 
-  const prepared = items.map((item) => ({
-    text: item.text,
-    facets: detectFacets(item.text),
-    embed: item.embed ?? null,
-    langs: item.langs,
-    labels: item.labels,
-  }));
+  const prepared = await Promise.all(
+    items.map(async (item) => ({
+      text: item.text,
+      facets: await detectFacets(item.text),
+      embed: item.embed ?? null,
+      langs: item.langs,
+      labels: item.labels,
+    })),
+  );
 
   const warnings: Warning[] = [];
   const handles = prepared.flatMap((item) => item.facets.filter((facet) => facet.type === 'mention').map((facet) => facet.value));

@@ -33,7 +33,7 @@ import {
   unschedulePostSchema,
   updatePostSchema,
 } from '@chronopost/shared-schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiContext } from '../context';
 import { decodeCursor, encodeCursor } from './cursor';
 import { dispatchIfDueSoon } from './dispatch-soon';

@@ -8,7 +8,7 @@ import {
 } from '@chronopost/db';
 import { authenticatedDid, json, NotFoundError, parseInput, type Route, ValidationError } from '@chronopost/lambda-kit';
 import { type ListNotificationsResponse, listNotificationsQuerySchema, type Notification, renderMessage } from '@chronopost/shared-schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiContext } from '../context';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);

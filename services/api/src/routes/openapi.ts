@@ -1,5 +1,5 @@
 import { json, type Route } from '@chronopost/lambda-kit';
-import { buildOpenApiDocument } from '../openapi';
+import type { buildOpenApiDocument } from '../openapi';
 
 /** `GET /openapi.json`: the API's description, generated from its zod schemas. */
 export const openApiRoute = (): Route => {
@@ -7,6 +7,8 @@ export const openApiRoute = (): Route => {
   return {
     method: 'GET',
     path: '/openapi.json',
-    handler: async () => json(200, (document ??= buildOpenApiDocument()), { 'cache-control': 'public, max-age=300' }),
+    // Built on the first request, from a module loaded then: zod-openapi is no part of a cold start.
+    handler: async () =>
+      json(200, (document ??= (await import('../openapi')).buildOpenApiDocument()), { 'cache-control': 'public, max-age=300' }),
   };
 };
