@@ -1,9 +1,6 @@
-import { mkdtemp, rm, chmod } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LOOK_AHEAD_MS } from '@chronopost/core';
-import { type ClaimedPost, claimDuePosts, createDatabase, migrateDatabase, reapStuckPosts } from '@chronopost/db';
-import { ensureDatabase, startEmbeddedPostgres } from '@chronopost/local';
+import { type ClaimedPost, claimDuePosts, createDatabase, reapStuckPosts } from '@chronopost/db';
+import { startBenchPostgres } from './postgres';
 
 const DUE = 1_000;
 const SIZES = [10_000, 1_000_000];
@@ -22,18 +19,9 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * Target: ≤ 50 ms at 1M and ≤ 1.5× the 10k time; the plan must use the partial due index.
  */
 export async function run() {
-  const dir = await mkdtemp(join(tmpdir(), 'chronopost-bench-dispatch-'));
-  await chmod(dir, 0o755);
-  const server = await startEmbeddedPostgres({
-    dir: join(dir, 'pg'),
-    port: 0,
-    persistent: false,
-    systemDir: dir,
-    systemDirSetting: 'TMPDIR',
-  });
+  const postgres = await startBenchPostgres('dispatch');
   try {
-    const url = await ensureDatabase(server, 'bench');
-    await migrateDatabase({ url, schema: 'public' });
+    const url = postgres.url;
     const db = createDatabase({ url, schema: 'public' }, { max: 2, applicationName: 'bench-dispatch' });
     const sql = (text: string, params: unknown[] = []) => db.$client.query(text, params);
     await sql(`INSERT INTO accounts (did, handle, pds_url) VALUES ('did:plc:bench', 'bench.test', 'http://127.0.0.1:1')`);
@@ -125,7 +113,6 @@ export async function run() {
       `\ntarget: ≤ ${TARGET_MS} ms at 1M (${fmt(large.claimMs)}), ≤ 1.5× the 10k time (${(large.claimMs / small.claimMs).toFixed(2)}×), due index used (${usesIndex}) → ${met ? 'met' : 'NOT met'}\n`,
     );
   } finally {
-    await server.stop();
-    await rm(dir, { recursive: true, force: true });
+    await postgres.stop();
   }
 }

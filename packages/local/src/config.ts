@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { PUBLISH_VISIBILITY_TIMEOUT_SECONDS } from '@chronopost/core';
 import {
   databaseUrlField,
   dbSchemaField,
@@ -9,7 +10,7 @@ import {
   portField,
   positiveIntField,
 } from '@chronopost/shared-schemas';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The local runtime's own settings. The services inside it are configured with exactly the
@@ -47,7 +48,7 @@ export const localEnvSchema = z.object({
   PUBLISH_DLQ_NAME: nameField('the dead-letter queue name').default('chronopost-publish-dlq'),
   PUBLISH_MAX_RECEIVE_COUNT: positiveIntField('receives before a message moves to the DLQ', 5),
   /** Longer than the publisher's timeout (60 s) plus its lease margin, so a redelivery finds the lease run out. */
-  PUBLISH_VISIBILITY_TIMEOUT_SECONDS: positiveIntField('the publish queue visibility timeout', 90),
+  PUBLISH_VISIBILITY_TIMEOUT_SECONDS: positiveIntField('the publish queue visibility timeout', PUBLISH_VISIBILITY_TIMEOUT_SECONDS),
   PUBLISH_BATCH_SIZE: positiveIntField('messages per publisher invocation (1-10)', 10).refine(
     (value) => value <= 10,
     'must be at most 10 (the SQS receive limit)',

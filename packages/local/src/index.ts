@@ -12,3 +12,4 @@ export * from './schedule';
 export * from './sqs';
 export * from './sqs-event-source';
 export * from './web';
+export * from './recover';

@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@chronopost/lambda-kit';
 import { UPLOAD_PREFIX } from '@chronopost/core';
-import { migrateDatabase } from '@chronopost/db';
+import { createDatabase, migrateDatabase } from '@chronopost/db';
 import { FUNCTION_TIMEOUT_SECONDS, HTTP_ROUTES } from '@chronopost/shared-schemas';
 import { loadOrCreateMasterKey } from '@chronopost/vault';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-local';
@@ -18,6 +18,7 @@ import { startSchedule } from './schedule';
 import { bootServices, metricsFileWriter } from './services';
 import { createLocalSqsClient, createPublishQueues, startLocalSqs } from './sqs';
 import { startSqsEventSource } from './sqs-event-source';
+import { recoverAfterRestart } from './recover';
 import { startLocalS3 } from './s3';
 import { startWebServer } from './web';
 import { ensureWebBuild } from '@chronopost/web/build';
@@ -121,6 +122,17 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
       visibilityTimeoutSeconds: config.queues.visibilityTimeoutSeconds,
     });
     component('sqs', { endpoint: sqsServer.endpoint, queueUrl: queues.queueUrl, deadLetterQueueUrl: queues.deadLetterQueueUrl });
+    // The queue starts empty: what the previous run had queued or was publishing goes out again now.
+    const recoveryDb = createDatabase(
+      { url: postgres.url, schema: config.database.schema },
+      { max: 1, applicationName: 'chronopost-recovery' },
+    );
+    try {
+      const recovered = await recoverAfterRestart(recoveryDb, { sqs, queueUrl: queues.queueUrl });
+      if (recovered.requeued + recovered.crashed > 0) component('recovery', recovered);
+    } finally {
+      await recoveryDb.$client.end();
+    }
     component('s3', { endpoint: s3.endpoint, bucket: config.mediaBucket, corsOrigin: webOrigin });
     await createTables(createLocalDynamoDbClient(dynamo.endpoint), [config.tables.oauthState, config.tables.locks]);
     component('dynamodb', { endpoint: dynamo.endpoint, tables: [config.tables.oauthState, config.tables.locks] });

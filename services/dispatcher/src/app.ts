@@ -21,5 +21,5 @@ export const makeHandler = (ctx: DispatcherContext) =>
       return result;
     },
   });
-export { tick, type TickResult } from './tick';
+export { CLAIM_WORKERS, tick, type TickResult } from './tick';
 export { redrive, type RedriveResult } from './redrive';

@@ -6,7 +6,7 @@ import { createPublishQueues, type PublishQueues } from '@chronopost/local';
 import { publishMessageSchema } from '@chronopost/shared-schemas';
 import { createTestDatabase, type TestDatabase, testSqsClient, uniqueName } from '@chronopost/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createContext, type DispatcherContext, loadConfig, loadSecrets, redrive, tick } from '../src/app';
+import { CLAIM_WORKERS, createContext, type DispatcherContext, loadConfig, loadSecrets, redrive, tick } from '../src/app';
 
 const OWNER = 'did:plc:dispatchtest';
 
@@ -118,10 +118,11 @@ describe('dispatcher tick', () => {
 
   it('queues every post once when two dispatchers tick at the same moment', async () => {
     const ids = await insert(Array.from({ length: 600 }, (_, index) => ({ nextAttemptAt: at(-(index % 60)) })));
-    // Two "Lambda containers": their own connection pools and SQS clients, one database. Each
-    // holds its claimed rows while it sends their messages, so the two transactions overlap and
-    // both find work: the second skips what the first has locked.
-    const other = createDatabase(database.config, { max: 2, applicationName: 'second-dispatcher' });
+    // Two "Lambda containers": their own connection pools and SQS clients, one database, each
+    // running its claim loops (CLAIM_WORKERS) at once: eight claimers race for two pages, each
+    // holding its rows while it sends their messages, and skip what another has locked. Which
+    // claimer gets a page is up to the race; that no post is lost or sent twice is not.
+    const other = createDatabase(database.config, { max: CLAIM_WORKERS + 1, applicationName: 'second-dispatcher' });
     try {
       const [first, second] = await Promise.all([
         tick(context()),
@@ -135,8 +136,6 @@ describe('dispatcher tick', () => {
         ),
       ]);
       expect(first.queued + second.queued).toBe(600);
-      expect(first.queued).toBeGreaterThan(0);
-      expect(second.queued).toBeGreaterThan(0);
     } finally {
       await other.$client.end();
     }

@@ -109,7 +109,7 @@ describe('exactly once', () => {
     expect(held.status).toBe('publishing');
 
     // SQS delivers the message again (its deletion never happened) once the dead holder's lease has
-    // run out, as in AWS, where the visibility timeout (90 s) outlasts any lease. (Here it is 4 s:
+    // run out, as in AWS, where the visibility timeout (28 s) outlasts any lease. (Here it is 4 s:
     // an earlier redelivery would be deferred, and with maxReceiveCount 2 go to the dead-letter
     // queue.) The publisher takes the post over, finds the record, and is done.
     await new Promise((resolve) => setTimeout(resolve, held.leaseExpiresAt!.getTime() - Date.now() + 100));

@@ -1,4 +1,5 @@
-import { z } from 'zod';
+import { PUBLISHER_TIMEOUT_SECONDS } from '@chronopost/core';
+import * as z from 'zod';
 import { apiEnvSchema } from './api';
 import { dispatcherEnvSchema } from './dispatcher';
 import { mediaEnvSchema } from './media';
@@ -76,8 +77,8 @@ export const FUNCTION_TIMEOUT_SECONDS: Record<ServiceName, number> = {
   oauth: 20,
   api: 15,
   dispatcher: 60,
-  // The publish queue's visibility timeout must exceed this plus the lease margin.
-  publisher: 60,
+  // Its timings (and the queue's visibility timeout) live together in core's dispatch-policy.ts.
+  publisher: PUBLISHER_TIMEOUT_SECONDS,
   'token-refresher': 300,
   retention: 300,
   media: 60,

@@ -1,6 +1,6 @@
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { LEASE_MARGIN_MS } from '@chronopost/core';
+import { PUBLISH_VISIBILITY_TIMEOUT_SECONDS } from '@chronopost/core';
 import { Construct } from 'constructs';
 import type { ServiceFunction } from './service-function';
 
@@ -32,9 +32,9 @@ export class PublishQueue extends Construct {
     });
     this.queue = new SqsQueue(this, 'queue', {
       name: `${props.prefix}-publish`,
-      // A redelivered message must find a dead publisher's lease run out (timeout + lease margin),
-      // with room to spare: the local runtime uses the same 90 s.
-      visibilityTimeoutSeconds: Math.max(90, props.publisherTimeoutSeconds + Math.ceil(LEASE_MARGIN_MS / 1000) + 10),
+      // A redelivered message must find a dead publisher's lease run out (timeout + lease margin);
+      // how late that makes a post is worked out beside the number (core dispatch-policy.ts).
+      visibilityTimeoutSeconds: PUBLISH_VISIBILITY_TIMEOUT_SECONDS,
       messageRetentionSeconds: 4 * 24 * 3600,
       sqsManagedSseEnabled: true,
       redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.deadLetters.arn, maxReceiveCount: MAX_RECEIVE_COUNT }),

@@ -131,11 +131,20 @@ export async function claimDuePosts(
  */
 export async function reapStuckPosts(
   db: Database,
-  options: { now: Date; limit: number },
+  options: {
+    now: Date;
+    limit: number;
+    /**
+     * Every `queued` and `publishing` post, however recent: for a runtime that restarts with an
+     * empty queue of its own and no publisher of its previous run alive (the local runtime).
+     */
+    all?: boolean;
+  },
   send: SendMessages,
 ): Promise<{ requeued: ClaimedPost[]; crashed: ClaimedPost[] }> {
-  const queuedDeadline = new Date(options.now.getTime() - REQUEUE_QUEUED_AFTER_MS);
-  const leaseDeadline = new Date(options.now.getTime() - REQUEUE_PUBLISHING_AFTER_LEASE_MS);
+  const never = new Date(8.64e15);
+  const queuedDeadline = options.all ? never : new Date(options.now.getTime() - REQUEUE_QUEUED_AFTER_MS);
+  const leaseDeadline = options.all ? never : new Date(options.now.getTime() - REQUEUE_PUBLISHING_AFTER_LEASE_MS);
   return db.transaction(async (tx) => {
     const stuck = await tx.execute<DueRow & { abandoned: number }>(sql`
       SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds,
@@ -165,8 +174,8 @@ export async function reapStuckPosts(
     if (requeued.length) {
       await tx
         .update(posts)
-        // Due now: the next reaping of this post is measured from here.
-        .set({ status: 'queued', nextAttemptAt: options.now, leaseExpiresAt: null, ...bump })
+        // Due now (or still at its time, if that is to come): the next reaping is measured from here.
+        .set({ status: 'queued', nextAttemptAt: sql`greatest(${posts.nextAttemptAt}, ${options.now})`, leaseExpiresAt: null, ...bump })
         .where(
           and(
             inArray(
