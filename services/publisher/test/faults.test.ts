@@ -80,7 +80,8 @@ describe('publishing through failures', () => {
     const faults = faultyFetch({ now: clock.now });
     const { post, at } = await due('published after a rate limit');
     advanceTo(at);
-    const reset = Math.ceil(clock.t / 1000) + 600;
+    // Eleven minutes: past the last backoff step (8 min) plus the dispatcher's look-ahead (135 s).
+    const reset = Math.ceil(clock.t / 1000) + 660;
     faults.fail(APPLY_WRITES, {
       kind: 'status',
       status: 429,
