@@ -8,7 +8,7 @@ import { EARLY_DELIVERY_MS, LOOK_AHEAD_MS } from '@chronopost/core';
 import { claimDuePosts, createDatabase } from '@chronopost/db';
 import { sendPublishMessages } from '@chronopost/lambda-kit/publish-queue';
 import { createLocalSqsClient, createPublishQueues } from '@chronopost/local';
-import { createContext, loadConfig, tick, type TickResult } from '@chronopost/service-dispatcher';
+import { createContext, loadConfig, loadSecrets, tick, type TickResult } from '@chronopost/service-dispatcher';
 import { createLogger } from '@chronopost/lambda-kit';
 import { startBenchPostgres } from './postgres';
 
@@ -101,7 +101,7 @@ export async function run() {
       POWERTOOLS_METRICS_DISABLED: 'true',
     };
     const config = loadConfig(env);
-    const ctx = createContext(config, { sqs, logger: createLogger('dispatcher', 'ERROR') });
+    const ctx = createContext(config, loadSecrets(env), { sqs, logger: createLogger('dispatcher', 'ERROR') });
     const seedDb = createDatabase({ url, schema: 'public' }, { max: 4, applicationName: 'bench-burst-seed' });
     // The API's own connections, as its Lambda has them.
     const apiDb = createDatabase({ url, schema: 'public' }, { max: 2, applicationName: 'bench-burst-api' });

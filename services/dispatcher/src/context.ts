@@ -20,7 +20,9 @@ export const createContext = (
 ): DispatcherContext => ({
   config,
   logger: overrides.logger ?? createLogger('dispatcher', config.logLevel),
-  db: overrides.db ?? createDatabase(databaseConnection(config, secrets), { max: CLAIM_WORKERS + 1, applicationName: 'chronopost-dispatcher' }),
+  db:
+    overrides.db ??
+    createDatabase(databaseConnection(config, secrets), { max: CLAIM_WORKERS + 1, applicationName: 'chronopost-dispatcher' }),
   sqs: overrides.sqs ?? new SQSClient(awsClientOptions(config.aws, 'sqs')),
   metrics: overrides.metrics ?? createMetrics({ service: 'dispatcher', namespace: config.metricsNamespace }),
   now: overrides.now ?? (() => new Date()),

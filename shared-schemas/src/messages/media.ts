@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineMessages, message, none } from './define';
 
 const bytes = z.number().int().nonnegative();
