@@ -69,7 +69,8 @@ async function coldBytes(service: BuiltService): Promise<{ coldKb: number; allKb
     for (const imported of outputs[path]?.imports ?? [])
       if (imported.kind === 'import-statement' && !imported.external) visit(imported.path);
   };
-  const entry = Object.keys(outputs).find((path) => outputs[path]!.entryPoint)!;
+  // Not just any output with an entryPoint: esbuild gives one to every chunk of a dynamic import too.
+  const entry = Object.keys(outputs).find((path) => path.endsWith('/index.mjs'))!;
   visit(entry);
   const js = Object.keys(outputs).filter((path) => path.endsWith('.mjs'));
   const sum = async (paths: string[]) => (await Promise.all(paths.map(gz))).reduce((a, b) => a + b, 0) / 1024;
