@@ -20,6 +20,7 @@ export * from './config/dispatcher';
 export * from './config/publisher';
 export * from './config/token-refresher';
 export * from './config/media';
+export * from './config/video';
 export * from './config/services';
 export * from './config/secrets';
 export * from './metrics';

@@ -11,3 +11,4 @@ export * from './records';
 export * from './publish';
 export * from './publish-errors';
 export * from './xrpc';
+export * from './video-service';

@@ -104,8 +104,25 @@ export async function resolveQuote(resolver: IdentityResolver, fetchImpl: Fetch,
 }
 
 /** Uploads one image to the author's PDS; the blob is referenced by the post record written next. */
-export async function uploadImage(session: PdsSession, bytes: Uint8Array, mimeType: string): Promise<BlobJson> {
-  const { blob } = await xrpcProcedure<{ blob?: BlobJson }>(session, 'com.atproto.repo.uploadBlob', { bytes, encoding: mimeType });
+export const uploadImage = (session: PdsSession, bytes: Uint8Array, mimeType: string): Promise<BlobJson> =>
+  uploadBlob(session, bytes, mimeType);
+
+/**
+ * Uploads a larger blob (a video, as it is) to the author's PDS within `timeoutMs` (what is left of
+ * the invocation). The PDS fetch's own 15 s limit per request (network.ts) still applies: a video
+ * that cannot be sent in that time fails as a network error and is retried.
+ */
+export const uploadLargeBlob = (session: PdsSession, bytes: Uint8Array, mimeType: string, timeoutMs: number): Promise<BlobJson> =>
+  uploadBlob(session, bytes, mimeType, AbortSignal.timeout(timeoutMs));
+
+/** `com.atproto.repo.uploadBlob`, checked to answer a blob reference. */
+export async function uploadBlob(session: PdsSession, bytes: Uint8Array, mimeType: string, signal?: AbortSignal): Promise<BlobJson> {
+  const { blob } = await xrpcProcedure<{ blob?: BlobJson }>(
+    session,
+    'com.atproto.repo.uploadBlob',
+    { bytes, encoding: mimeType },
+    signal ? { signal } : {},
+  );
   if (blob?.$type !== 'blob' || typeof blob.ref?.$link !== 'string') {
     throw new XRPCError(2, 'InvalidResponse', 'uploadBlob answered without a blob reference');
   }

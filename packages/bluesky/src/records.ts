@@ -23,6 +23,11 @@ export interface Resolved {
   quotes: Map<string, StrongRef>;
   /** Media id → uploaded blob and the image's size. */
   images: Map<string, { blob: BlobJson; width?: number | null; height?: number | null }>;
+  /** Media id → the video's blob on the PDS, its display size and its caption files. */
+  videos?: Map<
+    string,
+    { blob: BlobJson; width?: number | null; height?: number | null; captions: Array<{ lang: string; file: BlobJson }> }
+  >;
 }
 
 export interface Write {
@@ -74,6 +79,17 @@ function embedFor(embed: StoredEmbed | null, resolved: Resolved): Record<string,
   switch (embed.type) {
     case 'images':
       return images(embed.images);
+    case 'video': {
+      const video = resolved.videos?.get(embed.mediaId);
+      if (!video) throw new Error(`video ${embed.mediaId} was not uploaded`);
+      return {
+        $type: 'app.bsky.embed.video',
+        video: video.blob,
+        ...(embed.alt ? { alt: embed.alt } : {}),
+        ...(video.captions.length ? { captions: video.captions.map((caption) => ({ lang: caption.lang, file: caption.file })) } : {}),
+        ...(video.width && video.height ? { aspectRatio: { width: video.width, height: video.height } } : {}),
+      };
+    }
     case 'quote':
       return quote(embed.uri);
     case 'quoteWithImages':

@@ -12,3 +12,4 @@ export * from './retry-policy';
 export * from './dispatch-policy';
 export * from './token-policy';
 export * from './media';
+export * from './video';

@@ -1,10 +1,10 @@
 /**
  * Uploaded media: what may be uploaded, the limits it is held to, where its bytes live, and why
  * an upload is refused. One place for every limit, so the API, the media Lambda, the publisher
- * and the web app cannot disagree. (Video joins with its own kind.)
+ * and the web app cannot disagree. Video's own limits (Bluesky's) are in `video.ts`.
  */
 
-export const MEDIA_KINDS = ['image'] as const;
+export const MEDIA_KINDS = ['image', 'video'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
 /**
@@ -35,7 +35,7 @@ export const UPLOAD_FORM_SECONDS = 15 * 60;
 /** How long a preview URL of a processed image stays valid. */
 export const PREVIEW_URL_SECONDS = 5 * 60;
 
-/** Where the bytes live: the original as uploaded, the processed image beside it (one each per media id). */
+/** Where the bytes live: the original as uploaded, the processed image beside it (one each per media id; a video has no processed copy). */
 export const mediaKeys = (id: string) => ({ original: `${UPLOAD_PREFIX}${id}`, processed: `${PROCESSED_PREFIX}${id}` });
 /** Only objects under this prefix are uploads (the bucket's notification is filtered on it). */
 export const UPLOAD_PREFIX = 'uploads/';
@@ -60,6 +60,13 @@ export const MEDIA_REJECTIONS = [
   'too_large',
   'cannot_fit',
   'missing',
+  // Videos (their limits are Bluesky's, in video.ts).
+  'not_a_video',
+  'unsupported_video_type',
+  'video_too_long',
+  'unsupported_codec',
+  'needs_video_service',
+  'no_video_track',
 ] as const;
 export type MediaRejection = (typeof MEDIA_REJECTIONS)[number];
 

@@ -23,6 +23,11 @@ describe('retry policy', () => {
     });
   });
 
+  it('looks again shortly, without backoff, while a video is still processing (the late policy ends the wait)', () => {
+    expect(nextStep({ attempt: 1, errorClass: 'video_processing', now })).toEqual({ action: 'retry', at: inSeconds(20) });
+    expect(nextStep({ attempt: 30, errorClass: 'video_processing', now })).toEqual({ action: 'retry', at: inSeconds(20) });
+  });
+
   it('blocks on session problems and fails bad posts at once', () => {
     expect(nextStep({ attempt: 1, errorClass: 'auth', now })).toEqual({ action: 'block' });
     expect(nextStep({ attempt: 1, errorClass: 'session_ended', now })).toEqual({ action: 'block' });

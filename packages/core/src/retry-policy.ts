@@ -1,3 +1,5 @@
+import { VIDEO_PROCESSING_RECHECK_MS } from './video';
+
 /** Why a publication attempt failed, as far as what to do next is concerned. */
 export const PUBLISH_ERROR_CLASSES = [
   /** Could not reach the PDS, or it timed out: try again later. */
@@ -14,6 +16,8 @@ export const PUBLISH_ERROR_CLASSES = [
   'validation',
   /** The publisher died repeatedly on this post (its message reached the dead-letter queue). */
   'crash',
+  /** The post's video is still being processed by the video service: look again shortly. */
+  'video_processing',
 ] as const;
 export type PublishErrorClass = (typeof PUBLISH_ERROR_CLASSES)[number];
 
@@ -33,6 +37,8 @@ export type NextStep = { action: 'retry'; at: Date } | { action: 'fail' } | { ac
  */
 export function nextStep(input: { attempt: number; errorClass: PublishErrorClass; now: Date; retryAfter?: Date }): NextStep {
   if (BLOCKING_CLASSES.includes(input.errorClass)) return { action: 'block' };
+  // Waiting for a video is not a failure: no backoff; the late policy (or the video wait limit) ends it.
+  if (input.errorClass === 'video_processing') return { action: 'retry', at: new Date(input.now.getTime() + VIDEO_PROCESSING_RECHECK_MS) };
   if (!RETRYABLE_CLASSES.includes(input.errorClass)) return { action: 'fail' };
   const delay = RETRY_DELAYS_MS[input.attempt - 1];
   if (delay === undefined) return { action: 'fail' };

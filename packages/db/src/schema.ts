@@ -13,6 +13,8 @@ import {
   SESSION_STATES,
   UNTIMED_STATUSES,
   type MediaState,
+  VIDEO_PATHS,
+  VIDEO_UPLOAD_STATES,
 } from '@chronopost/core';
 import { NOTIFICATION_CODES } from '@chronopost/shared-schemas';
 import { sql } from 'drizzle-orm';
@@ -187,8 +189,9 @@ export const postItems = pgTable(
 );
 
 /**
- * Uploads (images; video later). The original lives at `s3_key` as uploaded; the media Lambda
- * stores the processed image at `processed_key` and records what the publisher needs.
+ * Uploads (images and videos). The original lives at `s3_key` as uploaded; the media Lambda
+ * stores the processed image at `processed_key` (a checked video: the original's key) and records
+ * what the publisher needs.
  */
 export const media = pgTable(
   'media',
@@ -211,6 +214,11 @@ export const media = pgTable(
     width: integer('width'),
     height: integer('height'),
     alt: text('alt').notNull().default(''),
+    /** A video's length and the sample-entry code of its video track (`avc1`, `hvc1`, …). */
+    durationMs: integer('duration_ms'),
+    codec: text('codec'),
+    /** A video's captions, one WebVTT text per language (each ≤ 20,000 bytes, at most 20). */
+    captions: jsonb('captions').$type<Array<{ lang: string; vtt: string }>>().notNull().default([]),
     /** Why it was rejected (set exactly when `rejected`): a code of MEDIA_REJECTIONS (core) and its params, from the message catalogue. */
     reasonCode: text('reason_code'),
     reasonParams: jsonb('reason_params').$type<Record<string, unknown>>(),
@@ -255,6 +263,34 @@ export const linkPreviews = pgTable(
   (t) => [primaryKey({ columns: [t.ownerDid, t.url] })],
 );
 
+/**
+ * A video's way to its account's PDS, kept across attempts: which path it took, the video
+ * service's job while it runs, and the blob once the PDS has it. `started_at` is the uploader's
+ * lease: a run that started long ago died, and another may take over.
+ */
+export const videoUploads = pgTable(
+  'video_uploads',
+  {
+    mediaId: uuid('media_id')
+      .primaryKey()
+      .references(() => media.id, { onDelete: 'cascade' }),
+    path: text('path', { enum: VIDEO_PATHS }).notNull(),
+    state: text('state', { enum: VIDEO_UPLOAD_STATES }).notNull(),
+    jobId: text('job_id'),
+    /** The blob as the PDS (or the video service) returned it. */
+    blob: jsonb('blob').$type<{ $type: 'blob'; ref: { $link: string }; mimeType: string; size: number }>(),
+    /** Why it failed, for the user: a catalogue code and its params (as on the post). */
+    reasonCode: text('reason_code'),
+    reasonParams: jsonb('reason_params').$type<Record<string, unknown>>(),
+    startedAt: tstz('started_at').notNull(),
+    updatedAt: updatedAt(),
+  },
+  () => [
+    check('video_uploads_path_check', oneOf('path', VIDEO_PATHS)),
+    check('video_uploads_state_check', oneOf('state', VIDEO_UPLOAD_STATES)),
+  ],
+);
+
 /** One row per publish attempt: the audit trail behind every status the user sees. */
 export const publishAttempts = pgTable(
   'publish_attempts',
@@ -272,6 +308,8 @@ export const publishAttempts = pgTable(
     reasonCode: text('reason_code'),
     reasonParams: jsonb('reason_params'),
     latencyMs: integer('latency_ms'),
+    /** For a post with a video: the path it took to the PDS (`video_service` or `direct`). */
+    videoPath: text('video_path', { enum: VIDEO_PATHS }),
   },
   (t) => [
     index('publish_attempts_post_idx').on(t.postId, t.startedAt),

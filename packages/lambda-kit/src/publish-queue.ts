@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { deliveryDelaySeconds } from '@chronopost/core';
 import pMap from 'p-map';
-import type { PublishMessage } from '@chronopost/shared-schemas';
+import type { PrepareVideoMessage, PublishMessage } from '@chronopost/shared-schemas';
 
 /** What a publish message is made from: a post just claimed for publication. */
 export interface QueuedPost {
@@ -57,5 +57,28 @@ export async function sendPublishMessages(
     },
     { concurrency: CONCURRENT_BATCHES },
   );
+  return sent;
+}
+
+/**
+ * `prepare_video` messages for these posts, undelayed (they ask the publisher to start a video's
+ * upload now, minutes before the post is due). Best effort: a message the queue refuses is asked
+ * for again on the next tick. Returns how many the queue accepted.
+ */
+export async function sendPrepareVideoMessages(sqs: SQSClient, queueUrl: string, postIds: string[], now: Date): Promise<number> {
+  let sent = 0;
+  for (let index = 0; index < postIds.length; index += BATCH) {
+    const batch = postIds.slice(index, index + BATCH);
+    const result = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: queueUrl,
+        Entries: batch.map((postId, entry) => {
+          const message: PrepareVideoMessage = { postId, action: 'prepare_video', requestedAt: now.toISOString() };
+          return { Id: String(entry), MessageBody: JSON.stringify(message) };
+        }),
+      }),
+    );
+    sent += result.Successful?.length ?? 0;
+  }
   return sent;
 }

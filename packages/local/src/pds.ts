@@ -13,7 +13,12 @@ export interface DevPds {
  * Starts a real AT Protocol PDS with its PLC directory from `@atproto/dev-env`. Its SQLite data
  * lives under `os.tmpdir()`, so TMPDIR is pointed at `dataDir` while it is created.
  */
-export async function startDevPds(options: { dataDir: string; pdsPort?: number; plcPort?: number }): Promise<DevPds> {
+export async function startDevPds(options: {
+  dataDir: string;
+  pdsPort?: number;
+  plcPort?: number;
+  blobUploadLimit?: number;
+}): Promise<DevPds> {
   await mkdir(options.dataDir, { recursive: true });
   const previousTmp = process.env.TMPDIR;
   process.env.TMPDIR = options.dataDir;
@@ -21,7 +26,10 @@ export async function startDevPds(options: { dataDir: string; pdsPort?: number; 
     const { TestNetworkNoAppView } = await import('@atproto/dev-env');
     // Unset keys must be left out: `port: undefined` overrides the package's own default.
     const network = await TestNetworkNoAppView.create({
-      pds: options.pdsPort ? { port: options.pdsPort } : {},
+      pds: {
+        ...(options.pdsPort ? { port: options.pdsPort } : {}),
+        ...(options.blobUploadLimit ? { blobUploadLimit: options.blobUploadLimit } : {}),
+      },
       plc: options.plcPort ? { port: options.plcPort } : {},
     });
     return {

@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from '@chronopost/lambda-kit';
-import { UPLOAD_PREFIX } from '@chronopost/core';
+import { MAX_VIDEO_UPLOAD_BYTES, UPLOAD_PREFIX } from '@chronopost/core';
 import { createDatabase, migrateDatabase } from '@chronopost/db';
 import { FUNCTION_TIMEOUT_SECONDS, HTTP_ROUTES } from '@chronopost/shared-schemas';
 import { loadOrCreateMasterKey } from '@chronopost/vault';
@@ -82,7 +82,13 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     const secrets = await loadOrCreateLocalSecrets(config.secretsFile);
 
     const demoPds: Promise<DevPds | undefined> = options.demo
-      ? startDevPds({ dataDir: join(config.home, 'pds', String(process.pid)), pdsPort: config.ports.pds, plcPort: config.ports.plc })
+      ? startDevPds({
+          dataDir: join(config.home, 'pds', String(process.pid)),
+          pdsPort: config.ports.pds,
+          plcPort: config.ports.plc,
+          // A video is one blob: the dev PDS takes as much as a video upload may be.
+          blobUploadLimit: MAX_VIDEO_UPLOAD_BYTES,
+        })
       : Promise.resolve(undefined);
     // Stopped last, and also when something else fails while it is still starting.
     demoPds.catch(() => undefined);

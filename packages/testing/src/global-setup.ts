@@ -65,7 +65,8 @@ export default async function setup(project: TestProject) {
         (server) => server.close(),
       ),
       tracked(startLocalDynamoDb({ host: '127.0.0.1', port: 0 }), (server) => server.close()),
-      tracked(startDevPds({ dataDir: join(root, 'pds') }), (pds) => pds.close()),
+      // Videos go to the PDS as blobs: its limit (5 MiB by default) above every test video.
+      tracked(startDevPds({ dataDir: join(root, 'pds'), blobUploadLimit: 20 * 1024 * 1024 }), (pds) => pds.close()),
       // Rebuilt only when its sources changed since the last run.
       ensureWebBuild(),
       // One browser for every test file; each test opens its own context (cookies, storage).

@@ -15,3 +15,6 @@ export * from './publishing';
 export * from './sessions';
 export * from './pds-records';
 export * from './secrets-manager-server';
+export * from './video-fixtures';
+export * from './video-service';
+export * from './media-uploads';

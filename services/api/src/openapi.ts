@@ -1,5 +1,6 @@
 import {
   accessTokenResponseSchema,
+  captionsInputSchema,
   createMediaResponseSchema,
   createMediaSchema,
   accountSettingsResponseSchema,
@@ -165,11 +166,14 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
   'POST /media': {
     summary: 'Start an upload: a media id and a form to POST the file straight to storage',
     description: [
-      'Declare the kind (`image`), the type (`image/jpeg`, `image/png`, `image/webp`, `image/gif`, `image/avif`, `image/heic`, `image/heif`)',
-      'and the exact size in bytes (at most 30 MiB). Then POST `upload.url` as multipart/form-data with every field of',
+      'Declare the kind (`image` or `video`), the type (images: `image/jpeg`, `image/png`, `image/webp`, `image/gif`, `image/avif`, `image/heic`, `image/heif`;',
+      'videos: `video/mp4`, `video/quicktime`; WebM is refused with `unsupported_video_type`)',
+      'and the exact size in bytes (images at most 30 MiB, videos at most 100 MB). Then POST `upload.url` as multipart/form-data with every field of',
       '`upload.fields` and the file last, as `file`, before `upload.expiresAt`. Storage itself refuses another size or',
       'type. The media then goes `uploading → processing → ready` (or `rejected` with `reason.code`: not_an_image,',
-      'type_mismatch, unsupported_type, too_many_pixels, damaged, too_large, cannot_fit, missing); poll `GET /media/{id}`.',
+      'type_mismatch, unsupported_type, too_many_pixels, damaged, too_large, cannot_fit, missing; for videos not_a_video,',
+      'video_too_long (over 3 minutes), unsupported_codec, needs_video_service, no_video_track); poll `GET /media/{id}`.',
+      'A ready video has its display size (`aspectRatio`), `durationMs` and `codec`.',
     ].join(' '),
     requestBody: { content: { 'application/json': { schema: createMediaSchema } } },
     responses: { '201': json(createMediaResponseSchema, 'Upload started.'), ...invalid, ...authed },
@@ -188,6 +192,32 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
       '404': error('No such upload among yours (`media_not_found`).'),
       '409': error('A post uses it (`media_in_use`).'),
     },
+  },
+  'PUT /media/{id}/captions/{lang}': {
+    summary: "Set a video's captions in one language (WebVTT text, at most 20,000 bytes; at most 20 languages)",
+    requestParams: {
+      path: z.object({
+        id: z.uuid().meta({ description: 'The media id of a video.' }),
+        lang: z.string().meta({ description: 'A language tag: en, ja, pt-BR.' }),
+      }),
+    },
+    requestBody: { content: { 'application/json': { schema: captionsInputSchema } } },
+    responses: {
+      '200': json(mediaSchema, 'The upload with its captions.'),
+      ...invalid,
+      ...authed,
+      '404': error('No such upload among yours (`media_not_found`).'),
+    },
+  },
+  'DELETE /media/{id}/captions/{lang}': {
+    summary: "Remove a video's captions in one language",
+    requestParams: {
+      path: z.object({
+        id: z.uuid().meta({ description: 'The media id of a video.' }),
+        lang: z.string().meta({ description: 'A language tag.' }),
+      }),
+    },
+    responses: { '200': json(mediaSchema, 'The upload with its captions.'), ...authed, '404': error('No such upload among yours.') },
   },
   'POST /link-preview': {
     summary: 'A link card for an address: title, description and the page image as an upload (`thumbMediaId`)',

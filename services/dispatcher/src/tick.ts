@@ -1,6 +1,6 @@
-import { LOOK_AHEAD_MS } from '@chronopost/core';
-import { claimDuePosts, type ClaimedPost, markCrashed, reapStuckPosts } from '@chronopost/db';
-import { sendPublishMessages } from '@chronopost/lambda-kit/publish-queue';
+import { LOOK_AHEAD_MS, VIDEO_PREPARE_LEAD_SECONDS } from '@chronopost/core';
+import { claimDuePosts, type ClaimedPost, findPostsToPrepareVideo, markCrashed, reapStuckPosts } from '@chronopost/db';
+import { sendPrepareVideoMessages, sendPublishMessages } from '@chronopost/lambda-kit/publish-queue';
 import type { DispatcherContext } from './context';
 import { type DeadLetter, drainDeadLetters } from './queue';
 
@@ -25,13 +25,16 @@ export interface TickResult {
   requeued: number;
   crashed: number;
   deadLetters: number;
+  /** Posts with a video due within `VIDEO_PREPARE_LEAD_SECONDS` whose upload was asked to start. */
+  videosToPrepare: number;
   claimMs: number;
 }
 
 /**
  * One dispatcher tick (EventBridge, every minute): dead letters first (their posts fail with
  * class `crash`), then claim and queue what falls due — before the next tick plus a margin in
- * look-ahead mode, only what is already due in naive mode — then reap work that went astray.
+ * look-ahead mode, only what is already due in naive mode — then reap work that went astray, and
+ * ask for the uploads of videos due in the next minutes to start (see `prepareVideosAhead`).
  */
 export async function tick(ctx: DispatcherContext): Promise<TickResult> {
   const now = ctx.now();
@@ -70,6 +73,19 @@ export async function tick(ctx: DispatcherContext): Promise<TickResult> {
   for (const post of reaped.requeued) ctx.logger.warn('stuck post queued again', { postId: post.id, was: post.fromStatus });
   for (const post of reaped.crashed) ctx.logger.error('post failed: its publishers died too often', { postId: post.id });
 
+  // Videos go to the PDS minutes ahead: the video service's job can take that long.
+  const toPrepare = await findPostsToPrepareVideo(ctx.db, {
+    now,
+    until: new Date(now.getTime() + VIDEO_PREPARE_LEAD_SECONDS * 1000),
+    limit: CLAIM_PAGE,
+  });
+  const videosToPrepare = toPrepare.length
+    ? await sendPrepareVideoMessages(ctx.sqs, ctx.config.publishQueueUrl, toPrepare, now).catch((error: unknown) => {
+        ctx.logger.warn('could not ask for videos to be prepared; the next tick asks again', { error: String(error) });
+        return 0;
+      })
+    : 0;
+
   const result: TickResult = {
     at: now.toISOString(),
     mode: ctx.config.mode,
@@ -79,6 +95,7 @@ export async function tick(ctx: DispatcherContext): Promise<TickResult> {
     requeued: reaped.requeued.length,
     crashed: reaped.crashed.length,
     deadLetters,
+    videosToPrepare,
     claimMs,
   };
   ctx.logger.info('dispatcher tick', { ...result });

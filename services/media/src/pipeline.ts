@@ -1,6 +1,14 @@
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { MAX_IMAGE_UPLOAD_BYTES, mediaIdOfUploadKey, mediaKeys } from '@chronopost/core';
-import { claimMediaForProcessing, markMediaReady, type MediaRejectionReason, rejectMedia, releaseMediaClaim } from '@chronopost/db';
+import { MAX_IMAGE_UPLOAD_BYTES, MAX_VIDEO_UPLOAD_BYTES, mediaIdOfUploadKey, mediaKeys, videoPathFor } from '@chronopost/core';
+import {
+  claimMediaForProcessing,
+  findAccount,
+  markMediaReady,
+  type MediaRejectionReason,
+  type MediaRow,
+  rejectMedia,
+  releaseMediaClaim,
+} from '@chronopost/db';
 import type { MediaContext } from './context';
 
 export type UploadOutcome =
@@ -35,10 +43,12 @@ export async function processUpload(ctx: MediaContext, bucket: string, key: stri
     const head = await ctx.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: keys.original }));
     const size = head.ContentLength ?? 0;
     // S3 holds uploads to the declared size (the upload form's policy); this holds anything else.
-    if (size > MAX_IMAGE_UPLOAD_BYTES || (row.declaredBytes !== null && size !== row.declaredBytes)) {
-      const params = { maxBytes: MAX_IMAGE_UPLOAD_BYTES, ...(row.declaredBytes !== null ? { declaredBytes: row.declaredBytes } : {}) };
+    const maxBytes = row.kind === 'video' ? MAX_VIDEO_UPLOAD_BYTES : MAX_IMAGE_UPLOAD_BYTES;
+    if (size > maxBytes || (row.declaredBytes !== null && size !== row.declaredBytes)) {
+      const params = { maxBytes, ...(row.declaredBytes !== null ? { declaredBytes: row.declaredBytes } : {}) };
       return await refuse(ctx, claim, { code: 'too_large', params }, `${size} bytes, declared ${row.declaredBytes}`);
     }
+    if (row.kind === 'video') return await processVideo(ctx, claim, row, { bucket, key: keys.original, size });
     const object = await ctx.s3.send(new GetObjectCommand({ Bucket: bucket, Key: keys.original }));
     const input = Buffer.from(await object.Body!.transformToByteArray());
     const started = performance.now();
@@ -82,6 +92,52 @@ export async function processUpload(ctx: MediaContext, bucket: string, key: stri
     await releaseMediaClaim(ctx.db, id, now).catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * A video is checked where it lies (range reads: the bytes are never all in memory) and used as
+ * uploaded: the video service transcodes it, or the PDS takes it as it is. Its checks depend on
+ * the account's path (`videoPathFor`): a direct upload must already be what Bluesky plays.
+ */
+async function processVideo(
+  ctx: MediaContext,
+  claim: { id: string; startedAt: Date },
+  row: MediaRow,
+  object: { bucket: string; key: string; size: number },
+): Promise<UploadOutcome> {
+  const account = await findAccount(ctx.db, row.ownerDid);
+  const path = videoPathFor(account?.pdsUrl ?? '', ctx.config.videoServicePdsHosts);
+  const read = async (start: number, end: number) => {
+    const part = await ctx.s3.send(new GetObjectCommand({ Bucket: object.bucket, Key: object.key, Range: `bytes=${start}-${end}` }));
+    return part.Body!.transformToByteArray();
+  };
+  const started = performance.now();
+  // mp4box loads with the first video a container checks, as sharp does with the first image.
+  const { checkVideo } = await import('./video');
+  const result = await checkVideo(read, object.size, row.declaredMime ?? '', path);
+  if (!result.ok) return refuse(ctx, claim, result.reason, result.detail);
+  const { probe } = result;
+  const marked = await markMediaReady(ctx.db, claim, {
+    key: object.key,
+    mime: probe.mime,
+    bytes: object.size,
+    width: probe.width,
+    height: probe.height,
+    notes: [],
+    durationMs: Math.round(probe.durationSeconds * 1000),
+    codec: probe.codec!,
+  });
+  if (!marked) ctx.logger.warn('checked, but the upload was taken over or deleted meanwhile', { mediaId: claim.id });
+  ctx.logger.info('video ready', { mediaId: claim.id, path, ...probe, bytes: object.size, ms: Math.round(performance.now() - started) });
+  return {
+    outcome: 'ready',
+    id: claim.id,
+    key: object.key,
+    mime: probe.mime,
+    bytes: object.size,
+    width: probe.width,
+    height: probe.height,
+  };
 }
 
 async function refuse(

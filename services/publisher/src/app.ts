@@ -3,6 +3,7 @@ import { METRIC_NAMES, publishMessageSchema } from '@chronopost/shared-schemas';
 import type { SQSRecord } from 'aws-lambda';
 import type { PublisherContext } from './context';
 import type { PublishResult } from './publish';
+import type { PrepareResult } from './video';
 import { receive } from './receive';
 
 export { loadConfig, loadSecrets } from './config';
@@ -18,7 +19,7 @@ export const makeHandler = (ctx: PublisherContext) =>
   });
 
 /** What one message came to, as metrics (the message was valid, or receive would have thrown). */
-function recordOutcome(ctx: PublisherContext, record: SQSRecord, result: PublishResult): void {
+function recordOutcome(ctx: PublisherContext, record: SQSRecord, result: PublishResult | PrepareResult): void {
   if (result.outcome === 'published') {
     ctx.metrics.count(METRIC_NAMES.postsPublished);
     // From the scheduled second to the end of this publication, as seen by the publisher.

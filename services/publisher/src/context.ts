@@ -9,6 +9,8 @@ export interface PublisherContext extends SessionServiceContext {
   s3: S3Client;
   sleep: (ms: number) => Promise<void>;
   metrics: ServiceMetrics;
+  /** For Bluesky's video service, an address of our configuration (not a user's): the platform fetch. */
+  videoFetch: typeof globalThis.fetch;
 }
 
 export const createContext = (
@@ -20,6 +22,7 @@ export const createContext = (
   // Up to ten records of a batch run at once.
   ...createSessionServiceContext('publisher', config, secrets, { poolSize: 10, overrides }),
   sleep: overrides.sleep ?? ((ms) => sleep(ms)),
+  videoFetch: overrides.videoFetch ?? globalThis.fetch,
   s3: overrides.s3 ?? new S3Client(awsClientOptions(config.aws, 's3')),
   metrics: overrides.metrics ?? createMetrics({ service: 'publisher', namespace: config.metricsNamespace }),
 });

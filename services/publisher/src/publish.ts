@@ -14,7 +14,16 @@ import {
   uploadImage,
   writeRecords,
 } from '@chronopost/bluesky';
-import { type AttemptOutcome, isTooLate, LEASE_MARGIN_MS, nextStep, type PublishErrorClass } from '@chronopost/core';
+import {
+  type AttemptOutcome,
+  isTooLate,
+  LEASE_MARGIN_MS,
+  nextStep,
+  type PublishErrorClass,
+  VIDEO_PROCESSING_MAX_WAIT_SECONDS,
+  type VideoPath,
+  videoPathFor,
+} from '@chronopost/core';
 import {
   type Claim,
   claimForPublishing,
@@ -101,10 +110,12 @@ export async function publish(
   const { claim } = result;
   const attemptId = await startAttempt(ctx.db, postId, claim.attempt);
   const started = performance.now();
+  // A post with a video records the path its video took to the PDS on each attempt.
+  let videoPath: VideoPath | undefined;
   const record = async (
     outcome: AttemptOutcome,
     detail: { errorClass?: PublishErrorClass | undefined; reason?: Reason | undefined } = {},
-  ) => finishAttempt(ctx.db, attemptId, { outcome, ...detail, latencyMs: Math.round(performance.now() - started) });
+  ) => finishAttempt(ctx.db, attemptId, { outcome, ...detail, latencyMs: Math.round(performance.now() - started), videoPath });
   const held = { postId, attempt: claim.attempt };
 
   const post = claim.post;
@@ -127,7 +138,15 @@ export async function publish(
       if (existing) return await alreadyPublished(ctx, claim, existing, record, target);
     }
 
-    const resolved = await prepare(ctx, { session, identityResolver: client.identityResolver, ownerDid: post.ownerDid, items });
+    if (items.some((item) => item.embed?.type === 'video')) videoPath = videoPathFor(target.pdsUrl, ctx.config.videoService.pdsHosts);
+    const resolved = await prepare(ctx, {
+      session,
+      identityResolver: client.identityResolver,
+      ownerDid: post.ownerDid,
+      pdsUrl: target.pdsUrl,
+      items,
+      remainingMs: lambda.remainingMs,
+    });
     // The records are built before the due time too (createdAt is the time they are due, or now if
     // that has passed), so at the second itself only the write remains.
     const dueAt = post.nextAttemptAt ?? post.scheduledAt!;
@@ -185,6 +204,20 @@ export async function publish(
       ...(classified.retryAfter ? { retryAfter: classified.retryAfter } : {}),
     });
     const detail = { reason: classified.reason, errorClass: classified.errorClass };
+    // Waiting for a video ends with the late policy (`skip`: at the claim, as `missed`) or, with
+    // `publish`, after the longest wait we allow.
+    const waitedTooLong =
+      classified.errorClass === 'video_processing' &&
+      now.getTime() - post.scheduledAt!.getTime() > VIDEO_PROCESSING_MAX_WAIT_SECONDS * 1000;
+    if (step.action === 'retry' && waitedTooLong) {
+      const failed = {
+        reason: { code: 'video_processing_too_long', params: { minutes: VIDEO_PROCESSING_MAX_WAIT_SECONDS / 60 } },
+        errorClass: 'video_processing' as const,
+      };
+      await markNotPublished(ctx.db, held, { status: 'failed' }, failed);
+      await record('failed', failed);
+      return { outcome: 'failed', postId, ...failed };
+    }
     if (step.action === 'retry') {
       await markNotPublished(ctx.db, held, { status: 'retrying', at: step.at }, detail);
       await record('retrying', detail);
@@ -231,7 +264,14 @@ const UPLOAD_CONCURRENCY = 4;
 /** Everything the records need from the network: mention DIDs, quoted posts' CIDs, uploaded images. */
 async function prepare(
   ctx: PublisherContext,
-  input: { session: PdsSession; identityResolver: IdentityResolver; ownerDid: string; items: Item[] },
+  input: {
+    session: PdsSession;
+    identityResolver: IdentityResolver;
+    ownerDid: string;
+    pdsUrl: string;
+    items: Item[];
+    remainingMs: () => number;
+  },
 ): Promise<Resolved> {
   const handles = input.items.flatMap((item) => item.facets.filter((facet) => facet.type === 'mention').map((facet) => facet.value));
   const quoteUris = [
@@ -250,14 +290,38 @@ async function prepare(
       }),
     ),
   ];
-  const [mentions, quotes, images] = await Promise.all([
+  const videoIds = [...new Set(input.items.flatMap((item) => (item.embed?.type === 'video' ? [item.embed.mediaId] : [])))];
+  const [mentions, quotes, images, videos] = await Promise.all([
     handles.length ? resolveMentions(input.identityResolver, handles) : new Map<string, string>(),
     Promise.all(quoteUris.map(async (uri) => [uri, await resolveQuote(input.identityResolver, ctx.fetch, uri)] as const)).then(
       (entries) => new Map(entries),
     ),
     uploadImages(ctx, input.session, input.ownerDid, imageIds),
+    uploadVideos(ctx, input, videoIds),
   ]);
-  return { mentions, quotes, images };
+  return { mentions, quotes, images, videos };
+}
+
+async function uploadVideos(
+  ctx: PublisherContext,
+  input: { session: PdsSession; ownerDid: string; pdsUrl: string; remainingMs: () => number },
+  ids: string[],
+): Promise<NonNullable<Resolved['videos']>> {
+  const prepared: NonNullable<Resolved['videos']> = new Map();
+  if (ids.length === 0) return prepared;
+  const rows = new Map((await findMediaForUpload(ctx.db, input.ownerDid, ids)).map((row) => [row.id, row]));
+  for (const id of ids) {
+    const row = rows.get(id);
+    if (!row || row.kind !== 'video') throw new PublishError('validation', { code: 'video_deleted' });
+    if (row.state === 'rejected') throw new PublishError('validation', { code: 'video_rejected' });
+    if (row.state !== 'ready' || !row.processedKey) throw new PublishError('server', { code: 'video_checking' });
+    // The video code (and its upload paths) loads with the first post that has a video: most
+    // publisher cold starts never need it.
+    const { prepareVideo } = await import('./video');
+    const { video } = await prepareVideo(ctx, { ...input, media: row });
+    prepared.set(id, video);
+  }
+  return prepared;
 }
 
 async function uploadImages(ctx: PublisherContext, session: PdsSession, ownerDid: string, ids: string[]): Promise<Resolved['images']> {

@@ -1,12 +1,17 @@
 import {
+  canonicalLanguage,
   IMAGE_TYPE_NAMES,
   IMAGE_TYPES,
   MAX_ALT_TEXT_LENGTH,
+  MAX_CAPTION_BYTES,
   MAX_IMAGE_UPLOAD_BYTES,
+  MAX_VIDEO_UPLOAD_BYTES,
   MEDIA_KINDS,
   MEDIA_NOTES,
   MEDIA_REJECTIONS,
   MEDIA_STATES,
+  VIDEO_TYPE_NAMES,
+  VIDEO_TYPES,
 } from '@chronopost/core';
 import * as z from 'zod';
 
@@ -20,7 +25,7 @@ import * as z from 'zod';
 const custom = (context: z.RefinementCtx, path: PropertyKey[], code: string, params: Record<string, unknown> = {}) =>
   context.addIssue({ code: 'custom', path, params: { code, ...params } });
 
-/** `POST /media`: what is about to be uploaded. `kind` leaves room for video. */
+/** `POST /media`: what is about to be uploaded, an image or a video. */
 export const createMediaSchema = z
   .object({
     kind: z.enum(MEDIA_KINDS),
@@ -35,6 +40,12 @@ export const createMediaSchema = z
     }
     if (body.kind === 'image' && body.size > MAX_IMAGE_UPLOAD_BYTES) {
       custom(context, ['size'], 'too_large', { maxBytes: MAX_IMAGE_UPLOAD_BYTES });
+    }
+    if (body.kind === 'video' && !(VIDEO_TYPES as readonly string[]).includes(body.type.toLowerCase())) {
+      custom(context, ['type'], 'unsupported_video_type', { accepted: [...VIDEO_TYPE_NAMES] });
+    }
+    if (body.kind === 'video' && body.size > MAX_VIDEO_UPLOAD_BYTES) {
+      custom(context, ['size'], 'too_large', { maxBytes: MAX_VIDEO_UPLOAD_BYTES });
     }
   })
   .transform((body) => ({ ...body, type: body.type.toLowerCase() }));
@@ -52,12 +63,18 @@ export const mediaSchema = z.object({
   /** What processing noticed, as catalogue codes: `gif_first_frame` (an animated GIF is posted as its first frame). */
   notes: z.array(z.enum(MEDIA_NOTES)),
   alt: z.string(),
-  /** The processed image, once `ready`. */
+  /** The processed image (or the checked video), once `ready`. */
   mimeType: z.string().nullable(),
   bytes: z.int().nullable(),
+  /** Display size: the post's `aspectRatio`. */
   width: z.int().nullable(),
   height: z.int().nullable(),
-  /** A short-lived URL of the processed image, once `ready`. */
+  /** A video's length and codec (sample-entry code, e.g. `avc1`), once `ready`. */
+  durationMs: z.int().nullable(),
+  codec: z.string().nullable(),
+  /** A video's captions: one WebVTT file per language. */
+  captions: z.array(z.object({ lang: z.string(), bytes: z.int() })),
+  /** A short-lived URL of the processed image or the video, once `ready`. */
   previewUrl: z.url().nullable(),
   createdAt: z.iso.datetime(),
 });
@@ -71,6 +88,31 @@ export const uploadFormSchema = z.object({
   url: z.url(),
   fields: z.record(z.string(), z.string()),
   expiresAt: z.iso.datetime(),
+});
+
+/**
+ * `PUT /media/{id}/captions/{lang}`: a video's captions in one language, as WebVTT text (at most
+ * 20,000 bytes: Bluesky's limit for a caption file).
+ */
+export const captionsInputSchema = z
+  .object({
+    vtt: z.string().superRefine((text, context) => {
+      const bytes = new TextEncoder().encode(text).length;
+      if (bytes > MAX_CAPTION_BYTES) custom(context, [], 'too_large', { maxBytes: MAX_CAPTION_BYTES });
+      // A WebVTT file starts with "WEBVTT" (after an optional byte order mark), then a space, tab or line end.
+      if (!/^\uFEFF?WEBVTT(?:[ \t\r\n]|$)/.test(text)) custom(context, [], 'not_webvtt');
+    }),
+  })
+  .strict();
+
+/** The `{lang}` of a captions route: a language tag, canonicalised (`ja`, `pt-BR`). */
+export const captionLanguageSchema = z.string().transform((value, context) => {
+  const lang = canonicalLanguage(value);
+  if (!lang) {
+    custom(context, [], 'invalid_language', { tag: value.slice(0, 64) });
+    return z.NEVER;
+  }
+  return lang;
 });
 
 export const createMediaResponseSchema = z.object({ media: mediaSchema, upload: uploadFormSchema });

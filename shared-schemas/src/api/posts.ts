@@ -12,6 +12,7 @@ import {
   SELF_LABELS,
   storableTextProblems,
   textProblems,
+  VIDEO_PATHS,
 } from '@chronopost/core';
 import * as z from 'zod';
 
@@ -83,8 +84,18 @@ export const imageSchema = z
 
 const images = z.array(imageSchema).min(1).max(MAX_IMAGES_PER_POST);
 
+/** A video upload; `alt` defaults to the alt text stored with the upload. Captions come from the upload. */
+export const videoEmbedSchema = z
+  .object({
+    type: z.literal('video'),
+    mediaId: z.uuid('Upload the video first and give its media id.'),
+    alt: z.string().max(MAX_ALT_TEXT_LENGTH, `Alt text can be at most ${MAX_ALT_TEXT_LENGTH} characters.`).optional(),
+  })
+  .strict();
+
 export const embedSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('images'), images }).strict(),
+  videoEmbedSchema,
   z
     .object({
       type: z.literal('external'),
@@ -107,6 +118,7 @@ export type Embed = z.infer<typeof embedSchema>;
 /** An embed as stored and returned (already normalised: no transform left to apply). */
 export const storedEmbedSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('images'), images: z.array(z.object({ mediaId: z.uuid(), alt: z.string() })) }),
+  z.object({ type: z.literal('video'), mediaId: z.uuid(), alt: z.string().optional() }),
   z.object({
     type: z.literal('external'),
     uri: z.string(),
@@ -329,6 +341,8 @@ export const publishAttemptSchema = z.object({
   params: z.record(z.string(), z.unknown()).nullable(),
   message: z.string().nullable(),
   latencyMs: z.int().nullable(),
+  /** For a post with a video: how it reached the PDS (`video_service` or `direct`). */
+  videoPath: z.enum(VIDEO_PATHS).nullable(),
 });
 export type PublishAttempt = z.infer<typeof publishAttemptSchema>;
 export const listAttemptsResponseSchema = z.object({ attempts: z.array(publishAttemptSchema) });

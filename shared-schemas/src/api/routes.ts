@@ -31,6 +31,8 @@ export const HTTP_ROUTES: readonly HttpRouteSpec[] = [
   { service: 'api', method: 'POST', path: '/media', auth: 'jwt' },
   { service: 'api', method: 'GET', path: '/media/{id}', auth: 'jwt' },
   { service: 'api', method: 'DELETE', path: '/media/{id}', auth: 'jwt' },
+  { service: 'api', method: 'PUT', path: '/media/{id}/captions/{lang}', auth: 'jwt' },
+  { service: 'api', method: 'DELETE', path: '/media/{id}/captions/{lang}', auth: 'jwt' },
   { service: 'api', method: 'POST', path: '/link-preview', auth: 'jwt' },
   { service: 'api', method: 'GET', path: '/notifications', auth: 'jwt' },
   { service: 'api', method: 'POST', path: '/notifications/read-all', auth: 'jwt' },

@@ -3,6 +3,7 @@ import { awsEnvShape, baseEnvShape, metricsEnvShape, toAwsConfig, toDatabaseConf
 import { nameField } from './fields';
 import { checkOauthClientEnv, oauthClientEnvShape, toOauthClientConfig } from './oauth-client';
 import { databaseSecrets, oauthClientSecrets } from './secrets';
+import { toVideoServiceConfig, videoServiceEnvShape } from './video';
 
 /**
  * The publisher acts on users' accounts with their OAuth sessions, so it builds the same OAuth
@@ -15,6 +16,7 @@ export const publisherEnvSchema = z
     ...metricsEnvShape,
     ...oauthClientEnvShape,
     MEDIA_BUCKET: nameField('the name of the S3 bucket that holds uploaded images'),
+    ...videoServiceEnvShape,
   })
   .superRefine(checkOauthClientEnv);
 export const publisherConfigSchema = publisherEnvSchema.transform((env) => ({
@@ -24,6 +26,7 @@ export const publisherConfigSchema = publisherEnvSchema.transform((env) => ({
   metricsNamespace: env.METRICS_NAMESPACE,
   oauthClient: toOauthClientConfig(env),
   mediaBucket: env.MEDIA_BUCKET,
+  videoService: toVideoServiceConfig(env),
 }));
 export type PublisherConfig = z.output<typeof publisherConfigSchema>;
 

@@ -2,11 +2,29 @@ import * as z from 'zod';
 import { defineMessages, message, none } from './define';
 
 const bytes = z.number().int().nonnegative();
-/** A size as people read it: whole megabytes (MiB, as the limits are set) from 1 MB up, bytes below. */
-const sizeEn = (count: number) =>
-  count >= 1024 * 1024 && count % (1024 * 1024) === 0 ? `${count / 1024 / 1024} MB` : `${count.toLocaleString('en')} bytes`;
-const sizeJa = (count: number) =>
-  count >= 1024 * 1024 && count % (1024 * 1024) === 0 ? `${count / 1024 / 1024}MB` : `${count.toLocaleString('en')}バイト`;
+/**
+ * A size as people read it: whole megabytes from 1 MB up (MiB, as the image limits are set, or
+ * decimal, as the video limit is: 100,000,000 bytes reads "100 MB"), bytes otherwise.
+ */
+const megabytes = (count: number) =>
+  count >= 1024 * 1024 && count % (1024 * 1024) === 0
+    ? count / 1024 / 1024
+    : count >= 1_000_000 && count % 1_000_000 === 0
+      ? count / 1_000_000
+      : undefined;
+const sizeEn = (count: number) => {
+  const mb = megabytes(count);
+  return mb === undefined ? `${count.toLocaleString('en')} bytes` : `${mb} MB`;
+};
+const sizeJa = (count: number) => {
+  const mb = megabytes(count);
+  return mb === undefined ? `${count.toLocaleString('en')}バイト` : `${mb}MB`;
+};
+/** A duration as people read it: whole minutes, else seconds. */
+const durationEn = (seconds: number) =>
+  seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
+const durationJa = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60}分` : `${seconds}秒`);
+const names = z.object({ accepted: z.array(z.string()) });
 
 /**
  * Uploads and link cards: why the media Lambda rejected an upload (stored on the upload as code
@@ -39,9 +57,10 @@ export const mediaMessages = defineMessages({
     (p) => `画像の画素数が多すぎます（上限は${p.maxMegapixels}メガピクセルです）。`,
   ),
   damaged: message(
-    none,
-    () => 'The image is damaged or incomplete.',
-    () => '画像が壊れているか、途中までしかありません。',
+    // `kind` is set for a video (rows stored before videos have none: an image).
+    z.object({ kind: z.enum(['image', 'video']).optional() }),
+    (p) => (p.kind === 'video' ? 'The video is damaged or incomplete.' : 'The image is damaged or incomplete.'),
+    (p) => (p.kind === 'video' ? '動画が壊れているか、途中までしかありません。' : '画像が壊れているか、途中までしかありません。'),
   ),
   too_large: message(
     z.object({ maxBytes: bytes, declaredBytes: bytes.optional() }),
@@ -63,6 +82,40 @@ export const mediaMessages = defineMessages({
     none,
     () => 'The upload never arrived.',
     () => 'アップロードされたファイルが届きませんでした。',
+  ),
+  not_a_video: message(
+    none,
+    () => 'This file is not a video we can read.',
+    () => 'このファイルは読み込める動画ではありません。',
+  ),
+  unsupported_video_type: message(
+    names,
+    (p) => `This video type is not supported. Use ${p.accepted.join(' or ')}; WebM cannot be posted to Bluesky as it is.`,
+    (p) => `この動画形式には対応していません。${p.accepted.join('または')}を使ってください。WebM はそのままでは Bluesky に投稿できません。`,
+  ),
+  video_too_long: message(
+    z.object({ maxSeconds: z.number().int().positive(), seconds: z.number().int().nonnegative().optional() }),
+    (p) =>
+      `The video is longer than Bluesky allows (${durationEn(p.maxSeconds)}${p.seconds === undefined ? '' : `; this one is ${p.seconds} seconds`}).`,
+    (p) =>
+      `動画が Bluesky の上限（${durationJa(p.maxSeconds)}）より長いです${p.seconds === undefined ? '' : `（この動画は${p.seconds}秒）`}。`,
+  ),
+  unsupported_codec: message(
+    names,
+    (p) => `Bluesky cannot play this video's codec. Use ${p.accepted.join(', ')}.`,
+    (p) => `この動画のコーデックは Bluesky で再生できません。${p.accepted.join('、')}のいずれかを使ってください。`,
+  ),
+  needs_video_service: message(
+    names,
+    (p) =>
+      `Your Bluesky server has no video service and posts a video as it is: only an MP4 with ${p.accepted.join(', ')} video works there.`,
+    (p) =>
+      `お使いの Bluesky サーバーには動画サービスがなく、動画はそのまま投稿されます。そこで使えるのは ${p.accepted.join('、')} の MP4 だけです。`,
+  ),
+  no_video_track: message(
+    none,
+    () => 'The file has no video in it.',
+    () => 'このファイルには映像が含まれていません。',
   ),
 
   // Notes on a processed upload.

@@ -96,6 +96,60 @@ export const publishingMessages = defineMessages({
     () => 'An image of this post is missing from storage.',
     () => 'この投稿の画像が保存領域に見つかりません。',
   ),
+  video_deleted: message(
+    none,
+    () => 'The video of this post was deleted before it could be published.',
+    () => 'この投稿の動画が公開前に削除されました。',
+  ),
+  video_rejected: message(
+    none,
+    () => 'The video of this post was refused when it was uploaded, so the post was not published.',
+    () => 'この投稿の動画はアップロード時に受け付けられなかったため、公開しませんでした。',
+  ),
+  video_checking: message(
+    none,
+    () => 'The video of this post was still being checked.',
+    () => 'この投稿の動画はまだ確認中でした。',
+  ),
+  video_missing: message(
+    none,
+    () => 'The video of this post is missing from storage.',
+    () => 'この投稿の動画が保存領域に見つかりません。',
+  ),
+  video_upload_limit: message(
+    z.object({ detail }),
+    (p) =>
+      `Bluesky's video service does not take more videos from this account now${p.detail ? ` (${p.detail})` : ''}, so the post was not published.`,
+    (p) =>
+      `Bluesky の動画サービスが現在このアカウントからの動画を受け付けていないため${p.detail ? `（${p.detail}）` : ''}、公開しませんでした。`,
+  ),
+  video_upload_refused: message(
+    z.object({ error: z.string().optional(), detail }).loose(),
+    (p) => `The video was refused${p.error ? ` (${p.error})` : ''}${p.detail ? `: ${p.detail}` : ''}. Nothing was posted.`,
+    (p) => `動画が受け付けられませんでした${p.error ? `（${p.error}）` : ''}${p.detail ? `: ${p.detail}` : ''}。何も投稿されていません。`,
+  ),
+  video_job_failed: message(
+    z.object({ failureCode: z.string().optional(), detail }),
+    (p) =>
+      `Bluesky's video service could not process the video${p.failureCode ? ` (${p.failureCode})` : ''}${p.detail ? `: ${p.detail}` : ''}. Nothing was posted.`,
+    (p) =>
+      `Bluesky の動画サービスで動画を処理できませんでした${p.failureCode ? `（${p.failureCode}）` : ''}${p.detail ? `: ${p.detail}` : ''}。何も投稿されていません。`,
+  ),
+  video_still_uploading: message(
+    none,
+    () => 'The video of this post is still being uploaded.',
+    () => 'この投稿の動画はまだアップロード中です。',
+  ),
+  video_still_processing: message(
+    z.object({ state: z.string(), progress: z.number().optional() }),
+    (p) => `Bluesky's video service is still processing the video (${p.state}${p.progress !== undefined ? `, ${p.progress} %` : ''}).`,
+    (p) => `Bluesky の動画サービスで動画を処理中です（${p.state}${p.progress !== undefined ? `、${p.progress}%` : ''}）。`,
+  ),
+  video_processing_too_long: message(
+    z.object({ minutes: z.number() }),
+    (p) => `Bluesky's video service was still processing the video ${p.minutes} minutes after the post's time, so it was not published.`,
+    (p) => `予定時刻から${p.minutes}分たっても Bluesky の動画サービスで動画の処理が終わらなかったため、公開しませんでした。`,
+  ),
   stored_form_unreadable: message(
     none,
     () => 'This post is stored in a form we cannot publish (it may predate an upgrade). Edit and schedule it again.',

@@ -198,13 +198,35 @@ export const validationMessages = defineMessages({
   ),
   media_not_found: message(
     none,
-    () => 'There is no such image among your uploads.',
-    () => 'アップロード済みの画像に該当するものがありません。',
+    () => 'There is no such upload among yours.',
+    () => 'アップロード済みのファイルに該当するものがありません。',
   ),
   media_rejected: message(
     none,
-    () => 'This upload was rejected (not an image we can post); upload another.',
-    () => 'このファイルは投稿できる画像ではなかったため受け付けられませんでした。別の画像をアップロードしてください。',
+    () => 'This upload was rejected (not an image or video we can post); upload another.',
+    () => 'このファイルは投稿できる画像・動画ではなかったため受け付けられませんでした。別のファイルをアップロードしてください。',
+  ),
+  media_kind_mismatch: message(
+    z.object({ kind: z.enum(['image', 'video']), expected: z.enum(['image', 'video']) }),
+    (p) => `This upload is ${p.kind === 'video' ? 'a video' : 'an image'}, not ${p.expected === 'video' ? 'a video' : 'an image'}.`,
+    (p) => `このファイルは${p.kind === 'video' ? '動画' : '画像'}です。${p.expected === 'video' ? '動画' : '画像'}を指定してください。`,
+  ),
+
+  // Captions of a video (`PUT /media/{id}/captions/{lang}`; a caption file too large is media's `too_large`).
+  not_webvtt: message(
+    none,
+    () => 'Captions must be a WebVTT (text/vtt) file starting with WEBVTT.',
+    () => '字幕は WEBVTT で始まる WebVTT（text/vtt）ファイルにしてください。',
+  ),
+  too_many_captions: message(
+    z.object({ max: z.number() }),
+    (p) => `A video can have captions in at most ${p.max} languages.`,
+    (p) => `字幕を付けられる言語は1本の動画につき${p.max}までです。`,
+  ),
+  captions_need_video: message(
+    none,
+    () => 'Only a video can have captions.',
+    () => '字幕を付けられるのは動画だけです。',
   ),
   nothing_to_change: message(
     none,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { publishMessageSchema } from './publish-message';
+import { publisherMessageSchema, publishMessageSchema } from './publish-message';
 
 const valid = {
   postId: '7f1c7a2e-1a43-4b0b-9d7a-0c2b8c1f7e11',
@@ -25,5 +25,15 @@ describe('publish message', () => {
     const result = publishMessageSchema.safeParse({ ...valid, ...change });
     expect(result.success).toBe(false);
     expect(result.error?.issues.map((issue) => issue.path[0])).toContain(field);
+  });
+});
+
+describe('publisher message', () => {
+  it('is a publish message or a request to prepare a video, told apart by action', () => {
+    const prepare = { postId: valid.postId, action: 'prepare_video', requestedAt: valid.requestedAt };
+    expect(publisherMessageSchema.parse(prepare)).toEqual(prepare);
+    expect(publisherMessageSchema.parse(valid)).toEqual(valid);
+    expect(publisherMessageSchema.safeParse({ ...prepare, postId: 'x' }).success).toBe(false);
+    expect(publisherMessageSchema.safeParse({ ...prepare, action: 'prepare' }).success).toBe(false);
   });
 });

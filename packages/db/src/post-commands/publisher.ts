@@ -1,4 +1,4 @@
-import { type AttemptOutcome, MAX_ABANDONED_ATTEMPTS, type PostStatus, type PublishErrorClass } from '@chronopost/core';
+import { type AttemptOutcome, MAX_ABANDONED_ATTEMPTS, type PostStatus, type PublishErrorClass, type VideoPath } from '@chronopost/core';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { media, postItems, posts, publishAttempts } from '../schema';
@@ -96,7 +96,13 @@ export interface Reason {
 export async function finishAttempt(
   db: Database,
   attemptId: number,
-  result: { outcome: AttemptOutcome; errorClass?: PublishErrorClass | undefined; reason?: Reason | undefined; latencyMs: number },
+  result: {
+    outcome: AttemptOutcome;
+    errorClass?: PublishErrorClass | undefined;
+    reason?: Reason | undefined;
+    latencyMs: number;
+    videoPath?: VideoPath | undefined;
+  },
 ): Promise<void> {
   await db
     .update(publishAttempts)
@@ -107,6 +113,7 @@ export async function finishAttempt(
       reasonCode: result.reason?.code ?? null,
       reasonParams: result.reason ? (result.reason.params ?? {}) : null,
       latencyMs: result.latencyMs,
+      videoPath: result.videoPath ?? null,
     })
     .where(eq(publishAttempts.id, attemptId));
 }
@@ -194,6 +201,8 @@ export async function findMediaForUpload(db: Database, ownerDid: string, ids: st
       bytes: media.bytes,
       width: media.width,
       height: media.height,
+      kind: media.kind,
+      captions: media.captions,
     })
     .from(media)
     .where(and(eq(media.ownerDid, ownerDid), inArray(media.id, ids)));

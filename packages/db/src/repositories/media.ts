@@ -1,7 +1,7 @@
 import type { MediaKind, MediaNote, MediaRejection } from '@chronopost/core';
 import { and, eq, gt, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
-import { linkPreviews, media } from '../schema';
+import { linkPreviews, media, videoUploads } from '../schema';
 
 export type MediaRow = typeof media.$inferSelect;
 
@@ -68,7 +68,17 @@ const held = (id: string, startedAt: Date) =>
 export async function markMediaReady(
   db: Database,
   claim: { id: string; startedAt: Date },
-  processed: { key: string; mime: string; bytes: number; width: number; height: number; notes: MediaNote[] },
+  processed: {
+    key: string;
+    mime: string;
+    bytes: number;
+    width: number;
+    height: number;
+    notes: MediaNote[];
+    /** Videos only. */
+    durationMs?: number;
+    codec?: string;
+  },
 ): Promise<boolean> {
   const rows = await db
     .update(media)
@@ -80,6 +90,8 @@ export async function markMediaReady(
       width: processed.width,
       height: processed.height,
       notes: processed.notes,
+      durationMs: processed.durationMs ?? null,
+      codec: processed.codec ?? null,
       processingStartedAt: null,
       updatedAt: sql`now()`,
     })
@@ -116,7 +128,8 @@ export async function deleteUnusedMedia(
     DELETE FROM media m WHERE m.id = ${id} AND m.owner_did = ${ownerDid} AND NOT ${mediaInUse('m')}
     RETURNING m.s3_key, m.processed_key`);
   const row = deleted.rows[0];
-  if (row) return { outcome: 'deleted', keys: row.processed_key ? [row.s3_key, row.processed_key] : [row.s3_key] };
+  // A video's processed key is its original's.
+  if (row) return { outcome: 'deleted', keys: [...new Set([row.s3_key, row.processed_key ?? row.s3_key])] };
   return (await findMedia(db, ownerDid, id)) ? { outcome: 'in_use' } : { outcome: 'not_found' };
 }
 
@@ -139,4 +152,126 @@ export async function saveLinkPreview(db: Database, row: Omit<LinkPreviewRow, 'f
       target: [linkPreviews.ownerDid, linkPreviews.url],
       set: { title: row.title, description: row.description, thumbMediaId: row.thumbMediaId, fetchedAt: row.fetchedAt },
     });
+}
+
+/**
+ * Sets (or, with `vtt` null, removes) a video's captions in one language, in one statement: at
+ * most `max` languages. Returns the captions now stored, or why not.
+ */
+export async function setCaptions(
+  db: Database,
+  ownerDid: string,
+  id: string,
+  lang: string,
+  vtt: string | null,
+  max: number,
+): Promise<{ outcome: 'saved'; captions: Array<{ lang: string; vtt: string }> } | { outcome: 'not_found' | 'not_a_video' | 'too_many' }> {
+  const others = sql`COALESCE((SELECT jsonb_agg(c) FROM jsonb_array_elements(${media.captions}) c WHERE c->>'lang' <> ${lang}), '[]'::jsonb)`;
+  const next = vtt === null ? others : sql`${others} || jsonb_build_array(jsonb_build_object('lang', ${lang}::text, 'vtt', ${vtt}::text))`;
+  const [row] = await db
+    .update(media)
+    .set({ captions: next, updatedAt: sql`now()` })
+    .where(and(eq(media.ownerDid, ownerDid), eq(media.id, id), eq(media.kind, 'video'), sql`jsonb_array_length(${next}) <= ${max}`))
+    .returning({ captions: media.captions });
+  if (row) return { outcome: 'saved', captions: row.captions };
+  const found = await findMedia(db, ownerDid, id);
+  if (!found) return { outcome: 'not_found' };
+  return found.kind !== 'video' ? { outcome: 'not_a_video' } : { outcome: 'too_many' };
+}
+
+export type VideoUploadRow = typeof videoUploads.$inferSelect;
+
+export async function findVideoUpload(db: Database, mediaId: string): Promise<VideoUploadRow | undefined> {
+  const [row] = await db.select().from(videoUploads).where(eq(videoUploads.mediaId, mediaId));
+  return row;
+}
+
+/**
+ * Takes a video's upload to its PDS: a new one, or one whose uploader died (`uploading` since before
+ * `staleBefore`), or one made for the other path (the configuration changed). Exactly one caller
+ * wins; the others find the row and follow it (poll the job, use the blob).
+ */
+export async function claimVideoUpload(
+  db: Database,
+  mediaId: string,
+  path: VideoUploadRow['path'],
+  at: { now: Date; staleBefore: Date },
+): Promise<VideoUploadRow | undefined> {
+  const [row] = await db
+    .insert(videoUploads)
+    .values({ mediaId, path, state: 'uploading', startedAt: at.now })
+    .onConflictDoUpdate({
+      target: videoUploads.mediaId,
+      set: {
+        path,
+        state: 'uploading',
+        jobId: null,
+        blob: null,
+        reasonCode: null,
+        reasonParams: null,
+        startedAt: at.now,
+        updatedAt: sql`now()`,
+      },
+      setWhere: or(
+        sql`${videoUploads.path} <> ${path}`,
+        and(eq(videoUploads.state, 'uploading'), lt(videoUploads.startedAt, at.staleBefore)),
+      ),
+    })
+    .returning();
+  return row;
+}
+
+/** Records the progress of a claimed upload (conditional on the claim, so a taken-over run writes nothing). */
+export async function updateVideoUpload(
+  db: Database,
+  claim: { mediaId: string; startedAt: Date },
+  patch: Partial<Pick<VideoUploadRow, 'state' | 'jobId' | 'blob' | 'reasonCode' | 'reasonParams'>>,
+): Promise<boolean> {
+  const rows = await db
+    .update(videoUploads)
+    .set({ ...patch, updatedAt: sql`now()` })
+    .where(and(eq(videoUploads.mediaId, claim.mediaId), eq(videoUploads.startedAt, claim.startedAt)))
+    .returning({ id: videoUploads.mediaId });
+  return rows.length === 1;
+}
+
+/** Gives a claimed upload back after a retryable failure (the next attempt claims it afresh). */
+export async function releaseVideoUpload(db: Database, claim: { mediaId: string; startedAt: Date }): Promise<void> {
+  await db
+    .delete(videoUploads)
+    .where(and(eq(videoUploads.mediaId, claim.mediaId), eq(videoUploads.startedAt, claim.startedAt), eq(videoUploads.state, 'uploading')));
+}
+
+/**
+ * Posts due in (`now`, `until`] with a checked video that has not started its way to the PDS: the
+ * dispatcher asks the publisher to upload these ahead. A video whose upload was given back after a
+ * retryable failure has no row again, so it is asked for again on the next tick.
+ */
+export async function findPostsToPrepareVideo(db: Database, window: { now: Date; until: Date; limit: number }): Promise<string[]> {
+  const rows = await db.execute<{ id: string }>(sql`
+    SELECT DISTINCT p.id FROM posts p
+    JOIN post_items i ON i.post_id = p.id AND i.embed->>'type' = 'video'
+    JOIN media m ON m.id = (i.embed->>'mediaId')::uuid AND m.owner_did = p.owner_did AND m.state = 'ready'
+    WHERE p.status = 'scheduled' AND p.next_attempt_at > ${window.now} AND p.next_attempt_at <= ${window.until}
+      AND NOT EXISTS (SELECT 1 FROM video_uploads v WHERE v.media_id = m.id)
+    LIMIT ${window.limit}`);
+  return rows.rows.map((row) => row.id);
+}
+
+/** A post's author, status and the media ids of its videos (for preparing them ahead). */
+export async function findPostVideos(
+  db: Database,
+  postId: string,
+): Promise<{ ownerDid: string; status: string; mediaIds: string[] } | undefined> {
+  const rows = await db.execute<{ owner_did: string; status: string; media_id: string | null }>(sql`
+    SELECT p.owner_did, p.status, i.embed->>'mediaId' AS media_id FROM posts p
+    LEFT JOIN post_items i ON i.post_id = p.id AND i.embed->>'type' = 'video'
+    WHERE p.id = ${postId}`);
+  const first = rows.rows[0];
+  if (!first) return undefined;
+  return {
+    ownerDid: first.owner_did,
+    status: first.status,
+    mediaIds: [...new Set(rows.rows.flatMap((row) => (row.media_id ? [row.media_id] : [])))],
+  };
 }

@@ -170,7 +170,7 @@ export async function listAttempts(db: Database, postId: string) {
 export async function findOwnedMedia(db: Database, ownerDid: string, ids: string[]) {
   if (ids.length === 0) return [];
   return db
-    .select({ id: media.id, state: media.state })
+    .select({ id: media.id, state: media.state, kind: media.kind, alt: media.alt })
     .from(media)
     .where(and(eq(media.ownerDid, ownerDid), inArray(media.id, ids)));
 }

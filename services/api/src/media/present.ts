@@ -26,6 +26,9 @@ export async function presentMedia(ctx: ApiContext, row: MediaRow): Promise<Medi
     bytes: row.state === 'ready' ? row.bytes : null,
     width: row.state === 'ready' ? row.width : null,
     height: row.state === 'ready' ? row.height : null,
+    durationMs: row.state === 'ready' ? row.durationMs : null,
+    codec: row.state === 'ready' ? row.codec : null,
+    captions: row.captions.map((caption) => ({ lang: caption.lang, bytes: Buffer.byteLength(caption.vtt) })),
     previewUrl,
     createdAt: row.createdAt.toISOString(),
   };

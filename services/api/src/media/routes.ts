@@ -1,4 +1,5 @@
-import { deleteUnusedMedia, findMedia } from '@chronopost/db';
+import { MAX_CAPTIONS_PER_VIDEO } from '@chronopost/core';
+import { deleteUnusedMedia, findMedia, setCaptions } from '@chronopost/db';
 import {
   authenticatedDid,
   ConflictError,
@@ -8,8 +9,9 @@ import {
   parseInput,
   parseJsonBody,
   type Route,
+  ValidationError,
 } from '@chronopost/lambda-kit';
-import { createMediaSchema, linkPreviewRequestSchema } from '@chronopost/shared-schemas';
+import { captionLanguageSchema, captionsInputSchema, createMediaSchema, linkPreviewRequestSchema } from '@chronopost/shared-schemas';
 import * as z from 'zod';
 import type { ApiContext } from '../context';
 import type * as Operations from './operations';
@@ -20,6 +22,22 @@ let operations: Promise<typeof Operations> | undefined;
 const load = () => (operations ??= import('./operations'));
 
 const mediaId = (event: HttpEvent) => parseInput(z.uuid(), event.pathParameters?.id, ['id']);
+const captionLanguage = (event: HttpEvent) => parseInput(captionLanguageSchema, event.pathParameters?.lang, ['lang']);
+
+/** Sets or removes one language's captions of a video; answers the upload as it now is. */
+async function saveCaptions(ctx: ApiContext, event: HttpEvent, vtt: string | null) {
+  const did = authenticatedDid(event);
+  const id = mediaId(event);
+  const lang = captionLanguage(event);
+  const result = await setCaptions(ctx.db, did, id, lang, vtt, MAX_CAPTIONS_PER_VIDEO);
+  if (result.outcome === 'not_found') throw new NotFoundError('media_not_found', { path: 'id' });
+  if (result.outcome === 'not_a_video') throw new ValidationError([{ path: 'id', code: 'captions_need_video' }]);
+  if (result.outcome === 'too_many')
+    throw new ValidationError([{ path: 'lang', code: 'too_many_captions', params: { max: MAX_CAPTIONS_PER_VIDEO } }]);
+  const row = await findMedia(ctx.db, did, id);
+  if (!row) throw new NotFoundError('media_not_found', { path: 'id' });
+  return json(200, await (await load()).presentMedia(ctx, row));
+}
 
 export const mediaRoutes = (ctx: ApiContext): Route[] => [
   {
@@ -62,6 +80,16 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
         .catch((error: unknown) => ctx.logger.warn('could not delete the objects of a deleted upload', { mediaId: id, error }));
       return { statusCode: 204, headers: { 'cache-control': 'no-store' }, body: '' };
     },
+  },
+  {
+    method: 'PUT',
+    path: '/media/{id}/captions/{lang}',
+    handler: async (event) => saveCaptions(ctx, event, parseJsonBody(event, captionsInputSchema).vtt),
+  },
+  {
+    method: 'DELETE',
+    path: '/media/{id}/captions/{lang}',
+    handler: async (event) => saveCaptions(ctx, event, null),
   },
   {
     method: 'POST',

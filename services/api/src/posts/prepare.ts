@@ -1,5 +1,5 @@
 import { detectFacets, MAX_MENTIONS_RESOLVED, resolveMentions } from '@chronopost/bluesky';
-import { scheduleProblems } from '@chronopost/core';
+import { type MediaKind, scheduleProblems } from '@chronopost/core';
 import { findOwnedMedia, type ItemContent } from '@chronopost/db';
 import { ValidationError } from '@chronopost/lambda-kit';
 import { type Embed, type ErrorIssue, type IssueInput, type PostItemInput, renderMessage } from '@chronopost/shared-schemas';
@@ -7,12 +7,13 @@ import type { ApiContext } from '../context';
 
 export type Warning = ErrorIssue;
 
-const mediaRefs = (embed: Embed | undefined): Array<{ id: string; path: string[] }> => {
+const mediaRefs = (embed: Embed | undefined): Array<{ id: string; path: string[]; kind: MediaKind }> => {
   if (!embed) return [];
   if (embed.type === 'images' || embed.type === 'quoteWithImages') {
-    return embed.images.map((image, index) => ({ id: image.mediaId, path: ['embed', 'images', String(index), 'mediaId'] }));
+    return embed.images.map((image, index) => ({ id: image.mediaId, path: ['embed', 'images', String(index), 'mediaId'], kind: 'image' }));
   }
-  if (embed.type === 'external' && embed.thumbMediaId) return [{ id: embed.thumbMediaId, path: ['embed', 'thumbMediaId'] }];
+  if (embed.type === 'video') return [{ id: embed.mediaId, path: ['embed', 'mediaId'], kind: 'video' }];
+  if (embed.type === 'external' && embed.thumbMediaId) return [{ id: embed.thumbMediaId, path: ['embed', 'thumbMediaId'], kind: 'image' }];
   return [];
 };
 
@@ -29,14 +30,14 @@ export async function prepareItems(
   const refs = items.flatMap((item, index) =>
     mediaRefs(item.embed).map((ref) => ({ ...ref, path: ['items', String(index), ...ref.path].join('.') })),
   );
-  const owned = new Map(
-    (await findOwnedMedia(ctx.db, ownerDid, [...new Set(refs.map((ref) => ref.id))])).map((row) => [row.id, row.state]),
-  );
+  const owned = new Map((await findOwnedMedia(ctx.db, ownerDid, [...new Set(refs.map((ref) => ref.id))])).map((row) => [row.id, row]));
   const issues: IssueInput[] = [];
   for (const ref of refs) {
-    const state = owned.get(ref.id);
-    if (!state) issues.push({ path: ref.path, code: 'media_not_found' });
-    else if (state === 'rejected') issues.push({ path: ref.path, code: 'media_rejected' });
+    const row = owned.get(ref.id);
+    if (!row) issues.push({ path: ref.path, code: 'media_not_found' });
+    else if (row.kind !== ref.kind)
+      issues.push({ path: ref.path, code: 'media_kind_mismatch', params: { kind: row.kind, expected: ref.kind } });
+    else if (row.state === 'rejected') issues.push({ path: ref.path, code: 'media_rejected' });
   }
   if (issues.length) throw new ValidationError(issues);
 
@@ -44,7 +45,11 @@ export async function prepareItems(
     items.map(async (item) => ({
       text: item.text,
       facets: await detectFacets(item.text),
-      embed: item.embed ?? null,
+      // A video's alt text, when the post gives none, is the one stored with the upload.
+      embed:
+        item.embed?.type === 'video'
+          ? { ...item.embed, alt: item.embed.alt ?? owned.get(item.embed.mediaId)?.alt ?? '' }
+          : (item.embed ?? null),
       langs: item.langs,
       labels: item.labels,
     })),

@@ -221,6 +221,7 @@ export const postRoutes = (ctx: ApiContext): Route[] => {
               params: attempt.reasonCode ? params : null,
               message: attempt.reasonCode ? renderMessage({ code: attempt.reasonCode, params }) : null,
               latencyMs: attempt.latencyMs,
+              videoPath: attempt.videoPath,
             };
           }),
         });
