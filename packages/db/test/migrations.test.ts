@@ -42,6 +42,7 @@ describe('migrations', () => {
       'post_items',
       'posts',
       'publish_attempts',
+      'video_uploads',
     ];
     expect(await tablesIn('pr_101')).toEqual(expected);
     expect(await tablesIn('pr_102')).toEqual(expected);

@@ -108,8 +108,12 @@ describe('video posts through the video service', () => {
     const post = await publishVideoPost(bob, video);
     const failed = await rig.post(bob, post.id);
     expect(failed.status).toBe('failed');
-    expect(failed.lastError).toMatchObject({ class: 'validation' });
-    expect(failed.lastError!.message).toMatch(/encoding_failure: Video is not playable/);
+    expect(failed.lastError).toMatchObject({
+      class: 'validation',
+      code: 'video_job_failed',
+      params: { failureCode: 'encoding_failure', detail: 'Video is not playable' },
+    });
+    expect(failed.lastError!.message).toMatch(/\(encoding_failure\): Video is not playable/);
     expect(await listPosts(bob.did)).toHaveLength(before);
   });
 
@@ -127,6 +131,7 @@ describe('video posts through the video service', () => {
     const post = await publishVideoPost(carol, video);
     const failed = await rig.post(carol, post.id);
     expect(failed.status).toBe('failed');
+    expect(failed.lastError).toMatchObject({ class: 'validation', code: 'video_upload_limit' });
     expect(failed.lastError!.message).toMatch(/daily video upload limit/);
     expect(service.uploads).toHaveLength(sentBefore);
     expect(await attemptsOf(carol, post.id)).toEqual([expect.objectContaining({ outcome: 'failed', videoPath: 'video_service' })]);
@@ -141,7 +146,7 @@ describe('video posts through the video service', () => {
     const post = await publishVideoPost(dave, video, 12_000);
     const waiting = await rig.post(dave, post.id);
     expect(waiting.status).toBe('retrying');
-    expect(waiting.lastError).toMatchObject({ class: 'video_processing' });
+    expect(waiting.lastError).toMatchObject({ class: 'video_processing', code: 'video_still_processing' });
 
     service.release(dave.did);
     // The next look is due 20 s later: the tick queues it with that delay, the queue holds it.
