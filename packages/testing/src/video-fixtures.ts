@@ -1,4 +1,12 @@
-import { BufferTarget, EncodedPacket, EncodedVideoPacketSource, MovOutputFormat, Mp4OutputFormat, Output } from 'mediabunny';
+import {
+  BufferTarget,
+  EncodedPacket,
+  EncodedVideoPacketSource,
+  MkvOutputFormat,
+  MovOutputFormat,
+  Mp4OutputFormat,
+  Output,
+} from 'mediabunny';
 
 /**
  * Test videos, made here (nothing is downloaded): a real H.264 stream written bit by bit and muxed
@@ -143,14 +151,16 @@ export interface TestVideoOptions {
   /** How long each frame shows, in seconds. */
   frameSeconds?: number;
   frames?: number;
-  container?: 'mp4' | 'mov';
+  /** `mkv`: Matroska, WebM's own container (WebM proper needs VP8/VP9/AV1, which nothing here encodes). */
+  container?: 'mp4' | 'mov' | 'mkv';
 }
 
 /** A playable H.264 video: by default 256 × 144 (16:9), 3 frames of a second each, MP4. */
 export async function testVideo(options: TestVideoOptions = {}): Promise<Buffer> {
   const { width = 256, height = 144, frameSeconds = 1, frames = 3, container = 'mp4' } = options;
   const stream = h264(width, height);
-  const output = new Output({ format: container === 'mov' ? new MovOutputFormat() : new Mp4OutputFormat(), target: new BufferTarget() });
+  const format = { mp4: () => new Mp4OutputFormat(), mov: () => new MovOutputFormat(), mkv: () => new MkvOutputFormat() }[container]();
+  const output = new Output({ format, target: new BufferTarget() });
   const source = new EncodedVideoPacketSource('avc');
   output.addVideoTrack(source);
   await output.start();

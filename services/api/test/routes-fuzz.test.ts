@@ -111,9 +111,12 @@ describe('every HTTP route with generated input', () => {
     '%s: no 5xx, every 4xx named and coded, refused writes change nothing',
     async (_, route) => {
       const param = fc.oneof(fc.constantFrom(...known), fc.uuid(), value);
+      /** A caption route's `{lang}`: real tags and anything else. */
+      const lang = fc.oneof(fc.constantFrom('ja', 'en', 'pt-BR', 'zh-Hant-TW'), value);
       await fc.assert(
         fc.asyncProperty(
           param,
+          lang,
           fc.dictionary(fc.constantFrom('limit', 'cursor', 'from', 'to', 'status', 'order', 'dismissed', 'state', 'code', 'zz'), value, {
             maxKeys: 3,
           }),
@@ -123,8 +126,8 @@ describe('every HTTP route with generated input', () => {
             { 'if-match': headerValue, 'if-none-match': headerValue, origin: fc.constantFrom('http://evil.example', 'null') },
             { requiredKeys: [] },
           ),
-          async (id, query, payload, cookieHeader, headers) => {
-            const path = route.path.replace('{id}', id);
+          async (id, language, query, payload, cookieHeader, headers) => {
+            const path = route.path.replace('{id}', id).replace('{lang}', language);
             const search = new URLSearchParams(query).toString();
             const write = route.method !== 'GET';
             const before = write ? await fingerprint() : undefined;

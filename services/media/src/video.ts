@@ -65,7 +65,10 @@ export async function checkVideo(read: RangeReader, size: number, declaredMime: 
       : reject('not_a_video', `detected ${detected.mime}`);
   }
   if (!ISO_TYPES.includes(declaredMime))
-    return reject('type_mismatch', `declared ${declaredMime}, detected ${detected.mime}`, { declared: declaredMime, detected: detected.mime });
+    return reject('type_mismatch', `declared ${declaredMime}, detected ${detected.mime}`, {
+      declared: declaredMime,
+      detected: detected.mime,
+    });
 
   let movie: Movie;
   try {

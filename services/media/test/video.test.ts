@@ -2,7 +2,7 @@ import { MAX_CAPTION_BYTES } from '@chronopost/core';
 import { createLogger } from '@chronopost/lambda-kit';
 import { lambdaContext } from '@chronopost/local';
 import { tick } from '@chronopost/service-dispatcher';
-import { type ErrorResponse, listAttemptsResponseSchema, type Media, mediaSchema } from '@chronopost/shared-schemas';
+import { type ErrorResponse, listAttemptsResponseSchema, type Media, mediaSchema, renderMessage } from '@chronopost/shared-schemas';
 import {
   getBlob,
   getRecord,
@@ -127,26 +127,45 @@ describe('video uploads, published directly to the PDS', () => {
   });
 
   describe('refuses at upload, with a reason, what Bluesky would refuse', () => {
+    const codecs = { accepted: ['H.264', 'HEVC', 'VP9', 'AV1'] };
     it.each([
-      ['a video over three minutes', () => testVideo({ frames: 2, frameSeconds: 91 }), 'video/mp4', 'video_too_long'],
+      [
+        'a video over three minutes',
+        () => testVideo({ frames: 2, frameSeconds: 91 }),
+        'video/mp4',
+        'video_too_long',
+        { maxSeconds: 180, seconds: 182 },
+      ],
       [
         'a text file named .mp4',
         () => Promise.resolve(Buffer.from('This is not a video at all.\n'.repeat(200))),
         'video/mp4',
         'not_a_video',
+        {},
       ],
-      ['an MPEG-4 Part 2 (mp4v) video', unsupportedCodecVideo, 'video/mp4', 'unsupported_codec'],
+      // The bytes decide, not the name: WebM's container (Matroska) declared as an MP4.
+      [
+        'a Matroska file named .mp4',
+        () => testVideo({ container: 'mkv' }),
+        'video/mp4',
+        'unsupported_video_type',
+        { accepted: ['MP4', 'MOV (QuickTime)'] },
+      ],
+      ['an MPEG-4 Part 2 (mp4v) video', unsupportedCodecVideo, 'video/mp4', 'unsupported_codec', codecs],
       // A PDS without the video service takes the file as it is; the record only accepts video/mp4.
       [
         'a QuickTime file on a PDS without the video service',
         () => testVideo({ container: 'mov' }),
         'video/quicktime',
         'needs_video_service',
+        { accepted: ['H.264'] },
       ],
-    ])('%s', async (_name, make, type, code) => {
+    ])('%s', async (_name, make, type, code, params) => {
       const refused = await uploads.upload('video', await make(), type);
-      expect(refused).toMatchObject({ state: 'rejected', reason: { code }, durationMs: null, previewUrl: null });
-      expect(refused.reason!.message.length).toBeGreaterThan(10);
+      expect(refused).toMatchObject({ state: 'rejected', reason: { code, params }, durationMs: null, previewUrl: null });
+      expect(refused.reason!.message).toBe(renderMessage({ code, params }));
+      expect(refused.reason!.message).not.toMatch(/^Something went wrong/);
+      expect(renderMessage(refused.reason!, 'ja')).not.toMatch(/^エラーが発生しました/);
       // A post cannot be scheduled with it, so nothing ever reaches the PDS.
       const before = (await listPosts(alice.did)).length;
       const response = await uploads.api('/posts', {

@@ -2,27 +2,13 @@ import * as z from 'zod';
 import { defineMessages, message, none } from './define';
 
 const bytes = z.number().int().nonnegative();
-/**
- * A size as people read it: whole megabytes from 1 MB up (MiB, as the image limits are set, or
- * decimal, as the video limit is: 100,000,000 bytes reads "100 MB"), bytes otherwise.
- */
-const megabytes = (count: number) =>
-  count >= 1024 * 1024 && count % (1024 * 1024) === 0
-    ? count / 1024 / 1024
-    : count >= 1_000_000 && count % 1_000_000 === 0
-      ? count / 1_000_000
-      : undefined;
-const sizeEn = (count: number) => {
-  const mb = megabytes(count);
-  return mb === undefined ? `${count.toLocaleString('en')} bytes` : `${mb} MB`;
-};
-const sizeJa = (count: number) => {
-  const mb = megabytes(count);
-  return mb === undefined ? `${count.toLocaleString('en')}バイト` : `${mb}MB`;
-};
+/** A size as people read it: whole megabytes (MiB, as the limits are set) from 1 MB up, bytes below. */
+const sizeEn = (count: number) =>
+  count >= 1024 * 1024 && count % (1024 * 1024) === 0 ? `${count / 1024 / 1024} MB` : `${count.toLocaleString('en')} bytes`;
+const sizeJa = (count: number) =>
+  count >= 1024 * 1024 && count % (1024 * 1024) === 0 ? `${count / 1024 / 1024}MB` : `${count.toLocaleString('en')}バイト`;
 /** A duration as people read it: whole minutes, else seconds. */
-const durationEn = (seconds: number) =>
-  seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
+const durationEn = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`);
 const durationJa = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60}分` : `${seconds}秒`);
 const names = z.object({ accepted: z.array(z.string()) });
 

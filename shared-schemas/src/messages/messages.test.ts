@@ -98,4 +98,16 @@ describe('message catalogue', () => {
     );
     expect(renderMessage({ code: 'unreachable', params: { status: 404 } }, 'ja')).toBe('ページがステータス 404 を返しました。');
   });
+
+  it('says why a video was refused from its params, in either language', () => {
+    const tooLong = { code: 'video_too_long', params: { maxSeconds: 180, seconds: 241 } };
+    expect(renderMessage(tooLong)).toBe('The video is longer than Bluesky allows (3 minutes; this one is 241 seconds).');
+    expect(renderMessage(tooLong, 'ja')).toBe('動画が Bluesky の上限（3分）より長いです（この動画は241秒）。');
+    expect(renderMessage({ code: 'unsupported_video_type', params: { accepted: ['MP4', 'MOV (QuickTime)'] } }, 'ja')).toBe(
+      'この動画形式には対応していません。MP4またはMOV (QuickTime)を使ってください。WebM はそのままでは Bluesky に投稿できません。',
+    );
+    expect(renderMessage({ code: 'damaged', params: { kind: 'video' } })).toBe('The video is damaged or incomplete.');
+    // Rows stored before videos carry no kind: they were images.
+    expect(renderMessage({ code: 'damaged', params: {} }, 'ja')).toBe('画像が壊れているか、途中までしかありません。');
+  });
 });
