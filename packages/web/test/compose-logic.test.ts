@@ -106,7 +106,12 @@ describe('the composer’s request', () => {
   it('reads a saved post back as it was written', () => {
     const state = {
       ...base(),
-      items: [newItem('first'), { ...newItem('second'), quote: 'at://did:plc:abc/app.bsky.feed.post/3kabc' }],
+      items: [
+        newItem('first'),
+        { ...newItem('second'), quote: 'at://did:plc:abc/app.bsky.feed.post/3kabc' },
+        // A video attached through the API: the composer has no video slot, but editing keeps it.
+        { ...newItem('third'), video: { mediaId: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', alt: 'a cat' } },
+      ],
       reply: {
         mode: 'limited' as const,
         mentioned: false,
@@ -116,6 +121,7 @@ describe('the composer’s request', () => {
       },
     };
     const body = requestBody(state, true);
+    expect(body.items[2]!.embed).toEqual({ type: 'video', mediaId: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', alt: 'a cat' });
     const post = {
       id: '0b1f0e52-7c71-4f4b-9c3e-6d7a8b5f2a11',
       status: 'scheduled',

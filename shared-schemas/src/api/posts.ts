@@ -88,8 +88,8 @@ const images = z.array(imageSchema).min(1).max(MAX_IMAGES_PER_POST);
 export const videoEmbedSchema = z
   .object({
     type: z.literal('video'),
-    mediaId: z.uuid('Upload the video first and give its media id.'),
-    alt: z.string().max(MAX_ALT_TEXT_LENGTH, `Alt text can be at most ${MAX_ALT_TEXT_LENGTH} characters.`).optional(),
+    mediaId: z.uuid({ error: 'invalid_media_id' }),
+    alt: storableString().max(MAX_ALT_TEXT_LENGTH).optional(),
   })
   .strict();
 

@@ -55,6 +55,11 @@ export interface ItemDraft {
   quote?: string;
   images: ImageDraft[];
   link?: LinkCardDraft;
+  /**
+   * A video of a saved post (attached through the API: the composer has no video slot yet), kept
+   * as it is so that editing the post does not drop it.
+   */
+  video?: { mediaId: string; alt?: string };
   /** A link whose card the user removed: not offered again. */
   dismissedLink?: string;
 }
@@ -109,6 +114,7 @@ export function embedOf(item: ItemDraft): Embed | undefined {
   if (quote && images.length > 0) return { type: 'quoteWithImages', uri: quote, images };
   if (quote) return { type: 'quote', uri: quote };
   if (images.length > 0) return { type: 'images', images };
+  if (item.video) return { type: 'video', ...item.video };
   if (item.link) {
     const { uri, title, description, thumbMediaId } = item.link;
     return {
@@ -207,7 +213,7 @@ const savedImage = (image: { mediaId: string; alt: string }): ImageDraft => ({
   status: 'processing',
 });
 
-const storedToDraft = (embed: StoredEmbed | null): Pick<ItemDraft, 'quote' | 'images' | 'link'> => {
+const storedToDraft = (embed: StoredEmbed | null): Pick<ItemDraft, 'quote' | 'images' | 'link' | 'video'> => {
   if (!embed) return { images: [] };
   switch (embed.type) {
     case 'quote':
@@ -218,6 +224,8 @@ const storedToDraft = (embed: StoredEmbed | null): Pick<ItemDraft, 'quote' | 'im
       return { images: embed.images.map(savedImage) };
     case 'external':
       return { images: [], link: embed };
+    case 'video':
+      return { images: [], video: { mediaId: embed.mediaId, ...(embed.alt === undefined ? {} : { alt: embed.alt }) } };
   }
 };
 
