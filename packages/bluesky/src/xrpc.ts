@@ -30,13 +30,9 @@ export async function xrpcProcedure<Output>(
 }
 
 /** One XRPC query on the account's PDS (a GET with its parameters), answered with its JSON. */
-export async function xrpcQuery<Output>(
-  session: PdsSession,
-  nsid: string,
-  params: Record<string, string | number> = {},
-): Promise<Output> {
-  const query = new URLSearchParams(Object.entries(params).map(([key, value]) => [key, String(value)]));
-  const search = query.size ? `?${query}` : '';
+export async function xrpcQuery<Output>(session: PdsSession, nsid: string, params: Record<string, string | number> = {}): Promise<Output> {
+  const query = new URLSearchParams(Object.entries(params).map(([key, value]): [string, string] => [key, String(value)]));
+  const search = query.size ? `?${query.toString()}` : '';
   const response = await session.fetchHandler(`/xrpc/${nsid}${search}`, { headers: { accept: 'application/json' } });
   return xrpcAnswer<Output>(nsid, response);
 }

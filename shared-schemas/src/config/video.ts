@@ -1,5 +1,5 @@
 import { DEFAULT_VIDEO_SERVICE_PDS_HOSTS } from '@chronopost/core';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Where videos go: which accounts' PDSes use Bluesky's video service (host names, a host covers
