@@ -61,6 +61,13 @@ export type VideoPath = (typeof VIDEO_PATHS)[number];
 export const VIDEO_UPLOAD_STATES = ['uploading', 'processing', 'ready', 'failed'] as const;
 export type VideoUploadState = (typeof VIDEO_UPLOAD_STATES)[number];
 
+/**
+ * Why a video's upload to its PDS failed for good (`video_uploads.reason_code`, with its params):
+ * codes of the publishing message catalogue, as the post that carries the video then shows.
+ */
+export const VIDEO_UPLOAD_FAILURES = ['video_upload_limit', 'video_upload_refused', 'video_job_failed'] as const;
+export type VideoUploadFailure = (typeof VIDEO_UPLOAD_FAILURES)[number];
+
 /** The PDS hosts whose accounts use the video service by default: Bluesky's own. */
 export const DEFAULT_VIDEO_SERVICE_PDS_HOSTS = ['bsky.network', 'bsky.social'] as const;
 

@@ -9,7 +9,9 @@ CREATE TABLE "video_uploads" (
 	"started_at" timestamp with time zone NOT NULL,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "video_uploads_path_check" CHECK (path IN ('video_service', 'direct')),
-	CONSTRAINT "video_uploads_state_check" CHECK (state IN ('uploading', 'processing', 'ready', 'failed'))
+	CONSTRAINT "video_uploads_state_check" CHECK (state IN ('uploading', 'processing', 'ready', 'failed')),
+	CONSTRAINT "video_uploads_reason_code_check" CHECK (reason_code IS NULL OR reason_code IN ('video_upload_limit', 'video_upload_refused', 'video_job_failed')),
+	CONSTRAINT "video_uploads_failed_reason_check" CHECK ((state IN ('failed')) = (reason_code IS NOT NULL))
 );
 --> statement-breakpoint
 ALTER TABLE "media" DROP CONSTRAINT "media_kind_check";--> statement-breakpoint

@@ -14,7 +14,9 @@ import {
   UNTIMED_STATUSES,
   type MediaState,
   VIDEO_PATHS,
+  VIDEO_UPLOAD_FAILURES,
   VIDEO_UPLOAD_STATES,
+  type VideoUploadState,
 } from '@chronopost/core';
 import { NOTIFICATION_CODES } from '@chronopost/shared-schemas';
 import { sql } from 'drizzle-orm';
@@ -279,8 +281,8 @@ export const videoUploads = pgTable(
     jobId: text('job_id'),
     /** The blob as the PDS (or the video service) returned it. */
     blob: jsonb('blob').$type<{ $type: 'blob'; ref: { $link: string }; mimeType: string; size: number }>(),
-    /** Why it failed, for the user: a catalogue code and its params (as on the post). */
-    reasonCode: text('reason_code'),
+    /** Why it failed (set exactly when `failed`): a code of VIDEO_UPLOAD_FAILURES (core) and its params. */
+    reasonCode: text('reason_code', { enum: VIDEO_UPLOAD_FAILURES }),
     reasonParams: jsonb('reason_params').$type<Record<string, unknown>>(),
     startedAt: tstz('started_at').notNull(),
     updatedAt: updatedAt(),
@@ -288,6 +290,11 @@ export const videoUploads = pgTable(
   () => [
     check('video_uploads_path_check', oneOf('path', VIDEO_PATHS)),
     check('video_uploads_state_check', oneOf('state', VIDEO_UPLOAD_STATES)),
+    check('video_uploads_reason_code_check', nullOrOneOf('reason_code', VIDEO_UPLOAD_FAILURES)),
+    check(
+      'video_uploads_failed_reason_check',
+      sql.raw(`(${inList('state', ['failed'] satisfies VideoUploadState[])}) = (reason_code IS NOT NULL)`),
+    ),
   ],
 );
 

@@ -118,6 +118,28 @@ describe('migrations', () => {
     }
   });
 
+  it('enforce a video upload’s failure reasons in SQL: catalogue codes only, exactly when failed', async () => {
+    const db = createDatabase({ url: database.config.url, schema: 'pr_102' });
+    const { rows } = await db.$client.query<{ id: string }>(
+      `INSERT INTO media (owner_did, kind, s3_key) VALUES ('did:plc:two', 'video', 'uploads/' || gen_random_uuid()) RETURNING id`,
+    );
+    const upload = (state: string, reasonCode: string | null) =>
+      db.$client.query(
+        `INSERT INTO video_uploads (media_id, path, state, reason_code, started_at) VALUES ($1, 'direct', $2, $3, now())
+         ON CONFLICT (media_id) DO UPDATE SET state = excluded.state, reason_code = excluded.reason_code`,
+        [rows[0]!.id, state, reasonCode],
+      );
+    try {
+      await upload('failed', 'video_job_failed');
+      await upload('processing', null);
+      await expect(upload('failed', 'the service was rude')).rejects.toThrow(/video_uploads_reason_code_check/);
+      await expect(upload('failed', null)).rejects.toThrow(/video_uploads_failed_reason_check/);
+      await expect(upload('ready', 'video_job_failed')).rejects.toThrow(/video_uploads_failed_reason_check/);
+    } finally {
+      await db.$client.end();
+    }
+  });
+
   it('use the partial index for the dispatcher', async () => {
     const db = createDatabase({ url: database.config.url, schema: 'pr_101' });
     const client = await db.$client.connect();

@@ -16,7 +16,7 @@ import {
   type VideoJobStatus,
   type VideoService,
 } from '@chronopost/bluesky';
-import { CAPTION_MIME, VIDEO_BLOB_MIME, type VideoPath, videoPathFor } from '@chronopost/core';
+import { CAPTION_MIME, VIDEO_BLOB_MIME, type VideoPath, videoPathFor, type VideoUploadFailure } from '@chronopost/core';
 import {
   claimVideoUpload,
   findMediaForUpload,
@@ -211,7 +211,11 @@ async function follow(ctx: PublisherContext, row: VideoUploadRow, remainingMs: (
 }
 
 /** A refusal is final: recorded with the upload, so later attempts fail with the same reason. */
-async function refuse(ctx: PublisherContext, claim: { mediaId: string; startedAt: Date }, reason: Reason): Promise<never> {
+async function refuse(
+  ctx: PublisherContext,
+  claim: { mediaId: string; startedAt: Date },
+  reason: Reason & { code: VideoUploadFailure },
+): Promise<never> {
   await updateVideoUpload(ctx.db, claim, { state: 'failed', reasonCode: reason.code, reasonParams: reason.params ?? {} });
   throw new PublishError('validation', reason);
 }

@@ -1,4 +1,4 @@
-import { MEDIA_NOTES, MEDIA_REJECTIONS } from '@chronopost/core';
+import { MEDIA_NOTES, MEDIA_REJECTIONS, VIDEO_UPLOAD_FAILURES } from '@chronopost/core';
 import { describe, expect, it } from 'vitest';
 import { type z } from 'zod';
 import { createPostSchema } from '../api/posts';
@@ -83,6 +83,10 @@ describe('message catalogue', () => {
 
   it('has a message for every reason an upload is rejected and every note on a processed one', () => {
     expect([...MEDIA_REJECTIONS, ...MEDIA_NOTES].filter((code) => !Object.hasOwn(mediaMessages, code))).toEqual([]);
+  });
+
+  it('has a message for every reason a video’s upload to its PDS fails for good', () => {
+    expect(VIDEO_UPLOAD_FAILURES.filter((code) => !Object.hasOwn(publishingMessages, code))).toEqual([]);
   });
 
   it('says an upload’s limits from its params, in either language', () => {
