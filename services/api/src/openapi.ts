@@ -54,6 +54,13 @@ const invalid = {
 const authed = {
   '401': json(z.object({ message: z.literal('Unauthorized') }), "API Gateway's answer to a missing or invalid access token."),
 };
+/** Routes that write rows the caller owns (or show the account) also refuse a token whose account no longer exists. */
+const withAccount = {
+  '401': json(
+    z.union([z.object({ message: z.literal('Unauthorized') }), errorResponseSchema]),
+    "API Gateway's answer to a missing or invalid access token, or `account_not_found` (our error shape) when the token's account no longer exists.",
+  ),
+};
 const missing = { '404': error('No such post among yours.') };
 const conflict = {
   '409': error(
@@ -69,12 +76,16 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
   },
   'GET /me': {
     summary: 'The caller’s account and Bluesky session',
-    responses: { '200': json(meResponseSchema, 'The account.'), ...authed },
+    responses: { '200': json(meResponseSchema, 'The account.'), ...withAccount },
   },
   'POST /posts': {
     summary: 'Schedule a post or a thread (or save a draft, without scheduledAt)',
     requestBody: { content: { 'application/json': { schema: createPostSchema } } },
-    responses: { '201': json(postResponseSchema, 'Created; `warnings` lists what may go wrong at publication.'), ...invalid, ...authed },
+    responses: {
+      '201': json(postResponseSchema, 'Created; `warnings` lists what may go wrong at publication.'),
+      ...invalid,
+      ...withAccount,
+    },
   },
   'GET /posts': {
     summary: 'The caller’s posts by scheduled time, with keyset pagination',
@@ -156,7 +167,7 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
   'PUT /settings': {
     summary: 'Replace the caller’s defaults for new posts',
     requestBody: { content: { 'application/json': { schema: accountSettingsSchema } } },
-    responses: { '200': json(accountSettingsResponseSchema, 'Saved.'), ...invalid, ...authed },
+    responses: { '200': json(accountSettingsResponseSchema, 'Saved.'), ...invalid, ...withAccount },
   },
   'GET /posts/{id}/attempts': {
     summary: 'Every publication attempt of a post',
@@ -176,7 +187,7 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
       'A ready video has its display size (`aspectRatio`), `durationMs` and `codec`.',
     ].join(' '),
     requestBody: { content: { 'application/json': { schema: createMediaSchema } } },
-    responses: { '201': json(createMediaResponseSchema, 'Upload started.'), ...invalid, ...authed },
+    responses: { '201': json(createMediaResponseSchema, 'Upload started.'), ...invalid, ...withAccount },
   },
   'GET /media/{id}': {
     summary: 'An upload: its state, the reason if rejected, and once ready its size and a short-lived preview URL',
@@ -224,7 +235,7 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
     description:
       'The page is fetched through the SSRF-safe fetcher. Refusals are 400s on `url` with code blocked_address, blocked_port, blocked_protocol, too_many_redirects, body_too_large, unsupported_content_type, timeout, invalid_url or unreachable. The thumbnail goes through the media pipeline: poll GET /media/{thumbMediaId} until ready, then attach `{ type: "external", uri, title, description, thumbMediaId }`.',
     requestBody: { content: { 'application/json': { schema: linkPreviewRequestSchema } } },
-    responses: { '200': json(linkPreviewSchema, 'The card (cached for an hour).'), ...invalid, ...authed },
+    responses: { '200': json(linkPreviewSchema, 'The card (cached for an hour).'), ...invalid, ...withAccount },
   },
   'POST /oauth/login': {
     summary: 'Start logging in with Bluesky: answers the authorization server URL to open',

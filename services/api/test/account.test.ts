@@ -187,3 +187,33 @@ describe('conditional GETs for polling', () => {
     expect(list.headers.get('etag')).not.toBe(listTag);
   });
 });
+
+describe('a valid token whose account is gone', () => {
+  const { rig, call } = rigFor();
+
+  it('is refused with 401 account_not_found on every write by owner, and nothing is written', async () => {
+    // A token outlives its account (the row deleted while the token was still valid): sign one for a DID with no row.
+    const did = 'did:plc:accountisgonexxxxxxxxxxx';
+    const { token } = await (await rig.services.oauth.signer()).sign(did);
+    const ghost: User = { did, handle: 'gone.test', token, pdsPassword: '' };
+    const writes: Array<[string, string, unknown]> = [
+      ['POST', '/posts', { items: [{ text: 'hello' }], scheduledAt: new Date(Date.now() + 3600_000).toISOString() }],
+      ['POST', '/posts', { items: [{ text: 'a draft' }] }],
+      ['POST', '/media', { kind: 'image', type: 'image/png', size: 100, alt: '' }],
+      ['POST', '/link-preview', { url: 'https://example.com/' }],
+      ['PUT', '/settings', { timeZone: 'Asia/Tokyo' }],
+      ['GET', '/me', undefined],
+    ];
+    for (const [method, path, body] of writes) {
+      const response = await call(ghost, method, path, body);
+      expect(response.status, `${method} ${path}: ${await response.clone().text()}`).toBe(401);
+      expect(await response.json()).toMatchObject({ error: { code: 'account_not_found', issues: [{ path: 'authorization' }] } });
+    }
+    const { rows } = await rig.database.db.$client.query<{ n: string }>(
+      `SELECT (SELECT count(*) FROM posts WHERE owner_did = $1) + (SELECT count(*) FROM media WHERE owner_did = $1)
+            + (SELECT count(*) FROM link_previews WHERE owner_did = $1) + (SELECT count(*) FROM account_settings WHERE did = $1) AS n`,
+      [did],
+    );
+    expect(Number(rows[0]!.n)).toBe(0);
+  });
+});

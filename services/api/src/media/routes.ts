@@ -13,6 +13,7 @@ import {
 } from '@chronopost/lambda-kit';
 import { captionLanguageSchema, captionsInputSchema, createMediaSchema, linkPreviewRequestSchema } from '@chronopost/shared-schemas';
 import * as z from 'zod';
+import { requireAccount } from '../account';
 import type { ApiContext } from '../context';
 import type * as Operations from './operations';
 
@@ -44,7 +45,7 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
     method: 'POST',
     path: '/media',
     handler: async (event) => {
-      const did = authenticatedDid(event);
+      const { did } = await requireAccount(ctx, event);
       const body = parseJsonBody(event, createMediaSchema);
       const { startUpload, presentMedia } = await load();
       const { row, form } = await startUpload(ctx, did, body);
@@ -95,7 +96,7 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
     method: 'POST',
     path: '/link-preview',
     handler: async (event) => {
-      const did = authenticatedDid(event);
+      const { did } = await requireAccount(ctx, event);
       const body = parseJsonBody(event, linkPreviewRequestSchema);
       return json(200, await (await load()).linkPreview(ctx, did, body.url));
     },

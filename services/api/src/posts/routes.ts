@@ -34,6 +34,7 @@ import {
   updatePostSchema,
 } from '@chronopost/shared-schemas';
 import * as z from 'zod';
+import { requireAccount } from '../account';
 import type { ApiContext } from '../context';
 import { decodeCursor, encodeCursor } from './cursor';
 import { dispatchIfDueSoon } from './dispatch-soon';
@@ -86,7 +87,7 @@ export const postRoutes = (ctx: ApiContext): Route[] => {
       method: 'POST',
       path: '/posts',
       handler: async (event) => {
-        const did = authenticatedDid(event);
+        const { did } = await requireAccount(ctx, event);
         const body = parseJsonBody(event, createPostSchema);
         if (body.scheduledAt) assertSchedulable(ctx, body.scheduledAt.at);
         const { items, warnings } = await prepareItems(ctx, did, body.items);

@@ -1,6 +1,7 @@
-import { countUnreadNotifications, describeOauthSession, findAccount, listNotifications } from '@chronopost/db';
-import { authenticatedDid, json, NotFoundError, type Route } from '@chronopost/lambda-kit';
+import { countUnreadNotifications, describeOauthSession, listNotifications } from '@chronopost/db';
+import { json, type Route } from '@chronopost/lambda-kit';
 import { type MeResponse, renderMessage } from '@chronopost/shared-schemas';
+import { requireAccount } from '../account';
 import type { ApiContext } from '../context';
 import { presentNotification } from './notifications';
 
@@ -11,9 +12,8 @@ export const meRoute = (ctx: ApiContext): Route => ({
   method: 'GET',
   path: '/me',
   handler: async (event) => {
-    const did = authenticatedDid(event);
-    const account = await findAccount(ctx.db, did);
-    if (!account) throw new NotFoundError('account_not_found', { path: 'authorization' });
+    const account = await requireAccount(ctx, event);
+    const did = account.did;
     const [session, notifications, unread] = await Promise.all([
       describeOauthSession(ctx.db, did),
       listNotifications(ctx.db, did, { limit: 20 }),

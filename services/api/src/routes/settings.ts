@@ -1,6 +1,7 @@
 import { readAccountSettings, saveAccountSettings } from '@chronopost/db';
 import { authenticatedDid, json, parseJsonBody, type Route } from '@chronopost/lambda-kit';
 import { accountSettingsSchema, DEFAULT_ACCOUNT_SETTINGS } from '@chronopost/shared-schemas';
+import { requireAccount } from '../account';
 import type { ApiContext } from '../context';
 
 /**
@@ -25,7 +26,7 @@ export const settingsRoutes = (ctx: ApiContext): Route[] => [
     method: 'PUT',
     path: '/settings',
     handler: async (event) => {
-      const did = authenticatedDid(event);
+      const { did } = await requireAccount(ctx, event);
       const settings = parseJsonBody(event, accountSettingsSchema);
       const updatedAt = await saveAccountSettings(ctx.db, did, settings);
       return json(200, { settings, updatedAt: updatedAt.toISOString() });
