@@ -1,3 +1,4 @@
+import { postStatusSchema, renderMessage } from '@chronopost/shared-schemas';
 import { describe, expect, it } from 'vitest';
 import { errorFromResponse } from '../src/api/errors';
 import { preferredLocale } from '../src/i18n/locales';
@@ -35,6 +36,16 @@ describe('the interface language', () => {
     };
     walk(english, japanese, '');
     expect(same).toEqual(alike);
+  });
+});
+
+describe('status names', () => {
+  it('are the ones the API’s Japanese sentences use, for every status, in both languages', () => {
+    for (const status of postStatusSchema.options) {
+      expect(screensEn.status[status]).toMatch(/^\p{Lu}/u);
+      const sentence = renderMessage({ code: 'invalid_status', params: { status, command: 'edit' } }, 'ja');
+      expect(sentence.startsWith(`${screensJa.status[status]}の投稿は`), sentence).toBe(true);
+    }
   });
 });
 

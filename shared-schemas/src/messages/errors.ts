@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { defineMessages, message, none } from './define';
+import { STATUS_NAMES } from './statuses';
 
 /** What a whole request was refused for (the `error.code` of a 4xx or 5xx answer). */
 export const errorMessages = defineMessages({
@@ -96,7 +97,7 @@ export const errorMessages = defineMessages({
   invalid_status: message(
     z.object({ status: z.string(), command: z.string() }),
     (p) => `A ${p.status} post cannot be ${COMMAND_EN[p.command] ?? p.command}.`,
-    (p) => `${STATUS_JA[p.status] ?? p.status}の投稿は${COMMAND_JA[p.command] ?? p.command}できません。`,
+    (p) => `${(STATUS_NAMES.ja as Record<string, string>)[p.status] ?? p.status}の投稿は${COMMAND_JA[p.command] ?? p.command}できません。`,
   ),
   already_attempted: message(
     none,
@@ -154,18 +155,4 @@ const COMMAND_JA: Record<string, string> = {
   unschedule: '下書きに戻すことが',
   cancel: 'キャンセル',
   retry: '再試行（再試行できるのは失敗・見送り・保留中の投稿だけです）',
-};
-
-/** Post statuses as the Japanese interface names them. */
-export const STATUS_JA: Record<string, string> = {
-  draft: '下書き',
-  scheduled: '予約済み',
-  queued: '送信待ち',
-  publishing: '投稿中',
-  published: '投稿済み',
-  retrying: '再試行待ち',
-  failed: '失敗',
-  cancelled: 'キャンセル済み',
-  missed: '見送り',
-  blocked: '保留中',
 };

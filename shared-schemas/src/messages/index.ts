@@ -9,7 +9,8 @@ import { validationMessages } from './validation';
 
 export * from './define';
 export { zodIssueCode, zodIssueParams } from './zod-issues';
-export { errorMessages, STATUS_JA } from './errors';
+export { errorMessages } from './errors';
+export { STATUS_NAMES } from './statuses';
 export { validationMessages } from './validation';
 export { publishingMessages, type PublishingCode } from './publishing';
 export { sessionMessages, SESSION_END_CODES, type SessionEndCode } from './sessions';

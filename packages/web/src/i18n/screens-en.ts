@@ -3,22 +3,13 @@
  * English. They load with those screens, never before the first one; `screens-ja.ts` has the same
  * shape (the type checker and a test keep it complete).
  */
+import { STATUS_NAMES } from '@chronopost/shared-schemas';
+
 const plural = (n: number, one: string, other: string) => `${n.toLocaleString('en')} ${n === 1 ? one : other}`;
 
 export const screensEn = {
   /** A post's status as a label (badges, filters, the calendar's legend) and what it means. */
-  status: {
-    draft: 'Draft',
-    scheduled: 'Scheduled',
-    queued: 'Queued',
-    publishing: 'Publishing',
-    published: 'Published',
-    retrying: 'Retrying',
-    failed: 'Failed',
-    cancelled: 'Cancelled',
-    missed: 'Missed',
-    blocked: 'On hold',
-  },
+  status: STATUS_NAMES.en,
   statusHelp: {
     draft: 'Not scheduled: it will not be published until you give it a time.',
     scheduled: 'Waiting for its time. You can still edit it, move it or cancel it.',

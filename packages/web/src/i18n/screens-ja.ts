@@ -1,20 +1,9 @@
+import { STATUS_NAMES } from '@chronopost/shared-schemas';
 import type { ScreenMessages } from './screens-en';
 
 /** 2画面目以降（カレンダー・投稿一覧・投稿・お知らせ・設定）の日本語テキスト（screens-en.ts と同じ形）。 */
 export const screensJa: ScreenMessages = {
-  // The same names as the API catalogue's STATUS_JA (not imported: it would bring the catalogue into this chunk).
-  status: {
-    draft: '下書き',
-    scheduled: '予約済み',
-    queued: '送信待ち',
-    publishing: '投稿中',
-    published: '投稿済み',
-    retrying: '再試行待ち',
-    failed: '失敗',
-    cancelled: 'キャンセル済み',
-    missed: '見送り',
-    blocked: '保留中',
-  },
+  status: STATUS_NAMES.ja,
   statusHelp: {
     draft: '予約されていません。時刻を決めるまで投稿されません。',
     scheduled: '予定時刻を待っています。まだ編集・移動・キャンセルできます。',
