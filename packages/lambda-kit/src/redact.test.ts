@@ -1,25 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { outputOf } from '@chronopost/testing/output';
 import { createLogger } from './logger';
 import { REDACTED, redactText } from './redact';
-
-const captureLog = (write: () => void): string => {
-  const lines: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    lines.push(String(chunk));
-    return true;
-  };
-  // Warnings and errors go to stderr, the rest to stdout.
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture),
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture),
-  ];
-  try {
-    write();
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-  }
-  return lines.join('');
-};
 
 const jwt = 'eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJkaWQ6cGxjOmFiYyJ9.c2lnbmF0dXJlLWJ5dGVz';
 
@@ -28,7 +10,7 @@ describe('logger redaction', () => {
 
   it('removes secret fields whatever their spelling', () => {
     const logger = createLogger('test');
-    const output = captureLog(() =>
+    const output = outputOf(() =>
       logger.info('session', {
         access_token: 'at-secret-1',
         refreshToken: 'rt-secret-2',
@@ -47,7 +29,7 @@ describe('logger redaction', () => {
 
   it('scrubs tokens hidden in messages and errors', () => {
     const logger = createLogger('test');
-    const output = captureLog(() => {
+    const output = outputOf(() => {
       logger.warn(`refresh failed for token ${jwt}`);
       logger.error('request failed', { error: new Error(`401 for https://pds.test/x?access_token=abc123secret with Bearer ${jwt}`) });
     });
@@ -68,7 +50,7 @@ describe('logger redaction', () => {
     const rsa = { kty: 'RSA', n: 'public-n', e: 'AQAB', d: 'rsa-d', p: 'rsa-p', q: 'rsa-q', dp: 'rsa-dp', dq: 'rsa-dq', qi: 'rsa-qi' };
     // Assembled at run time, so the secret scan of the tree does not take these made-up URLs for real ones.
     const url = (scheme: string, credentials: string, rest: string) => `${scheme}://${credentials}@${rest}`;
-    const output = captureLog(() =>
+    const output = outputOf(() =>
       logger.info('config', {
         oauthClient: { clientKeys: [ec] },
         appTokens: { keys: [rsa], symmetric: { kty: 'oct', k: 'oct-secret-k' } },

@@ -1,6 +1,6 @@
 import { insertPost, upsertAccount } from '@chronopost/db';
-import { createTestDatabase, type TestDatabase } from '@chronopost/testing';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createTestDatabase, outputOf, type TestDatabase } from '@chronopost/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../src/logger';
 
 /** A real failing query against PostgreSQL, logged the way a handler logs an unexpected error. */
@@ -31,21 +31,7 @@ describe('database errors in the log', () => {
     }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
 
-    const lines: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      lines.push(String(chunk));
-      return true;
-    };
-    const spies = [
-      vi.spyOn(process.stdout, 'write').mockImplementation(capture),
-      vi.spyOn(process.stderr, 'write').mockImplementation(capture),
-    ];
-    try {
-      createLogger('test').error('request failed', { error });
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-    }
-    const output = lines.join('');
+    const output = outputOf(() => createLogger('test').error('request failed', { error }));
     expect(output).not.toContain(text);
     expect(output).not.toContain(did);
     expect(output).not.toContain('nul');

@@ -9,6 +9,7 @@ import * as publisher from '@chronopost/service-publisher';
 import * as retention from '@chronopost/service-retention';
 import * as tokenRefresher from '@chronopost/service-token-refresher';
 import { SERVICE_NAMES, type ServiceName } from '@chronopost/shared-schemas';
+import { outputOf } from '@chronopost/testing/output';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 /**
@@ -30,22 +31,6 @@ const MODULES: Record<ServiceName, { loadConfig(env: Env): unknown; loadSecrets(
 type Env = Record<string, string | undefined>;
 
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'];
-
-function captureOutput(write: () => void): string {
-  const chunks: string[] = [];
-  const capture = (chunk: string | Uint8Array) => {
-    chunks.push(String(chunk));
-    return true;
-  };
-  vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-  vi.spyOn(process.stderr, 'write').mockImplementation(capture);
-  try {
-    write();
-  } finally {
-    vi.restoreAllMocks();
-  }
-  return chunks.join('');
-}
 
 describe('secrets by design', async () => {
   afterEach(() => vi.restoreAllMocks());
@@ -96,7 +81,7 @@ describe('secrets by design', async () => {
     for (const secret of secretValues) expect(configText, `a secret in ${name}'s config`).not.toContain(secret);
     expect(configText).not.toMatch(/"(d|p|q|dp|dq|qi|k)":/);
 
-    const output = captureOutput(() => {
+    const output = outputOf(() => {
       const logger = createLogger(name, 'INFO');
       logger.info('config', { config });
       logger.info('secrets', { secrets });

@@ -18,3 +18,4 @@ export * from './secrets-manager-server';
 export * from './video-fixtures';
 export * from './video-service';
 export * from './media-uploads';
+export * from './output';

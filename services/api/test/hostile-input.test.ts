@@ -1,6 +1,6 @@
 import { postSchema } from '@chronopost/shared-schemas';
-import { type HttpServices, useHttpServices } from '@chronopost/testing';
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { captureOutput, type HttpServices, useHttpServices } from '@chronopost/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
 
 type User = Awaited<ReturnType<HttpServices['signUp']>>;
 type ErrorBody = { error: { code: string; issues?: Array<{ path: string; code: string }> } };
@@ -91,15 +91,7 @@ describe('hostile input', () => {
   });
 
   it('8: answers a path with a broken percent-escape with 400, before authentication and without an error log', async () => {
-    const lines: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
-    const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
+    const output = captureOutput();
     try {
       for (const segment of ['%E0%A4%A', '%', '%ZZ']) {
         const response = await fetch(`${rig.services.url}/posts/${segment}`);
@@ -107,10 +99,14 @@ describe('hostile input', () => {
         expect(await response.json()).toEqual({ message: 'Bad Request' });
       }
     } finally {
-      spy.mockRestore();
-      errSpy.mockRestore();
+      output.restore();
     }
-    expect(lines.filter((line) => line.includes('"level":"ERROR"'))).toEqual([]);
+    expect(
+      output
+        .text()
+        .split('\n')
+        .filter((line) => line.includes('"level":"ERROR"')),
+    ).toEqual([]);
   });
 
   it('9: names the field, or body, for unknown keys, a body that is not an object, and nothing to change', async () => {

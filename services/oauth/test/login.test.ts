@@ -3,6 +3,7 @@ import { loginResponseSchema, meResponseSchema } from '@chronopost/shared-schema
 import {
   accessToken,
   Browser,
+  captureOutput,
   completeOAuthConsent,
   createPdsAccount,
   listOAuthSessionsAtPds,
@@ -27,13 +28,7 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
   afterEach(() => vi.restoreAllMocks());
 
   it('logs in end to end, keeps tokens out of the rig.database row and the logs, and serves an authenticated call', async () => {
-    const output: string[] = [];
-    const capture = (chunk: string | Uint8Array) => {
-      output.push(String(chunk));
-      return true;
-    };
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+    const output = captureOutput();
 
     const started = performance.now();
     const { browser, finished } = await login(rig.services, account);
@@ -54,7 +49,7 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
       account: { did: account.did, handle: account.handle, pdsUrl: testEnvironment().pdsUrl },
       session: { state: 'active' },
     });
-    vi.restoreAllMocks();
+    output.restore();
     console.log(`login round trip (start → app JWT) on the local PDS: ${loginMs.toFixed(0)} ms`);
 
     // What the session really holds, opened with the vault...
@@ -66,7 +61,7 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
     const rowBytes = Buffer.concat(
       Object.values(raw.rows[0] as Record<string, unknown>).map((value) => (Buffer.isBuffer(value) ? value : Buffer.from(String(value)))),
     );
-    const logs = output.join('');
+    const logs = output.text();
     for (const secret of [...secrets, jwt, browser.cookies.get('chronopost_refresh')!]) {
       for (const encoded of [secret, Buffer.from(secret).toString('base64'), Buffer.from(secret).toString('hex')]) {
         expect(rowBytes.includes(Buffer.from(encoded))).toBe(false);
