@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, NoSuchKey, NotFound, PutObjectCommand } from '@aws-sdk/client-s3';
 import { MAX_IMAGE_UPLOAD_BYTES, MAX_VIDEO_UPLOAD_BYTES, mediaIdOfUploadKey, mediaKeys, videoPathFor } from '@chronopost/core';
 import {
   claimMediaForProcessing,
@@ -16,6 +16,9 @@ export type UploadOutcome =
   | { outcome: 'rejected'; id: string; reason: MediaRejectionReason }
   /** Not an upload of ours, or already processed / being processed (a redelivered event). */
   | { outcome: 'skipped'; key: string; why: 'not_an_upload' | 'not_waiting' };
+
+/** S3's answers for an object that is not there: HEAD has no body to say more than `NotFound`. */
+const isGone = (error: unknown) => error instanceof NotFound || error instanceof NoSuchKey;
 
 /** A run that started this long ago died (the function's timeout is 60 s): its upload may be taken over. */
 const STALE_AFTER_MS = 2 * 60_000;
@@ -87,6 +90,9 @@ export async function processUpload(ctx: MediaContext, bucket: string, key: stri
       height: image.height,
     };
   } catch (error) {
+    // The file was deleted after its notification was sent: nothing will ever arrive under this
+    // key again (a new upload gets a new id), so waiting and retrying could only end in the DLQ.
+    if (isGone(error)) return await refuse(ctx, claim, { code: 'missing', params: {} }, 'the uploaded object is gone');
     // Our failure, not the file's (storage or database unreachable): give the claim back so
     // Lambda's retry of this event can take it, and fail the invocation.
     await releaseMediaClaim(ctx.db, id, now).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { MAX_IMAGE_BLOB_BYTES } from '@chronopost/core';
 import { createLogger } from '@chronopost/lambda-kit';
 import { lambdaContext } from '@chronopost/local';
@@ -7,7 +7,7 @@ import { createMediaResponseSchema, type ErrorResponse, type Media, mediaSchema,
 import { getBlob, getRecord, listPosts, s3Event, testS3Client, type TestUser, usePublishingRig } from '@chronopost/testing';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createContext, loadConfig, loadSecrets, makeHandler, type MediaContext } from '../src/app';
+import { createContext, loadConfig, loadSecrets, makeHandler, type MediaContext, processUpload } from '../src/app';
 import { cameraJpeg, heicPhoto, pixelBombPng, textFile, transparentPng, truncatedJpeg } from './fixtures';
 
 /**
@@ -216,6 +216,24 @@ describe('media uploads', () => {
       const listed = await testS3Client().send(new ListObjectsV2Command({ Bucket: rig.bucket, Prefix: keyOf(started.upload) }));
       expect(listed.Contents ?? []).toEqual([]);
       expect((await getMedia(started.media.id)).state).toBe('uploading');
+    });
+
+    it('an upload whose file is gone when it is processed: rejected as missing, not retried for ever', async () => {
+      const bytes = await transparentPng();
+      const started = await startUpload('image/png', bytes.length);
+      expect((await postForm(started.upload, bytes, 'image/png')).status).toBe(204);
+      // Deleted between the bucket's notification and its processing (a lifecycle rule, a person).
+      await testS3Client().send(new DeleteObjectCommand({ Bucket: rig.bucket, Key: keyOf(started.upload) }));
+      await handler(s3Event(rig.bucket, keyOf(started.upload), bytes.length), lambdaContext('media', 60_000));
+      const refused = await getMedia(started.media.id);
+      expect(refused).toMatchObject({
+        state: 'rejected',
+        reason: { code: 'missing', message: 'The uploaded file is no longer in storage. Upload it again.' },
+        previewUrl: null,
+      });
+      expect(await processedObjects(refused.id)).toEqual([]);
+      // A redelivered event finds nothing to do.
+      expect(await processUpload(media, rig.bucket, keyOf(started.upload))).toMatchObject({ outcome: 'skipped', why: 'not_waiting' });
     });
 
     it('an upload declared over the limit: the API refuses the form', async () => {

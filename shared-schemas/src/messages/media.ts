@@ -66,8 +66,8 @@ export const mediaMessages = defineMessages({
   ),
   missing: message(
     none,
-    () => 'The upload never arrived.',
-    () => 'アップロードされたファイルが届きませんでした。',
+    () => 'The uploaded file is no longer in storage. Upload it again.',
+    () => 'アップロードされたファイルが保存先に見つかりませんでした。もう一度アップロードしてください。',
   ),
   not_a_video: message(
     none,
