@@ -9,6 +9,8 @@ const policy: RetentionPolicy = {
   missedPostsDays: 10,
   cancelledPostsDays: 5,
   orphanMediaHours: 24,
+  seenNotificationsDays: 30,
+  unseenNotificationsDays: 90,
 };
 const now = new Date('2026-11-22T12:00:00Z');
 const daysAgo = (days: number) => new Date(now.getTime() - days * 24 * 3600_000);
@@ -138,5 +140,65 @@ describe('retention', () => {
       cancelledPosts: 0,
       media: 0,
     });
+  });
+});
+
+describe('retention of notifications', () => {
+  let database: TestDatabase;
+  const sql = (text: string, params: unknown[] = []) => database.db.$client.query(text, params);
+  const notification = async (
+    label: string,
+    options: { created: Date; read?: Date; dismissed?: Date; postId?: string; kind?: string } = { created: now },
+  ) =>
+    (
+      await sql(
+        `INSERT INTO notifications (owner_did, kind, details, dedupe_key, created_at, read_at, dismissed_at)
+         VALUES ('did:plc:n', $1, $2, $3, $4, $5, $6) RETURNING id`,
+        [
+          options.kind ?? (options.postId ? 'post_failed' : 'session_ends_soon'),
+          options.postId ? { postId: options.postId, excerpt: label } : { endsAt: '2027-01-01T00:00:00Z' },
+          label,
+          options.created,
+          options.read ?? null,
+          options.dismissed ?? null,
+        ],
+      )
+    ).rows[0].id as string;
+  const remaining = async () =>
+    (await sql('SELECT dedupe_key FROM notifications ORDER BY dedupe_key')).rows.map((row: { dedupe_key: string }) => row.dedupe_key);
+  const failedPost = async (failed: Date) =>
+    (
+      await sql(`INSERT INTO posts (owner_did, status, scheduled_at, updated_at) VALUES ('did:plc:n', 'failed', $1, $1) RETURNING id`, [
+        failed,
+      ])
+    ).rows[0].id as string;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    await sql(`INSERT INTO accounts (did, handle, pds_url) VALUES ('did:plc:n', 'n.test', 'http://pds.test')`);
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('deletes a post’s notifications with the post, seen ones after 30 days, unseen ones after 90', async () => {
+    const oldFailure = await failedPost(daysAgo(8));
+    const recentFailure = await failedPost(daysAgo(6));
+    await notification('about a post retention deletes (unread)', { created: daysAgo(8), postId: oldFailure });
+    await notification('about a kept post (unread)', { created: daysAgo(6), postId: recentFailure });
+    await notification('about a post already gone', { created: daysAgo(1), postId: '00000000-0000-4000-8000-000000000000' });
+    await notification('read 31 days ago', { created: daysAgo(40), read: daysAgo(31) });
+    await notification('dismissed 31 days ago, never read', { created: daysAgo(40), dismissed: daysAgo(31) });
+    await notification('read 40 days ago, dismissed 29 days ago', { created: daysAgo(41), read: daysAgo(40), dismissed: daysAgo(29) });
+    await notification('read 29 days ago', { created: daysAgo(100), read: daysAgo(29) });
+    await notification('unseen for 91 days', { created: daysAgo(91) });
+    await notification('unseen for 89 days', { created: daysAgo(89) });
+
+    const dry = await applyRetention(database.db, policy, now, { dryRun: true });
+    expect(dry.notifications).toBe(6);
+    expect(await remaining()).toHaveLength(9);
+    const real = await applyRetention(database.db, policy, now, { dryRun: false });
+    expect(real).toMatchObject({ failedPosts: 1, notifications: 6 });
+    expect(await remaining()).toEqual(['about a kept post (unread)', 'read 29 days ago', 'unseen for 89 days']);
   });
 });

@@ -7,7 +7,8 @@ export type RetentionResult = { at: string } & Omit<RetentionReport, 'mediaKeys'
 /**
  * One retention run (EventBridge, daily): deletes in one transaction what the policy says has been
  * kept long enough — ended sessions, published, failed, missed and cancelled posts with their
- * items and attempts, uploads no post refers to — then the S3 objects of those uploads. A dry run reports and deletes nothing.
+ * items and attempts, their notifications and old ones, uploads no post refers to — then the S3
+ * objects of those uploads. A dry run reports and deletes nothing.
  */
 export async function retain(ctx: RetentionContext): Promise<RetentionResult> {
   const now = ctx.now();

@@ -17,6 +17,10 @@ export const retentionEnvSchema = z.object({
   RETENTION_MISSED_POSTS_DAYS: positiveIntField('days a missed post is kept after it was missed', 7),
   RETENTION_CANCELLED_POSTS_DAYS: positiveIntField('days a cancelled (deleted) post is kept after it was cancelled', 7),
   RETENTION_ORPHAN_MEDIA_HOURS: positiveIntField('hours an upload no post refers to is kept', 24),
+  // A notification the user has seen did its job: kept a month as the list's history. One never
+  // seen is kept as long as an ended session, the longest anything it can be about is kept.
+  RETENTION_SEEN_NOTIFICATIONS_DAYS: positiveIntField('days a read or dismissed notification is kept after it was first seen', 30),
+  RETENTION_UNSEEN_NOTIFICATIONS_DAYS: positiveIntField('days a notification never read nor dismissed is kept', 90),
   /** Report what retention would delete, and delete nothing. */
   RETENTION_DRY_RUN: booleanField(false),
 });
@@ -32,6 +36,8 @@ export const retentionConfigSchema = retentionEnvSchema.transform((env) => ({
     missedPostsDays: env.RETENTION_MISSED_POSTS_DAYS,
     cancelledPostsDays: env.RETENTION_CANCELLED_POSTS_DAYS,
     orphanMediaHours: env.RETENTION_ORPHAN_MEDIA_HOURS,
+    seenNotificationsDays: env.RETENTION_SEEN_NOTIFICATIONS_DAYS,
+    unseenNotificationsDays: env.RETENTION_UNSEEN_NOTIFICATIONS_DAYS,
   },
   dryRun: env.RETENTION_DRY_RUN,
 }));

@@ -17,6 +17,10 @@ export interface RetentionPolicy {
   cancelledPostsDays: number;
   /** Uploads no post refers to, once older than this (a fresh upload is not attached yet). */
   orphanMediaHours: number;
+  /** Notifications the user has read or dismissed, counted from the first of the two. */
+  seenNotificationsDays: number;
+  /** Notifications never read nor dismissed, counted from their creation. */
+  unseenNotificationsDays: number;
 }
 
 export interface RetentionReport {
@@ -31,6 +35,8 @@ export interface RetentionReport {
   media: number;
   /** The storage keys of the deleted media, for the caller to delete from S3. */
   mediaKeys: string[];
+  /** Notifications about deleted posts, and seen or unseen ones past their period. */
+  notifications: number;
 }
 
 /**
@@ -90,6 +96,14 @@ export async function applyRetention(
         WHERE m.created_at < ${before(policy.orphanMediaHours / 24)}
           AND NOT ${mediaInUse('m')}
         RETURNING m.s3_key, m.processed_key`);
+      // After the posts too: a notification about a post goes with it (it would open a post that
+      // is gone), as do those about posts deleted earlier. The post id is in the params (jsonb),
+      // so this is an anti-join on the text of the id, not a foreign key.
+      const notices = await tx.execute(sql`
+        DELETE FROM notifications n
+        WHERE (n.details ? 'postId' AND NOT EXISTS (SELECT 1 FROM posts p WHERE p.id::text = n.details->>'postId'))
+           OR LEAST(n.read_at, n.dismissed_at) < ${before(policy.seenNotificationsDays)}
+           OR (n.read_at IS NULL AND n.dismissed_at IS NULL AND n.created_at < ${before(policy.unseenNotificationsDays)})`);
       const report: RetentionReport = {
         dryRun: options.dryRun,
         endedSessions: sessions.rowCount ?? 0,
@@ -100,6 +114,7 @@ export async function applyRetention(
         attempts: deleted.rows.reduce((sum, row) => sum + row.attempts, 0),
         media: media.rows.length,
         mediaKeys: media.rows.flatMap((row) => (row.processed_key ? [row.s3_key, row.processed_key] : [row.s3_key])),
+        notifications: notices.rowCount ?? 0,
       };
       if (options.dryRun) throw new DryRun(report);
       return report;
