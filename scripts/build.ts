@@ -13,7 +13,7 @@ import { promisify } from 'node:util';
 import { build, type Metafile } from 'esbuild';
 import { zipSync } from 'fflate';
 import { SERVICE_NAMES, type ServiceName } from '@chronopost/shared-schemas';
-import { buildWeb, formatKb } from '@chronopost/web/build';
+import { buildWeb, formatKb, loadWebBuildConfig } from '@chronopost/web/build';
 
 /** One bundle per deployable service (the same list terraform deploys). */
 export const SERVICES = SERVICE_NAMES;
@@ -204,7 +204,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   console.log(`built ${built.length} bundles in ${Math.round(performance.now() - started)} ms`);
 
   const webStarted = performance.now();
-  const apiUrl = process.env.CHRONOPOST_API_URL?.trim();
+  const { apiUrl } = loadWebBuildConfig();
   if (!apiUrl) console.warn('CHRONOPOST_API_URL is not set: the web app will call the API on its own origin.');
   const web = await buildWeb({ outDir: join(root, 'dist', 'web'), ...(apiUrl ? { apiUrl } : {}) });
   console.log(

@@ -9,6 +9,10 @@ import { pagesHeadersFile } from './build/headers';
  * page (the local runtime does), so one build runs against any API without rebuilding.
  */
 function apiUrlMeta(): Plugin {
+  // Read here, not through loadWebBuildConfig: Vite bundles this file with every package import left
+  // external, and Node cannot load shared-schemas' TypeScript sources. `pnpm build` has checked the
+  // value with the config loader already (buildWeb sets it for this child process); this keeps the
+  // same rule for a `vite build` run by hand.
   const apiUrl = (process.env.CHRONOPOST_API_URL ?? '').trim().replace(/\/+$/, '');
   if (apiUrl && !/^https?:\/\/[^\s"<>]+$/.test(apiUrl)) throw new Error(`CHRONOPOST_API_URL is not an http(s) URL: ${apiUrl}`);
   return {

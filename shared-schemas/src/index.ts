@@ -25,3 +25,4 @@ export * from './config/services';
 export * from './config/secrets';
 export * from './metrics';
 export * from './config/retention';
+export * from './config/scripts';

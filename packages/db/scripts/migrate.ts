@@ -2,11 +2,12 @@
  * `pnpm db:migrate`: applies pending migrations to DATABASE_URL, in the schema DB_SCHEMA names
  * (default `public`). Deploys run it before shifting the Lambda aliases; `pnpm dev` runs it itself.
  */
-import { ConfigError, databaseConfigSchema, parseConfig } from '@chronopost/shared-schemas';
+import { ConfigError } from '@chronopost/shared-schemas';
+import { loadDatabaseConfig } from '../src/config';
 import { migrateDatabase } from '../src/migrations';
 
 try {
-  const config = parseConfig(databaseConfigSchema, process.env);
+  const config = loadDatabaseConfig();
   const { applied } = await migrateDatabase(config);
   console.log(`database schema "${config.schema}" is at migration ${applied ?? '(none)'}`);
 } catch (error) {

@@ -11,6 +11,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
+export * from './config';
 export * from './headers';
 
 export const WEB_PACKAGE = dirname(dirname(fileURLToPath(import.meta.url)));

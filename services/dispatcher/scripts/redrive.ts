@@ -8,8 +8,9 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ConfigError } from '@chronopost/shared-schemas';
+import { ConfigError, type RedriveConfig } from '@chronopost/shared-schemas';
 import { createContext, loadConfig, loadSecrets } from '../src/app';
+import { loadRedriveConfig } from '../src/config';
 import { redrive } from '../src/redrive';
 
 const postIds = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
@@ -20,11 +21,12 @@ if (process.argv.includes('--help')) {
   process.exit(0);
 }
 
-async function environment(): Promise<Record<string, string | undefined>> {
-  if (process.env.DATABASE_URL) return process.env;
-  const file = join(resolve(process.env.CHRONOPOST_HOME ?? '.chronopost'), 'services.env.json');
+/** The dispatcher's variables from the local runtime's file; undefined when they are in this environment. */
+async function runtimeEnvironment(config: RedriveConfig): Promise<Record<string, string> | undefined> {
+  if (config.fromEnvironment) return undefined;
+  const file = join(resolve(config.home), 'services.env.json');
   try {
-    return { ...(JSON.parse(await readFile(file, 'utf8')) as Record<string, string>), LOG_LEVEL: process.env.LOG_LEVEL ?? 'INFO' };
+    return { ...(JSON.parse(await readFile(file, 'utf8')) as Record<string, string>), LOG_LEVEL: config.logLevel };
   } catch {
     throw new ConfigError(
       `DATABASE_URL is not set and no local runtime is running (${file} not found). Start \`pnpm dev\`, or set the dispatcher's variables.`,
@@ -34,9 +36,12 @@ async function environment(): Promise<Record<string, string | undefined>> {
 }
 
 try {
-  const env = await environment();
-  process.env.AWS_ACCESS_KEY_ID ??= env.AWS_ACCESS_KEY_ID ?? 'local';
-  process.env.AWS_SECRET_ACCESS_KEY ??= env.AWS_SECRET_ACCESS_KEY ?? 'local';
+  const config = loadRedriveConfig();
+  const env = await runtimeEnvironment(config);
+  // The SDK's default chain reads credentials from the environment: the local runtime's (the
+  // stand-ins take any) when none are set. Written, not read: the loaders above did the reading.
+  process.env.AWS_ACCESS_KEY_ID = config.credentials.accessKeyId ?? env?.AWS_ACCESS_KEY_ID ?? 'local';
+  process.env.AWS_SECRET_ACCESS_KEY = config.credentials.secretAccessKey ?? env?.AWS_SECRET_ACCESS_KEY ?? 'local';
   const ctx = createContext(loadConfig(env), loadSecrets(env));
   const result = await redrive(ctx, postIds.length ? { postIds } : {});
   process.stdout.write(

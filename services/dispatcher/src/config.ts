@@ -4,6 +4,8 @@ import {
   type DispatcherSecrets,
   dispatcherSecretsSchema,
   parseConfig,
+  type RedriveConfig,
+  redriveConfigSchema,
 } from '@chronopost/shared-schemas';
 
 /** Reads and validates the dispatcher's environment, once, at cold start. */
@@ -17,3 +19,7 @@ export const loadConfig = (env: Record<string, string | undefined> = process.env
  */
 export const loadSecrets = (env: Record<string, string | undefined> = process.env): DispatcherSecrets =>
   parseConfig(dispatcherSecretsSchema, env);
+
+/** `pnpm dlq:redrive`'s own variables: where the dispatcher's come from, and the log level. */
+export const loadRedriveConfig = (env: Record<string, string | undefined> = process.env): RedriveConfig =>
+  parseConfig(redriveConfigSchema, env);
