@@ -2,11 +2,22 @@ import * as z from 'zod';
 import { defineMessages, message, none } from './define';
 
 const bytes = z.number().int().nonnegative();
-/** A size as people read it: whole megabytes (MiB, as the limits are set) from 1 MB up, bytes below. */
-const sizeEn = (count: number) =>
-  count >= 1024 * 1024 && count % (1024 * 1024) === 0 ? `${count / 1024 / 1024} MB` : `${count.toLocaleString('en')} bytes`;
-const sizeJa = (count: number) =>
-  count >= 1024 * 1024 && count % (1024 * 1024) === 0 ? `${count / 1024 / 1024}MB` : `${count.toLocaleString('en')}バイト`;
+const MIB = 1024 * 1024;
+/**
+ * Whole megabytes, if the size is some: decimal (Bluesky's limits, 1,000,000 and 100,000,000
+ * bytes) or binary (ours for images, 30 MiB). Either reads "MB" to people.
+ */
+const megabytes = (count: number): number | undefined =>
+  count >= 1_000_000 && count % 1_000_000 === 0 ? count / 1_000_000 : count >= MIB && count % MIB === 0 ? count / MIB : undefined;
+/** A size as people read it: whole megabytes from 1 MB up, bytes otherwise. */
+const sizeEn = (count: number) => {
+  const mb = megabytes(count);
+  return mb === undefined ? `${count.toLocaleString('en')} bytes` : `${mb.toLocaleString('en')} MB`;
+};
+const sizeJa = (count: number) => {
+  const mb = megabytes(count);
+  return mb === undefined ? `${count.toLocaleString('en')}バイト` : `${mb.toLocaleString('en')}MB`;
+};
 /** A duration as people read it: whole minutes, else seconds. */
 const durationEn = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`);
 const durationJa = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60}分` : `${seconds}秒`);

@@ -98,7 +98,17 @@ describe('message catalogue', () => {
       'ファイルが大きすぎます。アップロードできるのは30MBまでです。',
     );
     expect(renderMessage({ code: 'cannot_fit', params: { maxBytes: 1_000_000 } })).toBe(
-      'The image cannot be made small enough for Bluesky (1,000,000 bytes).',
+      'The image cannot be made small enough for Bluesky (1 MB).',
+    );
+    // Bluesky's limits are decimal: the video limit reads as people say it, not as a byte count.
+    expect(renderMessage({ code: 'too_large', params: { maxBytes: 100_000_000 } })).toBe(
+      'The file is too large: uploads may be at most 100 MB.',
+    );
+    expect(renderMessage({ code: 'too_large', params: { maxBytes: 100_000_000 } }, 'ja')).toBe(
+      'ファイルが大きすぎます。アップロードできるのは100MBまでです。',
+    );
+    expect(renderMessage({ code: 'too_large', params: { maxBytes: 20_000 } })).toBe(
+      'The file is too large: uploads may be at most 20,000 bytes.',
     );
     expect(renderMessage({ code: 'unreachable', params: { status: 404 } }, 'ja')).toBe('ページがステータス 404 を返しました。');
   });
