@@ -1,29 +1,35 @@
 /**
  * The web app in real Chromium against the real local stack: for one test file, its own database,
  * the oauth and api services behind the local gateway, a publish queue whose messages a running
- * publisher takes (as `pnpm dev` does), and the built web app served on its own origin (as Pages
- * does), with the run's one Chromium. Pages open in their own browser contexts.
+ * publisher takes (as `pnpm dev` does), a media bucket whose uploads the media Lambda checks and
+ * processes (as `pnpm dev` does), and the built web app served on its own origin (as Pages does),
+ * with the run's one Chromium. Pages open in their own browser contexts.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { UPLOAD_PREFIX } from '@chronopost/core';
 import { collectMetrics, createLogger, createMetrics } from '@chronopost/lambda-kit';
 import {
   createPdsAccount,
   createPublishQueues,
   type EventSource,
   freePort,
+  invoke,
+  type LocalS3,
   type PdsAccount,
+  startLocalS3,
   startSqsEventSource,
   startWebServer,
   type WebServer,
 } from '@chronopost/local';
+import * as media from '@chronopost/service-media';
 import * as publisher from '@chronopost/service-publisher';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, vi } from 'vitest';
-import { testS3Client, testSqsClient } from './aws';
+import { testSqsClient } from './aws';
 import { createTestDatabase, type TestDatabase } from './database';
 import { testEnvironment } from './environment';
 import { type HttpServices, startHttpServices } from './http-services';
@@ -92,6 +98,9 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
   // A screen may take seconds to reach a state on a busy machine: expect.poll waits up to 20 s (not 1).
   vi.setConfig({ expect: { poll: { timeout: 20_000, interval: 100 } } });
   let publisherSource: EventSource | undefined;
+  let s3: LocalS3 | undefined;
+  let s3Directory: string | undefined;
+  const mediaRuns = new Set<Promise<unknown>>();
   beforeAll(async () => {
     const environment = testEnvironment();
     rig.browser = await connectChromium();
@@ -104,16 +113,26 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
       maxReceiveCount: 5,
       visibilityTimeoutSeconds: 90,
     });
-    const bucket = uniqueName('media').replaceAll('_', '-');
-    await testS3Client().send(new CreateBucketCommand({ Bucket: bucket }));
     // The web app's origin is its own, as on Pages; the API allows it (CORS, cookie requests).
     const webPort = await freePort();
+    // This file's own S3 stand-in, the one `pnpm dev` runs: its object events reach the media
+    // Lambda below (the run's shared stand-in lives in the global setup's process).
+    const bucket = uniqueName('media').replaceAll('_', '-');
+    s3Directory = await mkdtemp(join(tmpdir(), 'web-s3-'));
+    s3 = await startLocalS3({
+      host: '127.0.0.1',
+      port: 0,
+      directory: s3Directory,
+      buckets: [bucket],
+      webOrigin: `http://127.0.0.1:${webPort}`,
+    });
     rig.services = await startHttpServices({
       database: rig.database,
       env: {
         WEB_ORIGIN: `http://127.0.0.1:${webPort}`,
         PUBLISH_QUEUE_URL: queues.queueUrl,
         MEDIA_BUCKET: bucket,
+        AWS_ENDPOINT_URL_S3: s3.endpoint,
         SCHEDULE_MIN_LEAD_SECONDS: '30',
         ...options.env,
       },
@@ -123,7 +142,7 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
       port: webPort,
       directory: environment.webBuild,
       apiUrl: rig.services.url,
-      connect: [environment.pdsUrl, environment.s3Endpoint],
+      connect: [environment.pdsUrl, s3.endpoint],
     });
     // The publisher takes the queue's messages as Lambda's event source mapping would.
     const logger = createLogger('web-test', 'SILENT');
@@ -133,6 +152,19 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
       db: rig.database.db,
       logger,
       metrics,
+    });
+    // Uploads are checked and processed as the bucket's notification makes Lambda do (uploads/ only).
+    const mediaHandler = media.makeHandler(
+      media.createContext(media.loadConfig(rig.services.env), media.loadSecrets(rig.services.env), { db: rig.database.db, logger }),
+    );
+    s3.onObjectCreated((event) => {
+      const records = event.Records.filter((record) => record.s3.object.key.startsWith(UPLOAD_PREFIX));
+      if (records.length === 0) return;
+      const run = invoke('media', mediaHandler, { Records: records }, 60_000).catch((error: unknown) =>
+        console.error('media invocation failed', error),
+      );
+      mediaRuns.add(run);
+      void run.finally(() => mediaRuns.delete(run));
     });
     publisherSource = startSqsEventSource({
       sqs,
@@ -220,6 +252,9 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
   }, 90_000);
   afterAll(async () => {
     await publisherSource?.stop();
+    await Promise.allSettled([...mediaRuns]);
+    await s3?.close();
+    if (s3Directory) await rm(s3Directory, { recursive: true, force: true });
     await rig.web?.close();
     await rig.services?.close();
     await rig.database?.drop();

@@ -17,6 +17,8 @@ export function webSecurityHeaders(options: WebHeaderOptions = {}): Record<strin
     // Any https: users' servers (handles, avatars), presigned media; plus the local origins above.
     `connect-src 'self' https: ${extra.join(' ')}`.trim(),
     `img-src 'self' data: blob: https: ${extra.join(' ')}`.trim(),
+    // A video being composed plays from its presigned address (and its captions from the picked files).
+    `media-src 'self' blob: https: ${extra.join(' ')}`.trim(),
     "font-src 'self'",
     "object-src 'none'",
     "base-uri 'none'",

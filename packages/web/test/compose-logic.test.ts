@@ -109,8 +109,18 @@ describe('the composer’s request', () => {
       items: [
         newItem('first'),
         { ...newItem('second'), quote: 'at://did:plc:abc/app.bsky.feed.post/3kabc' },
-        // A video attached through the API: the composer has no video slot, but editing keeps it.
-        { ...newItem('third'), video: { mediaId: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', alt: 'a cat' } },
+        // A video: kept with its alt text when the post is edited.
+        {
+          ...newItem('third'),
+          video: {
+            key: 'v',
+            mediaId: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b',
+            alt: 'a cat',
+            name: '',
+            status: 'ready' as const,
+            captions: [],
+          },
+        },
       ],
       reply: {
         mode: 'limited' as const,
@@ -149,6 +159,21 @@ describe('the composer’s request', () => {
     } as Post;
     const back = fromPost(post, { date: '2027-01-15', time: '09:30', timeZone: 'Europe/Paris' });
     expect(requestBody(back, true)).toEqual(body);
+  });
+
+  it('holds a post back while its video is uploading, refused or lost, or its captions are being saved; not while it is checked', () => {
+    const state = base();
+    const video = { key: 'v', mediaId: '6f1d2c3b-4a5e-4f60-8a7b-9c0d1e2f3a4b', alt: '', name: 'a.mp4', captions: [] };
+    const codes = (
+      status: 'sending' | 'processing' | 'ready' | 'rejected' | 'failed',
+      captions: Array<{ lang: string; status: 'saving' | 'saved' }> = [],
+    ) => itemProblems({ ...newItem('clip'), video: { ...video, status, captions } }, state).map((problem) => problem.code);
+    expect(codes('sending')).toEqual(['video_uploading']);
+    expect(codes('rejected')).toEqual(['video_refused']);
+    expect(codes('failed')).toEqual(['video_upload_failed']);
+    expect(codes('processing')).toEqual([]);
+    expect(codes('ready', [{ lang: 'ja', status: 'saving' }])).toEqual(['captions_saving']);
+    expect(codes('ready', [{ lang: 'ja', status: 'saved' }])).toEqual([]);
   });
 });
 

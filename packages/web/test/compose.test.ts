@@ -4,27 +4,7 @@ import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en';
 import { ja } from '../src/i18n/ja';
-
-const ZONE = 'Europe/Paris';
-
-/** A wall time in the page's zone, as the date and time inputs take it. */
-function wallTime(epochMs: number, zone = ZONE) {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-      .formatToParts(epochMs)
-      .map((part) => [part.type, part.value]),
-  );
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}:${parts.second}` };
-}
+import { setTime, wallTime, ZONE } from './schedule-fields';
 
 /** The last Sunday of a month (when the EU changes its clocks), the next one at least a day away. */
 function nextLastSunday(month: 3 | 10, now = new Date()): string {
@@ -42,12 +22,6 @@ const postRequests = (page: Page) => {
   });
   return seen;
 };
-
-async function setTime(page: Page, date: string, time: string, zone = ZONE) {
-  await page.locator('#schedule-zone').selectOption(zone);
-  await page.locator('#schedule-date').fill(date);
-  await page.locator('#schedule-time').fill(time);
-}
 
 describe.skipIf(!hasChromium())('the composer (web app in Chromium, the local stack and PDS)', () => {
   const rig = useWebApp({ suite: 'compose' });

@@ -441,6 +441,11 @@ export default function ComposePage() {
                     onAlt={(imageKey, alt) => attachments.setAlt(item.key, imageKey, alt)}
                     onRemoveImage={(image) => attachments.removeImage(item.key, image)}
                     onRemoveLink={() => attachments.removeLink(item.key)}
+                    onVideoAlt={(video, alt) => attachments.setVideoAlt(item.key, video.key, alt)}
+                    onRemoveVideo={(video) => attachments.removeVideo(item.key, video)}
+                    onAddCaptions={(video, lang, file) => attachments.addCaptions(item.key, video, lang, file)}
+                    onRemoveCaptions={(video, lang) => attachments.removeCaptions(item.key, video, lang)}
+                    postLangs={state.langs}
                   />
                 </ItemEditor>
               ))}

@@ -1,9 +1,10 @@
 import type { ComponentChildren } from 'preact';
-import { useMemo, useRef } from 'preact/hooks';
-import { IMAGE_TYPES, MAX_IMAGES_PER_POST, POST_TEXT_MAX_GRAPHEMES } from '@chronopost/shared-schemas';
+import { useMemo } from 'preact/hooks';
+import { IMAGE_TYPES, MAX_IMAGES_PER_POST, POST_TEXT_MAX_GRAPHEMES, VIDEO_TYPES } from '@chronopost/shared-schemas';
 import { me } from '../auth/session';
 import { locale, messages } from '../i18n';
 import { Icon, type IconName } from '../ui/icons';
+import { FileButton } from './file-button';
 import { findFacets, segments } from './facets';
 import { graphemes, type ItemDraft, type Problem, quoteUri } from './model';
 import { describeProblem } from './problems';
@@ -113,9 +114,9 @@ export interface ItemEditorProps {
   onRemove: () => void;
   onMove: (by: -1 | 1) => void;
   onSplit: (parts: string[]) => void;
-  /** Image files picked, pasted or dropped on this post. */
+  /** Image or video files picked, pasted or dropped on this post. */
   onFiles: (files: File[]) => void;
-  /** The post's images and link card. */
+  /** The post's images or video, and its link card. */
   children?: ComponentChildren;
 }
 
@@ -137,9 +138,14 @@ export function ItemEditor(props: ItemEditorProps) {
   const offerQuote = link !== undefined && item.quote === undefined && quoteUri(link) !== undefined;
   const textProblems = props.problems.filter((problem) => problem.path === 'text' || problem.path === '');
   const quoteProblems = props.problems.filter((problem) => problem.path.startsWith('embed'));
-  const ids = { counter: `${item.key}-counter`, problems: `${item.key}-problems`, quote: `${item.key}-quote`, files: `${item.key}-files` };
-  const files = useRef<HTMLInputElement>(null);
-  const room = MAX_IMAGES_PER_POST - item.images.length;
+  const ids = {
+    counter: `${item.key}-counter`,
+    problems: `${item.key}-problems`,
+    quote: `${item.key}-quote`,
+  };
+  // A post has up to four images or one video (as on Bluesky).
+  const room = item.video ? 0 : MAX_IMAGES_PER_POST - item.images.length;
+  const videoRoom = !item.video && item.images.length === 0;
 
   return (
     <li class="item-editor" data-testid="thread-item">
@@ -195,31 +201,23 @@ export function ItemEditor(props: ItemEditorProps) {
         {props.children}
         <div class="item-foot">
           <div class="item-actions">
-            <input
-              ref={files}
-              id={ids.files}
-              type="file"
-              class="visually-hidden"
-              tabIndex={-1}
-              aria-hidden="true"
+            <FileButton
+              icon="image"
+              label={m.attachments.add}
+              title={m.attachments.addHint}
               accept={IMAGE_TYPES.join(',')}
               multiple
-              onChange={(event) => {
-                const picked = [...(event.currentTarget.files ?? [])];
-                event.currentTarget.value = '';
-                if (picked.length) props.onFiles(picked);
-              }}
-            />
-            <button
-              type="button"
-              class="button ghost small"
               disabled={room <= 0}
-              onClick={() => files.current?.click()}
-              title={m.attachments.addHint}
-            >
-              <Icon name="image" size={18} />
-              {m.attachments.add}
-            </button>
+              onFiles={props.onFiles}
+            />
+            <FileButton
+              icon="video"
+              label={m.video.add}
+              title={m.video.addHint}
+              accept={VIDEO_TYPES.join(',')}
+              disabled={!videoRoom}
+              onFiles={props.onFiles}
+            />
             {item.quote === undefined ? (
               <button
                 type="button"

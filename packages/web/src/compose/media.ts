@@ -5,15 +5,21 @@ import { ApiError } from '../api/errors';
 /**
  * The media API from the browser: `POST /media` for an upload form, the file straight to storage
  * (XMLHttpRequest, for its progress events), then `GET /media/{id}` until the media Lambda has
- * checked and processed it.
+ * checked and processed it (an image) or checked it (a video).
  */
-export async function uploadImage(
+export async function uploadMedia(
   file: File,
-  options: { alt: string; onCreated: (media: Media) => void; onProgress: (fraction: number) => void; signal: AbortSignal },
+  options: {
+    kind: 'image' | 'video';
+    alt: string;
+    onCreated: (media: Media) => void;
+    onProgress: (fraction: number) => void;
+    signal: AbortSignal;
+  },
 ): Promise<void> {
   const { data } = await api<{ media: Media; upload: { url: string; fields: Record<string, string> } }>('/media', {
     method: 'POST',
-    body: { kind: 'image', type: file.type, size: file.size, alt: options.alt },
+    body: { kind: options.kind, type: file.type, size: file.size, alt: options.alt },
     signal: options.signal,
   });
   options.onCreated(data.media);
@@ -45,6 +51,13 @@ export async function waitForMedia(id: string, signal: AbortSignal, onUpdate: (m
     await new Promise((resolve) => setTimeout(resolve, attempt < 20 ? 1_000 : 5_000));
     if (signal.aborted) throw new DOMException('aborted', 'AbortError');
   }
+}
+
+/** Stores a video's captions in one language (`PUT`), or removes them (`vtt` null); answers the upload as it now is. */
+export async function saveCaptions(mediaId: string, lang: string, vtt: string | null): Promise<Media> {
+  const path = `/media/${encodeURIComponent(mediaId)}/captions/${encodeURIComponent(lang)}`;
+  const { data } = await api<Media>(path, vtt === null ? { method: 'DELETE' } : { method: 'PUT', body: { vtt } });
+  return data;
 }
 
 export const discardMedia = (id: string) => api(`/media/${encodeURIComponent(id)}`, { method: 'DELETE' }).catch(() => undefined);

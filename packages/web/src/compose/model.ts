@@ -38,6 +38,37 @@ export interface ImageDraft {
   notes?: string[];
 }
 
+/** A video's captions in one language (a WebVTT file), as stored with the upload. */
+export interface CaptionDraft {
+  lang: string;
+  /** The file's name when picked here (a saved post's captions have none). */
+  name?: string;
+  bytes?: number;
+  /** The picked file as an object URL: the player shows it (a saved post's captions live only on the server). */
+  url?: string;
+  /** `saving`: on its way to the API; `refused`/`failed`: not stored (the reason beside the field). */
+  status: 'saving' | 'saved' | 'refused' | 'failed';
+}
+
+/** A post's video: its upload's progress and check, its alt text and captions. */
+export interface VideoDraft {
+  key: string;
+  mediaId?: string;
+  alt: string;
+  name: string;
+  /** As an image's: `sending` to storage, then the media Lambda's check (`processing` → `ready`/`rejected`). */
+  status: ImageDraft['status'];
+  progress?: number;
+  previewUrl?: string;
+  width?: number;
+  height?: number;
+  bytes?: number;
+  durationMs?: number;
+  /** Why it was refused (the API's code): by the API when it was declared, or by the check. */
+  reason?: { code: string; params: Record<string, unknown> };
+  captions: CaptionDraft[];
+}
+
 /** A link card, from `POST /link-preview`. */
 export interface LinkCardDraft {
   uri: string;
@@ -55,11 +86,8 @@ export interface ItemDraft {
   quote?: string;
   images: ImageDraft[];
   link?: LinkCardDraft;
-  /**
-   * A video of a saved post (attached through the API: the composer has no video slot yet), kept
-   * as it is so that editing the post does not drop it.
-   */
-  video?: { mediaId: string; alt?: string };
+  /** One video, never with images (as Bluesky: a post embeds images or a video). */
+  video?: VideoDraft;
   /** A link whose card the user removed: not offered again. */
   dismissedLink?: string;
 }
@@ -114,7 +142,7 @@ export function embedOf(item: ItemDraft): Embed | undefined {
   if (quote && images.length > 0) return { type: 'quoteWithImages', uri: quote, images };
   if (quote) return { type: 'quote', uri: quote };
   if (images.length > 0) return { type: 'images', images };
-  if (item.video) return { type: 'video', ...item.video };
+  if (item.video?.mediaId) return { type: 'video', mediaId: item.video.mediaId, alt: item.video.alt };
   if (item.link) {
     const { uri, title, description, thumbMediaId } = item.link;
     return {
@@ -182,9 +210,9 @@ export function problems(state: ComposerState, schedule: boolean): Problem[] {
   return [...schema, ...images];
 }
 
-/** Images that cannot be posted as they are: still on their way to storage, refused, or lost. */
+/** Images and a video that cannot be posted as they are: still on their way to storage, refused, or lost. */
 export function imageProblems(item: ItemDraft): Problem[] {
-  return item.images.flatMap((image) =>
+  const images = item.images.flatMap((image) =>
     image.status === 'sending'
       ? [{ path: 'embed.images', code: 'image_uploading' }]
       : image.status === 'rejected'
@@ -193,6 +221,18 @@ export function imageProblems(item: ItemDraft): Problem[] {
           ? [{ path: 'embed.images', code: 'image_upload_failed' }]
           : [],
   );
+  const video = item.video;
+  const videoProblems =
+    !video || video.status === 'processing' || video.status === 'ready'
+      ? []
+      : [
+          {
+            path: 'embed.video',
+            code: `video_${video.status === 'sending' ? 'uploading' : video.status === 'rejected' ? 'refused' : 'upload_failed'}`,
+          },
+        ];
+  const captions = video?.captions.some((caption) => caption.status === 'saving') ? [{ path: 'embed.video', code: 'captions_saving' }] : [];
+  return [...images, ...videoProblems, ...captions];
 }
 
 /** A post item's own problems (text, embed, images), for the editor beside it. */
@@ -225,7 +265,11 @@ const storedToDraft = (embed: StoredEmbed | null): Pick<ItemDraft, 'quote' | 'im
     case 'external':
       return { images: [], link: embed };
     case 'video':
-      return { images: [], video: { mediaId: embed.mediaId, ...(embed.alt === undefined ? {} : { alt: embed.alt }) } };
+      // Its check, preview and captions are asked again when shown (the alt text too, if the post kept none).
+      return {
+        images: [],
+        video: { key: embed.mediaId, mediaId: embed.mediaId, alt: embed.alt ?? '', name: '', status: 'processing', captions: [] },
+      };
   }
 };
 

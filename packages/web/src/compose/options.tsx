@@ -4,7 +4,7 @@ import { Icon } from '../ui/icons';
 import type { ComposerState, ReplyMode } from './model';
 
 /** Languages people post in most, offered first; any other can be typed as a tag. */
-const COMMON_LANGUAGES = [
+export const COMMON_LANGUAGES = [
   'ja',
   'en',
   'es',

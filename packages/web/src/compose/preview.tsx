@@ -1,6 +1,7 @@
 import { me } from '../auth/session';
 import { formatDateTime, messages } from '../i18n';
 import { Icon } from '../ui/icons';
+import { formatDuration } from './video-format';
 import { findFacets, segments } from './facets';
 import { type ComposerState, embedOf } from './model';
 
@@ -75,6 +76,20 @@ export function Preview({ state, at }: { state: ComposerState; at?: number | und
                   <p class="bsky-text" lang={state.langs[0]}>
                     <RichText text={item.text} />
                   </p>
+                  {embed?.type === 'video' && item.video ? (
+                    <div
+                      class="bsky-video"
+                      {...(item.video.width && item.video.height
+                        ? { style: { aspectRatio: `${item.video.width} / ${item.video.height}` } }
+                        : {})}
+                    >
+                      <Icon name="video" size={20} />
+                      <span>
+                        {m.preview.video}
+                        {item.video.durationMs ? ` · ${formatDuration(item.video.durationMs)}` : ''}
+                      </span>
+                    </div>
+                  ) : null}
                   {quote ? (
                     <div class="bsky-quote">
                       <Icon name="quote" size={16} />

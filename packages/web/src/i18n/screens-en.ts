@@ -62,6 +62,7 @@ export const screensEn = {
     noTime: 'No time set',
     thread: (n: number) => `Thread · ${plural(n, 'post', 'posts')}`,
     images: (n: number) => plural(n, 'image', 'images'),
+    videos: (n: number) => plural(n, 'video', 'videos'),
     loadFailed: 'The posts could not be loaded.',
     live: 'Statuses update by themselves while this page is open.',
   },

@@ -56,6 +56,7 @@ export const screensJa: ScreenMessages = {
     noTime: '時刻未設定',
     thread: (n: number) => `スレッド・${n}件`,
     images: (n: number) => `画像${n}枚`,
+    videos: (n: number) => `動画${n}本`,
     loadFailed: '投稿を読み込めませんでした。',
     live: 'このページを開いている間、ステータスは自動で更新されます。',
   },

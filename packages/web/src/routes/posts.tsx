@@ -33,7 +33,12 @@ const query = (filter: Filter, cursor?: string) => {
 export function PostRow({ post }: { post: Post }) {
   const t = screenMessages.value;
   const images = post.items.reduce((sum, item) => sum + (item.embed && 'images' in item.embed ? item.embed.images.length : 0), 0);
-  const meta = [post.items.length > 1 ? t.posts.thread(post.items.length) : '', images ? t.posts.images(images) : '']
+  const videos = post.items.filter((item) => item.embed?.type === 'video').length;
+  const meta = [
+    post.items.length > 1 ? t.posts.thread(post.items.length) : '',
+    images ? t.posts.images(images) : '',
+    videos ? t.posts.videos(videos) : '',
+  ]
     .filter(Boolean)
     .join(' · ');
   return (
