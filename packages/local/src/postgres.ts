@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { placeForPostgresUser, POSTGRES_USER, postgresUser, type UserIds } from './postgres-as-root';
 import { locatePostgresBinaries, type PostgresBinaries } from './postgres-binaries';
-import { freePort, StartupError } from './ports';
+import { assertPortFree, freePort, StartupError } from './ports';
 
 export interface PostgresServer {
   /** Connection string of the server's maintenance database (`postgres`). */
@@ -32,6 +32,11 @@ export interface EmbeddedPostgresOptions {
   systemDir: string;
   /** What sets `systemDir` (a variable name), for error messages. */
   systemDirSetting: string;
+  /**
+   * What sets `port` (a variable name): the port is checked free with a message naming it, after a
+   * server a killed run left on this data directory is stopped (that one holds the port itself).
+   */
+  portSetting?: string;
   /** PostgreSQL's own output (DEBUG material). */
   onLog?: (line: string) => void;
   /** One line when something had to move for the `postgres` user (see `systemDir`); `onLog` if unset. */
@@ -272,6 +277,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await rm(dataDir, { recursive: true, force: true });
     }
   }
+  if (options.portSetting) await assertPortFree('127.0.0.1', port, options.portSetting);
   if (!existsSync(join(dataDir, 'PG_VERSION'))) {
     await initialiseCluster(binaries, dataDir, password, user, onLog).catch((error: unknown) => {
       if (error instanceof StartupError) throw error;

@@ -301,6 +301,7 @@ export async function startLocalDatabase(config: LocalConfig, logger: Logger): P
     persistent: true,
     systemDir: config.database.systemDir,
     systemDirSetting: 'LOCAL_POSTGRES_SYSTEM_DIR',
+    portSetting: 'LOCAL_POSTGRES_PORT',
     onLog: (line) => logger.debug(line, { component: 'postgres' }),
     onNotice: (line) => logger.info(line, { component: 'postgres' }),
   });
@@ -315,7 +316,8 @@ async function assertPortsFree(config: LocalConfig, demo: boolean): Promise<void
     [config.ports.s3, 'LOCAL_S3_PORT'],
     [config.ports.dynamodb, 'LOCAL_DYNAMODB_PORT'],
   ];
-  if (!config.database.url) ports.push([config.database.embeddedPort, 'LOCAL_POSTGRES_PORT']);
+  // The embedded PostgreSQL's port is checked by its start, after it has stopped a server that a
+  // killed run of this home left behind (that one holds the port: a restart after a crash).
   if (demo) ports.push([config.ports.pds, 'LOCAL_PDS_PORT'], [config.ports.plc, 'LOCAL_PLC_PORT']);
   for (const [port, variable] of ports) await assertPortFree(config.host, port, variable);
 }

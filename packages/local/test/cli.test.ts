@@ -284,6 +284,35 @@ describe('pnpm dev (the local runtime CLI)', () => {
       second.child.kill('SIGKILL');
     }
   }, 180_000);
+
+  it('starts again after being killed (SIGKILL), although its PostgreSQL outlived it and holds the port', async () => {
+    const killed = startCli(env);
+    try {
+      await killed.waitFor(message('chronopost is running'), 90_000);
+    } finally {
+      killed.child.kill('SIGKILL');
+    }
+    await killed.exit;
+    const postmaster = Number((await readFile(join(home, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+    // A crash stops nothing: the embedded server is still running, on the configured port.
+    expect(() => process.kill(postmaster, 0)).not.toThrow();
+
+    const restarted = startCli(env);
+    try {
+      const running = await restarted.waitFor(message('chronopost is running'), 90_000);
+      expect((await fetch(`${running.url as string}/health`)).status).toBe(200);
+      restarted.child.kill('SIGINT');
+      expect(await restarted.exit).toBe(0);
+    } finally {
+      restarted.child.kill('SIGKILL');
+      // Had the restart failed, the first run's server would still be running.
+      try {
+        process.kill(postmaster, 'SIGINT');
+      } catch {
+        // stopped by the restart, as it should be
+      }
+    }
+  }, 180_000);
 });
 
 describe('pnpm dev with a bad configuration', () => {
