@@ -18,7 +18,12 @@ export interface BenchRuntime {
   tokenFor(did: string): Promise<string>;
   /** CPU time used so far by the runtime process and by PostgreSQL's processes, in ms (Linux /proc). */
   cpuMs(): { runtime: number; postgres: number } | undefined;
-  stop(): Promise<void>;
+  /** SIGKILL to the runtime process, as a crash: nothing of it runs another instruction. Resolves when it is gone. */
+  kill(): Promise<void>;
+  /** Starts it again on the same home, ports and environment (after `kill`); resolves when it answers /health. */
+  restart(): Promise<void>;
+  /** Stops it (SIGINT) and removes its home; resolves with the moment (ms since the epoch) its process exited. */
+  stop(): Promise<number>;
 }
 
 const CLOCK_TICK_MS = 10;
@@ -54,41 +59,55 @@ const postgresPids = (postmaster: number): number[] => {
  * `pnpm dev` in a child process (so the load generator does not share its event loop), on a fresh
  * home with its own embedded PostgreSQL, quiet logs.
  */
-export async function startBenchRuntime(env: Record<string, string> = {}, args: string[] = []): Promise<BenchRuntime> {
+export async function startBenchRuntime(
+  env: Record<string, string> = {},
+  args: string[] = [],
+  /** Write a V8 CPU profile of the runtime process into this directory when it stops. */
+  cpuProfileDir?: string,
+): Promise<BenchRuntime> {
   const home = await mkdtemp(join(tmpdir(), 'chronopost-bench-'));
   await chmod(home, 0o755);
   const port = await freePort();
   const pgPort = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', join(root, 'packages/local/src/cli.ts'), ...args], {
-    cwd: root,
-    env: {
-      ...process.env,
-      CHRONOPOST_HOME: home,
-      // As root from a private clone: the copy of PostgreSQL goes with the home, not to /var/lib.
-      LOCAL_POSTGRES_SYSTEM_DIR: join(home, 'system'),
-      PORT: String(port),
-      LOCAL_POSTGRES_PORT: String(pgPort),
-      LOCAL_SQS_PORT: String(await freePort()),
-      LOCAL_S3_PORT: String(await freePort()),
-      LOCAL_DYNAMODB_PORT: String(await freePort()),
-      LOCAL_PDS_PORT: String(await freePort()),
-      LOCAL_PLC_PORT: String(await freePort()),
-      LOG_LEVEL: 'ERROR',
-      ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const childEnv = {
+    ...process.env,
+    CHRONOPOST_HOME: home,
+    // As root from a private clone: the copy of PostgreSQL goes with the home, not to /var/lib.
+    LOCAL_POSTGRES_SYSTEM_DIR: join(home, 'system'),
+    PORT: String(port),
+    LOCAL_POSTGRES_PORT: String(pgPort),
+    LOCAL_SQS_PORT: String(await freePort()),
+    LOCAL_S3_PORT: String(await freePort()),
+    LOCAL_DYNAMODB_PORT: String(await freePort()),
+    LOCAL_PDS_PORT: String(await freePort()),
+    LOCAL_PLC_PORT: String(await freePort()),
+    LOG_LEVEL: 'ERROR',
+    ...env,
+  };
   const url = `http://127.0.0.1:${port}`;
-  for (let waited = 0; ; waited += 200) {
-    if (child.exitCode !== null) throw new Error(`the runtime exited with ${child.exitCode}`);
-    if (waited > 120_000) throw new Error('the runtime did not become healthy in 120 s');
-    try {
-      if ((await fetch(`${url}/health`)).ok) break;
-    } catch {
-      // not listening yet
+  const spawnRuntime = async (): Promise<ChildProcess> => {
+    const profile = cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfileDir}`] : [];
+    const started: ChildProcess = spawn(
+      process.execPath,
+      [...profile, '--import', 'tsx', join(root, 'packages/local/src/cli.ts'), ...args],
+      {
+        cwd: root,
+        env: childEnv,
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    for (let waited = 0; ; waited += 200) {
+      if (started.exitCode !== null) throw new Error(`the runtime exited with ${started.exitCode}`);
+      if (waited > 120_000) throw new Error('the runtime did not become healthy in 120 s');
+      try {
+        if ((await fetch(`${url}/health`)).ok) return started;
+      } catch {
+        // not listening yet
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
     }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
+  };
+  let child = await spawnRuntime();
   const password = (await readFile(join(home, 'postgres', 'password'), 'utf8')).trim();
   const secrets = JSON.parse(await readFile(join(home, 'local-secrets.json'), 'utf8')) as { appJwtKeys: Array<JWK & { kid: string }> };
   const signer = await createAccessTokenSigner({
@@ -97,7 +116,8 @@ export async function startBenchRuntime(env: Record<string, string> = {}, args: 
     audience: 'chronopost-api',
     ttlSeconds: 3600,
   });
-  const postmaster = Number((await readFile(join(home, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  const readPostmaster = async () => Number((await readFile(join(home, 'postgres', 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
+  let postmaster = await readPostmaster();
   const serviceEnv = JSON.parse(await readFile(join(home, 'services.env.json'), 'utf8')) as Record<string, string>;
   return {
     url,
@@ -111,10 +131,37 @@ export async function startBenchRuntime(env: Record<string, string> = {}, args: 
         postgres: postgresPids(postmaster).reduce((sum, pid) => sum + processTicks(pid), 0) * CLOCK_TICK_MS,
       };
     },
+    kill: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
+    restart: async () => {
+      child = await spawnRuntime();
+      postmaster = await readPostmaster();
+    },
     stop: async () => {
-      child.kill('SIGINT');
-      await new Promise((resolve) => child.once('exit', resolve));
+      let exitedAt = Date.now();
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGINT');
+        await exited;
+        exitedAt = Date.now();
+      } else {
+        // Killed and not restarted: its PostgreSQL outlived it (as after any crash of `pnpm dev`).
+        try {
+          process.kill(postmaster, 'SIGINT');
+          for (let waited = 0; waited < 10_000; waited += 100) {
+            process.kill(postmaster, 0);
+            await new Promise((resolve) => setTimeout(resolve, 100));
+          }
+        } catch {
+          // gone
+        }
+      }
       await rm(home, { recursive: true, force: true });
+      return exitedAt;
     },
   };
 }

@@ -9,6 +9,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   media: async () => (await import('./media')).run(),
   'cold-start': async () => (await import('./cold-start')).run(),
   burst: async () => (await import('./burst')).run(),
+  recovery: async () => (await import('./recovery')).run(),
 };
 
 const name = process.argv[2];
