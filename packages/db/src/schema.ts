@@ -317,6 +317,11 @@ export const publishAttempts = pgTable(
     latencyMs: integer('latency_ms'),
     /** For a post with a video: the path it took to the PDS (`video_service` or `direct`). */
     videoPath: text('video_path', { enum: VIDEO_PATHS }),
+    /**
+     * When the write request left for the PDS (none if the attempt ended before writing): due → this
+     * is our own lateness, this → the post's `published_at` the PDS's (`pnpm bench lateness`).
+     */
+    writeSentAt: tstz('write_sent_at'),
   },
   (t) => [
     index('publish_attempts_post_idx').on(t.postId, t.startedAt),

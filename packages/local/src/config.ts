@@ -9,6 +9,7 @@ import {
   parseConfig,
   portField,
   positiveIntField,
+  privateOriginsField,
 } from '@chronopost/shared-schemas';
 import * as z from 'zod';
 
@@ -68,6 +69,8 @@ export const localEnvSchema = z.object({
    */
   ATPROTO_HANDLE_RESOLVER: httpUrlField('the URL of a PDS that resolves handles').optional(),
   ATPROTO_PLC_URL: httpUrlField('the URL of a PLC directory').optional(),
+  /** Further PDSes of your own (comma-separated origins) the services may reach over plain http. */
+  ATPROTO_PRIVATE_ORIGINS: privateOriginsField,
   LOG_LEVEL: logLevelField,
 });
 
@@ -112,7 +115,9 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
       tokenRefresherMs: env.TOKEN_REFRESH_INTERVAL_SECONDS * 1000,
       retentionMs: env.RETENTION_INTERVAL_SECONDS * 1000,
     },
-    identities: env.ATPROTO_HANDLE_RESOLVER ? { handleResolver: env.ATPROTO_HANDLE_RESOLVER, plcUrl: env.ATPROTO_PLC_URL } : undefined,
+    identities: env.ATPROTO_HANDLE_RESOLVER
+      ? { handleResolver: env.ATPROTO_HANDLE_RESOLVER, plcUrl: env.ATPROTO_PLC_URL, privateOrigins: env.ATPROTO_PRIVATE_ORIGINS }
+      : undefined,
     logLevel: env.LOG_LEVEL,
     masterKeyFile: resolve(home, 'master.key'),
     secretsFile: resolve(home, 'local-secrets.json'),

@@ -183,6 +183,7 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
         ? {
             ATPROTO_HANDLE_RESOLVER: config.identities.handleResolver,
             ...(config.identities.plcUrl ? { ATPROTO_PLC_URL: config.identities.plcUrl } : {}),
+            ...(config.identities.privateOrigins.length ? { ATPROTO_PRIVATE_ORIGINS: config.identities.privateOrigins.join(',') } : {}),
             OAUTH_ALLOW_HTTP: 'true',
           }
         : {}),

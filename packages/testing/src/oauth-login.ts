@@ -37,12 +37,18 @@ export type Gateway = { url: string; env: Record<string, string | undefined> };
  * domain (confidential clients) are followed to the local gateway that serves them. (No vitest
  * here: benchmarks log users in the same way.)
  */
-export async function login(services: Gateway, account: Pick<PdsAccount, 'handle' | 'password'>, returnTo = '/dashboard') {
+export async function login(
+  services: Gateway,
+  account: Pick<PdsAccount, 'handle' | 'password'>,
+  returnTo = '/dashboard',
+  /** What is typed into Chronopost's login (the handle unless given; a DID needs no handle resolution). */
+  identifier = account.handle,
+) {
   const browser = new Browser(new URL(services.env.WEB_ORIGIN ?? services.env.PUBLIC_URL!).origin);
   const started = await browser.fetch(`${services.url}/oauth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ identifier: account.handle, returnTo }),
+    body: JSON.stringify({ identifier, returnTo }),
   });
   if (started.status !== 200) throw new Error(`login start answered ${started.status}: ${await started.text()}`);
   const { authorizationUrl } = loginResponseSchema.parse(await started.json());

@@ -112,10 +112,19 @@ export async function publish(
   const started = performance.now();
   // A post with a video records the path its video took to the PDS on each attempt.
   let videoPath: VideoPath | undefined;
+  // Kept in memory and stored with the attempt's end: no database write between the second and the PDS.
+  let writeSentAt: Date | undefined;
   const record = async (
     outcome: AttemptOutcome,
     detail: { errorClass?: PublishErrorClass | undefined; reason?: Reason | undefined } = {},
-  ) => finishAttempt(ctx.db, attemptId, { outcome, ...detail, latencyMs: Math.round(performance.now() - started), videoPath });
+  ) =>
+    finishAttempt(ctx.db, attemptId, {
+      outcome,
+      ...detail,
+      latencyMs: Math.round(performance.now() - started),
+      videoPath,
+      writeSentAt,
+    });
   const held = { postId, attempt: claim.attempt };
 
   const post = claim.post;
@@ -152,11 +161,15 @@ export async function publish(
     const dueAt = post.nextAttemptAt ?? post.scheduledAt!;
     const createdAt = new Date(Math.max(dueAt.getTime(), ctx.now().getTime()));
     const { writes, records } = await buildWrites({ did: post.ownerDid, items, options, resolved, createdAt });
-    const wait = dueAt.getTime() - ctx.now().getTime();
-    if (wait > 0) await ctx.sleep(wait);
+    // Until the clock reads the second: a timer measures a monotonic interval in whole
+    // milliseconds and may end a fraction of one before the wall clock gets there.
+    for (let wait = dueAt.getTime() - ctx.now().getTime(); wait > 0; wait = dueAt.getTime() - ctx.now().getTime()) {
+      await ctx.sleep(wait);
+    }
 
     let written;
     try {
+      writeSentAt = ctx.now();
       written = await writeRecords(session, post.ownerDid, writes);
     } catch (writeError) {
       // The write may have been committed although its answer was lost (a timeout, a dropped

@@ -74,6 +74,8 @@ describe('publishing through failures', () => {
       [2, 'published', null],
     ]);
     expect(attempts.every((attempt) => attempt.finishedAt && attempt.latencyMs !== null)).toBe(true);
+    // Each attempt keeps when its write left (our own lateness is due → then).
+    expect(attempts.map((attempt) => attempt.writeSentAt?.getTime())).toEqual(faults.calls(APPLY_WRITES).map((call) => call.at.getTime()));
   });
 
   it('honours a 429 reset: no attempt before it, then publishes', async () => {

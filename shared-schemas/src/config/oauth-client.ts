@@ -1,27 +1,33 @@
 import * as z from 'zod';
-import { booleanField, httpUrlField, nameField, privateJwksField } from './fields';
+import { booleanField, httpUrlField, nameField, privateJwksField, privateOriginsField } from './fields';
 
 /** Where identities (handles, DIDs) resolve: every service that resolves one uses the same. */
 export const identityEnvShape = {
   ATPROTO_HANDLE_RESOLVER: httpUrlField('an XRPC service that resolves handles (default: DNS and HTTPS well-known)').optional(),
   ATPROTO_PLC_URL: httpUrlField('the PLC directory (default https://plc.directory)').optional(),
   OAUTH_ALLOW_HTTP: booleanField(false),
+  /** More PDSes of your own on private addresses (the accounts of `pnpm bench lateness` live on three); only with OAUTH_ALLOW_HTTP. */
+  ATPROTO_PRIVATE_ORIGINS: privateOriginsField,
 };
 
 export const toIdentityConfig = (env: {
   ATPROTO_HANDLE_RESOLVER?: string | undefined;
   ATPROTO_PLC_URL?: string | undefined;
+  ATPROTO_PRIVATE_ORIGINS?: readonly string[] | undefined;
   OAUTH_ALLOW_HTTP: boolean;
 }) => ({
   handleResolver: env.ATPROTO_HANDLE_RESOLVER,
   plcUrl: env.ATPROTO_PLC_URL,
   allowHttp: env.OAUTH_ALLOW_HTTP,
   /**
-   * The only origins the SSRF-safe fetcher may reach on private addresses: the handle resolver and
-   * PLC directory configured with OAUTH_ALLOW_HTTP (the local demo or test PDS). Empty in AWS.
+   * The only origins the SSRF-safe fetcher may reach on private addresses: the handle resolver,
+   * PLC directory and further PDSes configured with OAUTH_ALLOW_HTTP (the local demo or test
+   * PDSes). Empty in AWS.
    */
   privateOrigins: env.OAUTH_ALLOW_HTTP
-    ? [env.ATPROTO_HANDLE_RESOLVER, env.ATPROTO_PLC_URL].filter((url): url is string => Boolean(url)).map((url) => new URL(url).origin)
+    ? [env.ATPROTO_HANDLE_RESOLVER, env.ATPROTO_PLC_URL, ...(env.ATPROTO_PRIVATE_ORIGINS ?? [])]
+        .filter((url): url is string => Boolean(url))
+        .map((url) => new URL(url).origin)
     : [],
 });
 export type IdentityConfig = ReturnType<typeof toIdentityConfig>;
@@ -50,6 +56,7 @@ type OauthClientEnv = {
   LOCAL_MASTER_KEY_FILE?: string | undefined;
   ATPROTO_HANDLE_RESOLVER?: string | undefined;
   ATPROTO_PLC_URL?: string | undefined;
+  ATPROTO_PRIVATE_ORIGINS?: readonly string[] | undefined;
   OAUTH_ALLOW_HTTP: boolean;
 };
 

@@ -70,6 +70,23 @@ describe('parseConfig', () => {
     expect(error.variables.sort()).toEqual(['AWS_ENDPOINT_URL_SQS', 'DATABASE_URL', 'LOG_LEVEL', 'PUBLISH_QUEUE_URL']);
   });
 
+  it('lets identities reach further private PDSes only with OAUTH_ALLOW_HTTP', () => {
+    const env = {
+      DATABASE_URL: 'postgresql://db/x',
+      MEDIA_BUCKET: 'media',
+      ATPROTO_HANDLE_RESOLVER: 'http://localhost:2583',
+      ATPROTO_PLC_URL: 'http://localhost:2582',
+      ATPROTO_PRIVATE_ORIGINS: 'http://localhost:2584,http://localhost:2585',
+    };
+    expect(parseConfig(apiConfigSchema, { ...env, OAUTH_ALLOW_HTTP: 'true' }).identity.privateOrigins).toEqual([
+      'http://localhost:2583',
+      'http://localhost:2582',
+      'http://localhost:2584',
+      'http://localhost:2585',
+    ]);
+    expect(parseConfig(apiConfigSchema, env).identity.privateOrigins).toEqual([]);
+  });
+
   it('keeps a preview schema name', () => {
     const config = parseConfig(apiConfigSchema, { DATABASE_URL: 'postgresql://db/x', DB_SCHEMA: 'pr_42', MEDIA_BUCKET: 'media' });
     expect(config.database.schema).toBe('pr_42');

@@ -102,6 +102,7 @@ export async function finishAttempt(
     reason?: Reason | undefined;
     latencyMs: number;
     videoPath?: VideoPath | undefined;
+    writeSentAt?: Date | undefined;
   },
 ): Promise<void> {
   await db
@@ -114,6 +115,7 @@ export async function finishAttempt(
       reasonParams: result.reason ? (result.reason.params ?? {}) : null,
       latencyMs: result.latencyMs,
       videoPath: result.videoPath ?? null,
+      writeSentAt: result.writeSentAt ?? null,
     })
     .where(eq(publishAttempts.id, attemptId));
 }

@@ -1,0 +1,1 @@
+ALTER TABLE "publish_attempts" ADD COLUMN "write_sent_at" timestamp with time zone;
