@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { OAuthCallbackError, OAuthResolverError } from '@atproto/oauth-client';
-import { fetchOwnProfile, isRefusedDestination, normalizePdsUrl, OAUTH_SCOPE } from '@chronopost/bluesky';
+import { fetchOwnProfile, isRefusedDestination, isUnanswered, normalizePdsUrl, OAUTH_SCOPE } from '@chronopost/bluesky';
 import { issueRefreshToken, resumeBlockedPosts, upsertAccount } from '@chronopost/db';
 import { AppError, ForbiddenError, TooManyRequestsError, ValidationError } from '@chronopost/lambda-kit';
 import type { LoginErrorCode, LoginRequest } from '@chronopost/shared-schemas';
@@ -46,6 +46,14 @@ export async function startLogin(
     if (isRefusedDestination(error)) {
       ctx.logger.info('login identifier refused: not a public server');
       throw new ValidationError([{ path: 'identifier', code: 'identifier_not_public' }]);
+    }
+    // A server on the way (the handle's, the PDS, the PLC directory) that did not answer in time or
+    // refused the connection is an outage, not an identifier that does not exist: "not found" would
+    // send the user to check a spelling that is right. (Seen under load: a slow local PDS made a
+    // freshly created handle "not found".)
+    if (isUnanswered(error)) {
+      ctx.logger.warn('login identifier could not be resolved: a server did not answer', { reason: (error as Error).message });
+      throw new AppError(502, 'authorization_server_unavailable', { cause: error });
     }
     if (error instanceof OAuthResolverError || (error instanceof TypeError && /resolve|handle|did/i.test(error.message))) {
       ctx.logger.info('login identifier did not resolve', { reason: error.message });

@@ -13,7 +13,10 @@ import {
   testEnvironment,
   useHttpServices,
 } from '@chronopost/testing';
+import { freePort } from '@chronopost/local';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { createContext, loadConfig, loadSecrets } from '../src/app';
+import { startLogin } from '../src/login';
 
 const countActiveSessions = async (user: PdsAccount) =>
   (await listOAuthSessionsAtPds(testEnvironment().pdsUrl, { identifier: user.handle, password: user.password })).length;
@@ -119,6 +122,15 @@ describe('login with AT Protocol OAuth (loopback client, local PDS)', () => {
     });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ error: { issues: [{ path: 'identifier', code: 'not_found' }] } });
+  });
+
+  it('answers authorization_server_unavailable, not not_found, when the server that resolves the handle does not answer', async () => {
+    // Under load a PDS that did not answer in time made a real handle "not found" (a flaky login in
+    // sessions.test.ts). Here the handle's server is down: nothing listens on its port.
+    const env = { ...rig.services.env, ATPROTO_HANDLE_RESOLVER: `http://127.0.0.1:${await freePort()}` };
+    const ctx = createContext(loadConfig(env), loadSecrets(env), { db: rig.database.db });
+    const refused = await startLogin(ctx, { identifier: account.handle }, '203.0.113.7').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ status: 502, code: 'authorization_server_unavailable' });
   });
 
   it('rotates the refresh cookie, and a reused one revokes its whole family', async () => {
