@@ -40,6 +40,7 @@ import { facetSchema, postOptionsSchema, type PublishMessage, storedEmbedSchema 
 import pMap from 'p-map';
 import * as z from 'zod';
 import type { PublisherContext } from './context';
+import { pinTokenSet } from './session-pin';
 
 export type PublishResult =
   | { outcome: 'published' | 'already_published'; postId: string; records: Array<{ uri: string; cid: string | null }> }
@@ -139,7 +140,9 @@ export async function publish(
     const { items, options } = readPost(post);
     const client = await ctx.oauthClient();
     const session = await client.restore(post.ownerDid);
-    const target = { did: post.ownerDid, pdsUrl: normalizePdsUrl((await session.getTokenInfo(false)).aud) };
+    // The token set is read once, here: the write at the second does not go back to the lock, the
+    // stored row and the vault first.
+    const target = { did: post.ownerDid, pdsUrl: normalizePdsUrl((await pinTokenSet(session, ctx.now)).aud) };
 
     // Any earlier attempt (a retry, or a publisher that died) may have written the records.
     if (claim.attempt > 1) {

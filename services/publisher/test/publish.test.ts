@@ -162,6 +162,25 @@ describe('publishing', () => {
     expect(attempts[0]!.finishedAt).not.toBeNull();
   });
 
+  it('reads the session while preparing, not again at the second: the write goes out with the token set read then', async () => {
+    const carol = await rig.user();
+    const at = new Date(Math.ceil((Date.now() + 4_000) / 1000) * 1000);
+    const text = 'written with the token set read while preparing';
+    const post = await rig.schedule(carol, { items: [{ text }], scheduledAt: at.toISOString() });
+    expect(await tick(rig.dispatcher())).toMatchObject({ queued: 1 });
+    // The stored session disappears while the publisher waits for the second: a write that read
+    // it again (the lock, the row, the vault) would find no session and block the post.
+    const publisher = rig.publisher({
+      sleep: async (ms) => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        await rig.database.db.$client.query('DELETE FROM oauth_sessions WHERE did = $1', [carol.did]);
+      },
+    });
+    await deliverAll(1, publisher);
+    expect(await rig.post(carol, post.id)).toMatchObject({ status: 'published' });
+    expect((await getRecord(carol.did, 'app.bsky.feed.post', post.items[0]!.rkey!))!.value).toMatchObject({ text });
+  });
+
   it('uploads images with their alt text and quotes a post by its strong ref', async () => {
     const bytes = png(40, 30);
     const key = `${alice.did}/photo.png`;

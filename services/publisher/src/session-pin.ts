@@ -1,0 +1,25 @@
+import type { OAuthSession, TokenSet } from '@atproto/oauth-client-node';
+
+/** A pinned token set serves until this long before it expires; after that requests read as before. */
+const PIN_MARGIN_MS = 60_000;
+
+/** `getTokenSet` is protected in the typings; `fetchHandler` calls it on the instance (0.8.7). */
+type TokenSetReader = { getTokenSet(refresh: boolean | 'auto'): Promise<TokenSet> };
+
+/**
+ * Reads the session's token set once, now (refreshed if it is about to expire, under the client's
+ * lock), and has the session's later requests use it. `OAuthSession.fetchHandler` otherwise reads
+ * the session again for every request (the distributed lock, the stored row, the vault, the DPoP
+ * key import), the publisher's write included: after the second it is due, before the request
+ * leaves (`pnpm bench lateness --cpu-prof`). A token that expires within a minute is not pinned,
+ * and a 401 still refreshes through the library (`getTokenSet(true)` always reads). Returns it.
+ */
+export async function pinTokenSet(session: OAuthSession, now: () => Date = () => new Date()): Promise<TokenSet> {
+  const reader = session as unknown as TokenSetReader;
+  const read = reader.getTokenSet.bind(session);
+  const pinned = await read('auto');
+  const expiresAt = pinned.expires_at ? Date.parse(pinned.expires_at) : Number.POSITIVE_INFINITY;
+  reader.getTokenSet = (refresh) =>
+    refresh === true || now().getTime() > expiresAt - PIN_MARGIN_MS ? read(refresh) : Promise.resolve(pinned);
+  return pinned;
+}
