@@ -5,7 +5,8 @@ import fc from 'fast-check';
 import { Temporal } from 'temporal-polyfill';
 import { describe, expect, it } from 'vitest';
 import { findFacets } from '../src/compose/facets';
-import { emptyState, fromPost, itemProblems, newItem, problems, requestBody } from '../src/compose/model';
+import { emptyState, fromPost, newItem, requestBody } from '../src/compose/model';
+import { itemProblems, problems } from '../src/compose/validation';
 import { apiTime, quickChoices, readWallTime, type Temporal as TemporalApi } from '../src/compose/time';
 
 const T: TemporalApi = Temporal;

@@ -21,11 +21,10 @@ import {
   defaultLanguages,
   emptyState,
   fromPost,
+  imageProblems,
   type ItemDraft,
-  itemProblems,
   newItem,
   type Problem,
-  problems as allProblems,
   requestBody,
   withDefaults,
 } from './model';
@@ -34,6 +33,7 @@ import { Preview } from './preview';
 import { describeProblem } from './problems';
 import { formatInZone, LatePolicyField, ScheduleField } from './schedule';
 import { browserTimeZone, loadTemporal, quickChoices, readWallTime, type Temporal } from './time';
+import { loadValidation, validation } from './validator';
 
 type SavedPost = Post & { warnings?: Array<{ path: string; code: string; params?: Record<string, unknown>; message: string }> };
 type Outcome = { kind: 'scheduled' | 'drafted'; post: SavedPost };
@@ -148,6 +148,8 @@ export default function ComposePage() {
 
   useEffect(() => {
     void loadTemporal().then((loaded) => setT(() => loaded));
+    // The API's rules, for the problems shown while typing (see ./validator).
+    void loadValidation();
     // The account's defaults (a failure to load them leaves the browser's).
     void loadSettings().catch(() => undefined);
   }, []);
@@ -278,14 +280,16 @@ export default function ComposePage() {
     });
   };
 
-  const perItem = state.items.map((item) => itemProblems(item, state));
+  // Until the rules have loaded (the first moments, before anything is typed) only images can have problems.
+  const checks = validation.value;
+  const perItem = state.items.map((item) => (checks ? checks.itemProblems(item, state) : imageProblems(item)));
   const serverFor = (index: number) =>
     serverProblems
       .filter((problem) => problem.path.startsWith(`items.${index}.`))
       .map((problem) => ({ ...problem, path: problem.path.replace(`items.${index}.`, '') }));
   // Text rules are the same everywhere and block here; whether a time is acceptable depends on the
   // server's clock and limits, so the API decides it (the picker already says what it will mean).
-  const blocking = allProblems(state, true).filter((problem) => !problem.path.startsWith('scheduledAt'));
+  const blocking = (checks?.problems(state, true) ?? []).filter((problem) => !problem.path.startsWith('scheduledAt'));
   const scheduleProblem = serverProblems.find((problem) => problem.path === 'scheduledAt');
   const otherServerProblems = serverProblems.filter((problem) => problem.path !== 'scheduledAt' && !problem.path.startsWith('items.'));
   const wall = T ? readWallTime(T, state.date, state.time, state.timeZone) : undefined;
@@ -293,7 +297,7 @@ export default function ComposePage() {
   const submit = async (schedule: boolean) => {
     setFailure(undefined);
     setServerProblems([]);
-    const local = allProblems(state, schedule).filter((problem) => !problem.path.startsWith('scheduledAt'));
+    const local = (await loadValidation()).problems(state, schedule).filter((problem) => !problem.path.startsWith('scheduledAt'));
     if (local.length > 0) {
       setShowProblems(true);
       const first = local[0]!.path.match(/^items\.(\d+)\./);

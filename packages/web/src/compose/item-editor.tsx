@@ -6,7 +6,8 @@ import { locale, messages } from '../i18n';
 import { Icon, type IconName } from '../ui/icons';
 import { FileButton } from './file-button';
 import { findFacets, segments } from './facets';
-import { graphemes, type ItemDraft, type Problem, quoteUri } from './model';
+import { graphemes, type ItemDraft, type Problem } from './model';
+import { validation } from './validator';
 import { describeProblem } from './problems';
 import { splitIntoPosts } from './split';
 
@@ -135,7 +136,7 @@ export function ItemEditor(props: ItemEditorProps) {
     [item.text, length > POST_TEXT_MAX_GRAPHEMES],
   );
   const link = BSKY_POST_LINK.exec(item.text)?.[0];
-  const offerQuote = link !== undefined && item.quote === undefined && quoteUri(link) !== undefined;
+  const offerQuote = link !== undefined && item.quote === undefined && validation.value?.quoteUri(link) !== undefined;
   const textProblems = props.problems.filter((problem) => problem.path === 'text' || problem.path === '');
   const quoteProblems = props.problems.filter((problem) => problem.path.startsWith('embed'));
   const ids = {

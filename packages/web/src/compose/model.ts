@@ -1,24 +1,20 @@
 import {
   type AccountSettings,
   type CreatePostInput,
-  createPostSchema,
   DEFAULT_LATE_GRACE_SECONDS,
   type Embed,
   graphemeLength,
   type Post,
-  postItemInputSchema,
   type PostOptions,
-  postUriSchema,
   type SelfLabel,
   type StoredEmbed,
-  zodIssueCode,
-  zodIssueParams,
 } from '@chronopost/shared-schemas';
 import { apiTime } from './time';
 
 /**
  * The composer's state and its translation to and from the API's bodies. The rules that decide
- * whether a post is publishable are the API's own zod schemas, run here while the user types.
+ * whether a post is publishable are the API's own zod schemas, run while the user types by
+ * ./validation (a chunk of its own, loaded once the composer shows: see ./validator).
  */
 /** An image of a post: its upload's progress and state, and its alt text. */
 export interface ImageDraft {
@@ -129,13 +125,6 @@ export function emptyState(options: { langs: string[]; timeZone: string; date: s
   };
 }
 
-/** A quote as the API takes it, or undefined when the field is empty or not a post address. */
-export function quoteUri(input: string): string | undefined {
-  if (input.trim() === '') return undefined;
-  const parsed = postUriSchema.safeParse(input);
-  return parsed.success ? parsed.data : undefined;
-}
-
 export function embedOf(item: ItemDraft): Embed | undefined {
   const quote = item.quote?.trim() || undefined;
   const images = item.images.flatMap((image) => (image.mediaId ? [{ mediaId: image.mediaId, alt: image.alt }] : []));
@@ -156,7 +145,7 @@ export function embedOf(item: ItemDraft): Embed | undefined {
   return undefined;
 }
 
-const itemBody = (item: ItemDraft, state: ComposerState) => {
+export const itemBody = (item: ItemDraft, state: ComposerState) => {
   const embed = embedOf(item);
   return { text: item.text, langs: state.langs, labels: state.labels, ...(embed ? { embed } : {}) };
 };
@@ -193,23 +182,6 @@ export interface Problem {
   params?: Record<string, unknown>;
 }
 
-/** A zod issue as the API reports it: the catalogue's code and the params its message needs. */
-const toProblem = (issue: Parameters<typeof zodIssueCode>[0]): Problem => ({
-  path: issue.path.join('.'),
-  code: zodIssueCode(issue),
-  params: zodIssueParams(issue),
-});
-
-/** Everything the API would refuse in this body, by path and code (the same schemas as the API), and images not ready to go. */
-export function problems(state: ComposerState, schedule: boolean): Problem[] {
-  const result = createPostSchema.safeParse(requestBody(state, schedule));
-  const schema = result.success ? [] : result.error.issues.map(toProblem);
-  const images = state.items.flatMap((item, index) =>
-    imageProblems(item).map((problem) => ({ ...problem, path: `items.${index}.${problem.path}` })),
-  );
-  return [...schema, ...images];
-}
-
 /** Images and a video that cannot be posted as they are: still on their way to storage, refused, or lost. */
 export function imageProblems(item: ItemDraft): Problem[] {
   const images = item.images.flatMap((image) =>
@@ -233,13 +205,6 @@ export function imageProblems(item: ItemDraft): Problem[] {
         ];
   const captions = video?.captions.some((caption) => caption.status === 'saving') ? [{ path: 'embed.video', code: 'captions_saving' }] : [];
   return [...images, ...videoProblems, ...captions];
-}
-
-/** A post item's own problems (text, embed, images), for the editor beside it. */
-export function itemProblems(item: ItemDraft, state: ComposerState): Problem[] {
-  const result = postItemInputSchema.safeParse(itemBody(item, state));
-  const schema = result.success ? [] : result.error.issues.map(toProblem);
-  return [...schema, ...imageProblems(item)];
 }
 
 export const graphemes = graphemeLength;

@@ -1,6 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useLocation } from 'preact-iso';
-import { loginIdentifierSchema } from '@chronopost/shared-schemas';
 import { ApiError } from '../api/errors';
 import { describeError } from '../api/describe';
 import { auth, startSignIn } from '../auth/session';
@@ -34,6 +33,8 @@ export function SignIn({ returnTo }: { returnTo?: string }) {
   const submit = async (event: Event) => {
     event.preventDefault();
     setFailure(undefined);
+    // The rule is the API's zod schema: zod loads when it is first needed, not with the first screen.
+    const { loginIdentifierSchema } = await import('../auth/identifier');
     const parsed = loginIdentifierSchema.safeParse(identifier);
     if (!parsed.success) {
       setProblem(identifier.trim() === '' ? m.signIn.emptyIdentifier : m.signIn.invalidIdentifier);
