@@ -3,6 +3,7 @@ export * from './config';
 export * from './dynamodb';
 export * from './gateway';
 export * from './lambda-context';
+export * from './media-trigger';
 export * from './pds';
 export * from './ports';
 export * from './postgres';

@@ -9,7 +9,6 @@ import { LOCAL_CREDENTIALS, LOCAL_REGION } from './aws-local';
 import type { LocalConfig } from './config';
 import { createLocalDynamoDbClient, createTables, startLocalDynamoDb } from './dynamodb';
 import { startLocalGateway } from './gateway';
-import { invoke } from './lambda-context';
 import { createPdsAccount, type DevPds, startDevPds } from './pds';
 import { connectExternalPostgres, ensureDatabase, type PostgresServer, redactUrl, startEmbeddedPostgres } from './postgres';
 import { assertPortFree, freePort } from './ports';
@@ -20,6 +19,7 @@ import { createLocalSqsClient, createPublishQueues, startLocalSqs } from './sqs'
 import { startSqsEventSource } from './sqs-event-source';
 import { recoverAfterRestart } from './recover';
 import { startLocalS3 } from './s3';
+import { startMediaTrigger } from './media-trigger';
 import { startWebServer } from './web';
 import { ensureWebBuild } from '@chronopost/web/build';
 
@@ -253,19 +253,8 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
     stops.push({ name: 'publisher event source', stop: () => publisher.stop() });
     component('publisher', { queueUrl: queues.queueUrl, batchSize: config.queues.batchSize, pollers: config.queues.pollers });
 
-    const mediaRuns = new Set<Promise<unknown>>();
-    s3.onObjectCreated((event) => {
-      // The bucket notification is filtered on the upload prefix, as in AWS: the media Lambda's
-      // own processed images must not trigger it again.
-      const records = event.Records.filter((record) => record.s3.object.key.startsWith(UPLOAD_PREFIX));
-      if (records.length === 0) return;
-      const run = invoke('media', services.media.handler, { Records: records }, TIMEOUT_MS.media).catch((error: unknown) =>
-        logger.error('media invocation failed', { error }),
-      );
-      mediaRuns.add(run);
-      void run.finally(() => mediaRuns.delete(run));
-    });
-    stops.push({ name: 'media invocations', stop: () => Promise.allSettled([...mediaRuns]) });
+    const media = startMediaTrigger({ s3, handler: services.media.handler, timeoutMs: TIMEOUT_MS.media, logger });
+    stops.push({ name: 'media invocations', stop: () => media.stop() });
     component('media', { bucket: config.mediaBucket, trigger: `s3:ObjectCreated:* ${UPLOAD_PREFIX}` });
 
     const { outDir, built } = await webBuild;

@@ -89,6 +89,27 @@ export function Preview({ state, at }: { state: ComposerState; at?: number | und
                         {item.video.durationMs ? ` · ${formatDuration(item.video.durationMs)}` : ''}
                       </span>
                     </div>
+                  ) : item.images.length > 0 ? (
+                    <div class={`bsky-images count-${item.images.length}`}>
+                      {item.images.map((image) =>
+                        image.previewUrl ? (
+                          <img key={image.key} src={image.previewUrl} alt={image.alt} />
+                        ) : (
+                          <span key={image.key} class="bsky-image-pending" aria-hidden="true">
+                            <Icon name="image" size={22} />
+                          </span>
+                        ),
+                      )}
+                    </div>
+                  ) : embed?.type === 'external' && item.link ? (
+                    <div class="bsky-external">
+                      {item.link.thumbUrl ? <img src={item.link.thumbUrl} alt="" /> : null}
+                      <div>
+                        <span class="bsky-external-host">{new URL(item.link.uri).host}</span>
+                        {item.link.title ? <strong>{item.link.title}</strong> : null}
+                        {item.link.description ? <span>{item.link.description}</span> : null}
+                      </div>
+                    </div>
                   ) : null}
                   {quote ? (
                     <div class="bsky-quote">
