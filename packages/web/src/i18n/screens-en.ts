@@ -42,6 +42,10 @@ export const screensEn = {
     untitled: '(no text)',
     moved: (when: string) => `Rescheduled for ${when}.`,
     notMoved: (reason: string) => `Not moved. ${reason}`,
+    /** A drag refused by the API because the post changed elsewhere: the calendar has already reloaded it. */
+    conflict:
+      'Not moved: this post was changed elsewhere in the meantime. The calendar now shows it as it is; drag it again if you still want to move it.',
+    tooSoon: (seconds: number) => `Schedule at least ${seconds} seconds ahead.`,
     loadFailed: 'The calendar could not be loaded.',
     newPost: 'New post',
   },

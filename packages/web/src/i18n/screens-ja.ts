@@ -36,6 +36,9 @@ export const screensJa: ScreenMessages = {
     untitled: '（本文なし）',
     moved: (when: string) => `${when} に予約を変更しました。`,
     notMoved: (reason: string) => `移動しませんでした。${reason}`,
+    conflict:
+      '移動しませんでした。この投稿はその間に別の画面で変更されています。カレンダーは最新の内容に更新済みです。移動する場合はもう一度ドラッグしてください。',
+    tooSoon: (seconds: number) => `予約は${seconds}秒以上先の時刻にしてください。`,
     loadFailed: 'カレンダーを読み込めませんでした。',
     newPost: '新しい投稿',
   },

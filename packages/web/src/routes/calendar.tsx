@@ -14,7 +14,7 @@ import { api } from '../api/client';
 import { describeError } from '../api/describe';
 import { ApiError } from '../api/errors';
 import { conditionalGet, usePolled, usePolling } from '../api/poll';
-import { formatDateTime, locale } from '../i18n';
+import { apiMessage, formatDateTime, locale } from '../i18n';
 import { screenMessages } from '../i18n/screens';
 import { excerpt, STATUS_LOOK, StatusBadge } from '../posts/status';
 import { loadSettings, timeZone } from '../settings/store';
@@ -61,11 +61,12 @@ async function fetchRange(first: ReturnType<typeof conditionalGet<ListPostsRespo
   return posts;
 }
 
-function EventChip({ post, timeText }: { post: Post; timeText: string }) {
+function EventChip({ post, timeText, wrap }: { post: Post; timeText: string; wrap: boolean }) {
   const t = screenMessages.value;
   const look = STATUS_LOOK[post.status];
   return (
-    <span class="calendar-event-chip" data-status={post.status} data-post-id={post.id}>
+    // In the time grids (narrow day columns) the text wraps under the time and fills the event's height.
+    <span class={`calendar-event-chip${wrap ? ' wrap' : ''}`} data-status={post.status} data-post-id={post.id}>
       <Icon name={look.icon} size={14} />
       <span class="visually-hidden">{`${t.status[post.status]}, `}</span>
       {timeText ? <span class="calendar-event-time">{timeText}</span> : null}
@@ -128,6 +129,9 @@ export default function CalendarScreen() {
   const [moveFailure, setMoveFailure] = useState<string | undefined>();
   const getter = useRef(conditionalGet<ListPostsResponse>());
   const dragging = useRef(false);
+  /** Where the dragged post was last refused (too soon), to say why when it is dropped there. */
+  const refusedAt = useRef<Date | undefined>(undefined);
+  const minLeadSeconds = DEFAULT_SCHEDULE_LIMITS.minLeadSeconds;
 
   useEffect(() => {
     void loadSettings().catch(() => undefined);
@@ -180,9 +184,10 @@ export default function CalendarScreen() {
       announce(t.calendar.moved(formatDateTime(data.scheduledAt!, { dateStyle: 'full', timeStyle: 'short', timeZone: zone })));
     } catch (error) {
       info.revert();
-      setMoveFailure(t.calendar.notMoved(describeError(error)));
-      // A conflict means our copy is old: show the post as it is now.
-      if (error instanceof ApiError && error.status === 409) await refresh(true);
+      // A conflict means our copy is old: show the post as it is now, and say so (not "reload").
+      const conflict = error instanceof ApiError && error.status === 409;
+      setMoveFailure(conflict ? t.calendar.conflict : t.calendar.notMoved(describeError(error)));
+      if (conflict) await refresh(true);
     }
   };
 
@@ -231,15 +236,32 @@ export default function CalendarScreen() {
             eventInteractive
             events={events}
             eventClass={(arg: EventDisplayInfo) => `calendar-event tone-${STATUS_LOOK[(arg.event.extendedProps.post as Post).status].tone}`}
-            eventContent={(arg: EventDisplayInfo) => <EventChip post={arg.event.extendedProps.post as Post} timeText={arg.timeText} />}
+            eventContent={(arg: EventDisplayInfo) => (
+              <EventChip post={arg.event.extendedProps.post as Post} timeText={arg.timeText} wrap={arg.view.type.startsWith('timeGrid')} />
+            )}
             eventClick={(info: EventClickInfo) => {
               info.jsEvent.preventDefault();
               route(`/posts/${info.event.id}`);
             }}
-            eventDragStart={() => (dragging.current = true)}
-            eventDragStop={() => (dragging.current = false)}
-            // A post cannot move into the past (the API would refuse it too: it says why if it does).
-            eventAllow={(span: { start: Date }) => span.start.getTime() > Date.now() + DEFAULT_SCHEDULE_LIMITS.minLeadSeconds * 1000}
+            eventDragStart={() => {
+              dragging.current = true;
+              refusedAt.current = undefined;
+            }}
+            eventDragStop={() => {
+              dragging.current = false;
+              // Let go where it may not go: it snaps back; say why, in the API's words.
+              if (refusedAt.current) {
+                const reason = apiMessage({ code: 'too_soon', params: { minLeadSeconds } }) ?? t.calendar.tooSoon(minLeadSeconds);
+                setMoveFailure(t.calendar.notMoved(reason));
+              }
+            }}
+            // A post cannot move into the past or closer than the minimum lead (the API would refuse
+            // it too, with its own limit, and the drop then snaps back with the API's reason).
+            eventAllow={(span: { start: Date }) => {
+              const allowed = span.start.getTime() > Date.now() + minLeadSeconds * 1000;
+              refusedAt.current = allowed ? undefined : span.start;
+              return allowed;
+            }}
             eventDrop={(info: EventDropInfo) => void move(info)}
             datesSet={(info: DatesSetInfo) => {
               setRange({ from: info.start.toISOString(), to: info.end.toISOString() });
