@@ -223,6 +223,8 @@ describe.skipIf(!hasChromium())('the composer (web app in Chromium, the local st
     // Spring forward: 02:30 does not exist. The picker says so; the API refuses it, and that is shown.
     await setTime(page, nextLastSunday(3), '02:30:00');
     await expect.poll(() => page.getByTestId('when-summary').textContent()).toContain('does not exist in Europe/Paris');
+    // The preview does not pretend it goes out "now".
+    await expect.poll(() => page.getByTestId('preview-time').first().textContent()).toBe(en.preview.skippedTime);
     const refused = page.waitForResponse((response) => new URL(response.url()).pathname === '/posts');
     await page.getByRole('button', { name: en.actions.schedule, exact: true }).click();
     const answer = await refused;

@@ -45,7 +45,10 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     const call = await apiAs(account.did);
     const soon = await call<ApiPost>('/posts', {
       method: 'POST',
-      body: { items: [{ text: 'Calendar test: going out in 40 seconds' }], scheduledAt: new Date(Date.now() + 40_000).toISOString() },
+      body: {
+        items: [{ text: 'Calendar test #chronopost: going out in 40 seconds, see https://example.com/about' }],
+        scheduledAt: new Date(Date.now() + 40_000).toISOString(),
+      },
     });
     expect(soon.status).toBe(201);
 
@@ -78,6 +81,8 @@ describe.skipIf(!hasChromium())('calendar, posts, a post’s page, notifications
     const published = await call<ApiPost>(`/posts/${soon.body.id}`);
     const [, did, rkey] = /^at:\/\/([^/]+)\/app\.bsky\.feed\.post\/(.+)$/.exec(published.body.items[0]!.uri!)!;
     expect(await page.getByTestId('bsky-link').getAttribute('href')).toBe(`https://bsky.app/profile/${did}/post/${rkey}`);
+    // The text with its links and hashtags drawn as Bluesky draws them, from the facets the API stored.
+    expect(await page.locator('.thread-item-text .bsky-facet').allTextContents()).toEqual(['#chronopost', 'https://example.com/about']);
     await rig.screenshot(page, 'post-published-en-US-light-desktop');
     expect(await rig.accessibility(page)).toEqual([]);
     expect(page.errors).toEqual([]);

@@ -534,7 +534,11 @@ export default function ComposePage() {
           </div>
         </div>
         <aside class="compose-side">
-          <Preview state={state} at={wall?.kind === 'ok' ? wall.epochMs : wall?.kind === 'repeated' ? wall.first.epochMs : undefined} />
+          <Preview
+            state={state}
+            at={wall?.kind === 'ok' ? wall.epochMs : wall?.kind === 'repeated' ? wall.first.epochMs : undefined}
+            timeProblem={wall?.kind === 'skipped' || wall?.kind === 'invalid' ? wall.kind : undefined}
+          />
         </aside>
       </form>
     </Page>

@@ -19,10 +19,15 @@ const FEATURE_TYPES: Record<string, TextSpan['type']> = {
   'app.bsky.richtext.facet#tag': 'tag',
 };
 
+/** UTF-16 positions (for drawing) of UTF-8 byte offsets (how facets count) in a text's bytes. */
+function utf16Positions(utf8: Uint8Array) {
+  const decoder = new TextDecoder();
+  return (byte: number) => decoder.decode(utf8.slice(0, byte)).length;
+}
+
 export function findFacets(text: string): TextSpan[] {
   const unicode = new UnicodeString(text);
-  const decoder = new TextDecoder();
-  const utf16At = (byte: number) => decoder.decode(unicode.utf8.slice(0, byte)).length;
+  const utf16At = utf16Positions(unicode.utf8);
   const spans: TextSpan[] = [];
   for (const facet of detectFacets(unicode) ?? []) {
     for (const feature of facet.features) {
@@ -33,6 +38,22 @@ export function findFacets(text: string): TextSpan[] {
     }
   }
   return spans.sort((a, b) => a.start - b.start);
+}
+
+/** A facet as the API stores it: by UTF-8 byte range. */
+export interface StoredFacet {
+  byteStart: number;
+  byteEnd: number;
+  type: TextSpan['type'];
+  value: string;
+}
+
+/** Stored facets as spans of the text (UTF-16 positions, for drawing). */
+export function storedSpans(text: string, facets: readonly StoredFacet[]): TextSpan[] {
+  const utf16At = utf16Positions(new TextEncoder().encode(text));
+  return facets
+    .map((facet) => ({ start: utf16At(facet.byteStart), end: utf16At(facet.byteEnd), type: facet.type, value: facet.value }))
+    .sort((a, b) => a.start - b.start);
 }
 
 export type Segment = { text: string; facet?: TextSpan };

@@ -2,14 +2,17 @@ import { me } from '../auth/session';
 import { formatDateTime, messages } from '../i18n';
 import { Icon } from '../ui/icons';
 import { formatDuration } from './video-format';
-import { findFacets, segments } from './facets';
+import { findFacets, segments, storedSpans, type StoredFacet } from './facets';
 import { type ComposerState, embedOf } from './model';
 
-/** The text as Bluesky draws it: links, mentions and hashtags in the link colour. */
-export function RichText({ text }: { text: string }) {
+/**
+ * The text as Bluesky draws it: links, mentions and hashtags in the link colour. A saved post
+ * passes the facets the API stored; a text being written has them detected the same way.
+ */
+export function RichText({ text, facets }: { text: string; facets?: readonly StoredFacet[] | undefined }) {
   return (
     <>
-      {segments(text, findFacets(text)).map((segment, index) =>
+      {segments(text, facets ? storedSpans(text, facets) : findFacets(text)).map((segment, index) =>
         segment.facet ? (
           <span key={index} class="bsky-facet">
             {segment.text}
@@ -23,11 +26,26 @@ export function RichText({ text }: { text: string }) {
 }
 
 /** The thread as it will look on Bluesky: one post under the other, joined by the thread line. */
-export function Preview({ state, at }: { state: ComposerState; at?: number | undefined }) {
+export function Preview({
+  state,
+  at,
+  timeProblem,
+}: {
+  state: ComposerState;
+  at?: number | undefined;
+  /** Why there is no instant to show: the picked time does not exist (clocks skip it), or is not complete. */
+  timeProblem?: 'skipped' | 'invalid' | undefined;
+}) {
   const m = messages.value;
   const account = me.value?.account;
   const name = account?.displayName || account?.handle || m.preview.you;
-  const when = at ? formatDateTime(at, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }) : m.preview.now;
+  const when = at
+    ? formatDateTime(at, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' })
+    : timeProblem === 'skipped'
+      ? m.preview.skippedTime
+      : timeProblem === 'invalid'
+        ? m.preview.noTime
+        : m.preview.now;
   const labelNames: Record<string, string> = {
     sexual: m.labels.sexual,
     nudity: m.labels.nudity,
@@ -65,7 +83,9 @@ export function Preview({ state, at }: { state: ComposerState; at?: number | und
                     <span class="bsky-handle" aria-hidden="true">
                       ·
                     </span>
-                    <span class="bsky-handle">{when}</span>
+                    <span class="bsky-handle" data-testid="preview-time">
+                      {when}
+                    </span>
                   </div>
                   {state.labels.length ? (
                     <div class="bsky-warning">

@@ -240,6 +240,9 @@ export const en = {
     hint: 'How it will look on Bluesky.',
     you: 'You',
     now: 'now',
+    /** In place of the time when the picked one does not exist (clocks skip it) or is not complete. */
+    skippedTime: 'a time that does not exist',
+    noTime: 'no time yet',
     quoted: 'Quoted post',
     video: 'Video',
     repliesOff: 'Replies are off',

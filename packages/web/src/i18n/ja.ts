@@ -238,6 +238,8 @@ export const ja: Messages = {
     hint: 'Bluesky での表示イメージです。',
     you: 'あなた',
     now: '今',
+    skippedTime: '存在しない時刻',
+    noTime: '時刻未定',
     quoted: '引用するポスト',
     video: '動画',
     repliesOff: '返信はオフです',

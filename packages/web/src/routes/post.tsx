@@ -15,6 +15,7 @@ import { describeError } from '../api/describe';
 import { renderCode } from '../api/stored-messages';
 import { ApiError } from '../api/errors';
 import { usePolled } from '../api/poll';
+import { RichText } from '../compose/preview';
 import { formatDateTime, formatNumber, messages } from '../i18n';
 import { screenMessages } from '../i18n/screens';
 import { bskyAppUrl, STATUS_LOOK, StatusBadge } from '../posts/status';
@@ -246,7 +247,7 @@ export default function PostScreen() {
                   </div>
                 ) : null}
                 <p class="thread-item-text" lang={item.langs[0]}>
-                  {item.text}
+                  <RichText text={item.text} facets={item.facets} />
                 </p>
                 {link ? (
                   <a class="bsky-link" href={link} target="_blank" rel="noopener noreferrer" data-testid="bsky-link">
