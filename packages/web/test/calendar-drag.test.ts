@@ -14,42 +14,48 @@ interface ApiPost {
 
 /** This API wants posts an hour ahead (the browser only knows the default 30 s): it decides, and says why. */
 const MIN_LEAD_SECONDS = 3600;
-const QUARTER = 15 * 60_000;
+/** The week view's slots are half hours (it snaps to quarters, but labels and lanes are per slot). */
+const HALF_HOUR = 30 * 60_000;
 
-/** Drags an event in the time grid so that it starts at `date` `time` (in the calendar's zone), in small mouse steps. */
-async function dragTo(page: Page, event: Locator, date: string, time: string) {
-  // The slot's row (the widest element for that time) and the day's lane (the tallest for that date).
-  const slot = page.locator(`[data-time="${time}"]`);
-  await slot.last().scrollIntoViewIfNeeded();
-  const widest = async (locator: Locator, by: 'width' | 'height') =>
+/**
+ * Drags an event in the time grid by `minutes` (to the day column `date`), in small mouse steps:
+ * the distance is measured on the grid itself (two consecutive half-hour rows).
+ */
+async function dragBy(page: Page, event: Locator, date: string, minutes: number) {
+  const rowTop = async (time: string) =>
     (
-      await locator.evaluateAll((elements) =>
+      await page.locator(`[data-time="${time}"]`).evaluateAll((elements) =>
         elements.map((element) => {
-          const { x, y, width, height } = element.getBoundingClientRect();
-          return { x, y, width, height };
+          const { y, width } = element.getBoundingClientRect();
+          return { y, width };
         }),
       )
-    ).sort((a, b) => b[by] - a[by])[0]!;
-  const row = await widest(slot, 'width');
-  const lane = await widest(page.locator(`[data-date="${date}"]`), 'height');
+    ).sort((a, b) => b.width - a.width)[0]!.y;
+  const halfHour = (await rowTop('08:30:00')) - (await rowTop('08:00:00'));
+  const lanes = await page.locator(`[data-date="${date}"]`).evaluateAll((elements) =>
+    elements.map((element) => {
+      const { x, width, height } = element.getBoundingClientRect();
+      return { x, width, height };
+    }),
+  );
+  const lane = lanes.sort((a, b) => b.height - a.height)[0]!;
+  await event.scrollIntoViewIfNeeded();
   const from = (await event.boundingBox())!;
-  // Grab the event near its top, and put that point just inside the target slot's top.
-  const grab = Math.min(6, from.height / 2);
-  const start = { x: from.x + from.width / 2, y: from.y + grab };
-  const end = { x: lane.x + lane.width / 2, y: row.y + grab };
+  // Grabbed near its top, well inside its first quarter hour even after the few pixels a drag needs to start.
+  const start = { x: from.x + from.width / 2, y: from.y + 3 };
+  // Aimed half a snap (a quarter of a slot) short: aiming the exact distance was measured to land
+  // one snap (15 min) later, so the pointer goes to the middle of the snap that means `minutes`.
+  const end = { x: lane.x + lane.width / 2, y: start.y + (minutes / 30) * halfHour - halfHour / 4 };
   await page.mouse.move(start.x, start.y);
   await page.mouse.down();
-  for (let step = 1; step <= 12; step++) {
-    await page.mouse.move(start.x + ((end.x - start.x) * step) / 12, start.y + ((end.y - start.y) * step) / 12, { steps: 2 });
+  for (let step = 1; step <= 30; step++) {
+    await page.mouse.move(start.x + ((end.x - start.x) * step) / 30, start.y + ((end.y - start.y) * step) / 30);
   }
   await page.mouse.up();
 }
 
-/** A wall time's date and time of day (`HH:MM:00`, as the time grid labels its slots). */
-const wall = (epochMs: number) => {
-  const [date, time] = wallClockTime(epochMs, ZONE).split('T') as [string, string];
-  return { date, time: `${time.slice(0, 5)}:00` };
-};
+/** The date (in the calendar's zone) of an instant. */
+const dayOf = (epochMs: number) => wallClockTime(epochMs, ZONE).slice(0, 10);
 
 describe.skipIf(!hasChromium())('dragging posts in the week view (Chromium, the local stack)', () => {
   const rig = useWebApp({ suite: 'calendar-drag', env: { SCHEDULE_MIN_LEAD_SECONDS: String(MIN_LEAD_SECONDS) } });
@@ -66,9 +72,10 @@ describe.skipIf(!hasChromium())('dragging posts in the week view (Chromium, the 
     };
   }
 
-  /** A post at `at` (a quarter hour), on the week view, with its event element. */
-  async function postOnWeek(page: Page, call: Awaited<ReturnType<typeof apiAs>>, at: number, text: string) {
-    const created = await call<ApiPost>('/posts', { method: 'POST', body: { items: [{ text }], scheduledAt: new Date(at).toISOString() } });
+  /** A post at `at` (a half hour), on the week view, with its event element. */
+  async function postOnWeek(page: Page, call: Awaited<ReturnType<typeof apiAs>>, at: number | string, text: string) {
+    const scheduledAt = typeof at === 'string' ? at : new Date(at).toISOString();
+    const created = await call<ApiPost>('/posts', { method: 'POST', body: { items: [{ text }], scheduledAt } });
     expect(created.status).toBe(201);
     await page.goto(`${rig.web.url}/calendar`);
     const chip = page.locator(`.calendar-event-chip[data-post-id="${created.body.id}"]`);
@@ -84,19 +91,26 @@ describe.skipIf(!hasChromium())('dragging posts in the week view (Chromium, the 
     const page = await rig.open();
     await rig.signIn(page, account, '/calendar');
     const call = await apiAs(account.did);
-    // Three hours ahead, on a quarter hour; moved 90 minutes later the same way a user would.
-    const at = Math.ceil((Date.now() + 3 * 3_600_000) / QUARTER) * QUARTER;
-    const { post, chip, event } = await postOnWeek(
+    // Tomorrow at 10:00 in Paris, moved to 11:30 the same day the way a user would (both in view).
+    const tomorrow = dayOf(Date.now() + 86_400_000);
+    const { post, event } = await postOnWeek(
       page,
       call,
-      at,
+      `${tomorrow}T10:00:00[${ZONE}]`,
       'Move me to later in the day: a longer text, to see more of it on the week view',
     );
-    // The chip shows the text beyond its first characters (it wraps under the time in a narrow column).
-    expect(await chip.locator('.calendar-event-text').evaluate((element) => element.clientWidth > 40)).toBe(true);
-    const target = wall(at + 90 * 60_000);
-    await dragTo(page, event, target.date, target.time);
-    const expected = new Date(at + 90 * 60_000).toISOString();
+    // The chip shows more than its first characters: the words wrap under the icon and the time,
+    // and the lines inside the chip add up to more than 100 px of text.
+    const shown = await page.evaluate<number>(`(() => {
+      const box = document.querySelector('[data-post-id="${post.id}"]').getBoundingClientRect();
+      const text = document.querySelector('[data-post-id="${post.id}"] .calendar-event-text');
+      const range = document.createRange();
+      range.selectNodeContents(text);
+      return [...range.getClientRects()].filter((line) => line.bottom <= box.bottom + 1).reduce((sum, line) => sum + line.width, 0);
+    })()`);
+    expect(shown).toBeGreaterThan(100);
+    await dragBy(page, event, tomorrow, 90);
+    const expected = new Date(Date.parse(post.scheduledAt!) + 90 * 60_000).toISOString();
     await expect.poll(async () => (await call<ApiPost>(`/posts/${post.id}`)).body.scheduledAt).toBe(expected);
     const moved = await call<ApiPost>(`/posts/${post.id}`);
     expect(moved.body.timeZone).toBe(ZONE);
@@ -113,13 +127,12 @@ describe.skipIf(!hasChromium())('dragging posts in the week view (Chromium, the 
     const page = await rig.open();
     await rig.signIn(page, account, '/calendar');
     const call = await apiAs(account.did);
-    const at = Math.ceil((Date.now() + 2 * 3_600_000) / QUARTER) * QUARTER;
+    const at = Math.ceil((Date.now() + 2 * 3_600_000) / HALF_HOUR) * HALF_HOUR;
     const { post, chip, event } = await postOnWeek(page, call, at, 'Not that soon');
-    // The first quarter hour at least 15 minutes from now: in the future, but under this API's hour of lead.
-    const soon = Math.ceil((Date.now() + QUARTER) / QUARTER) * QUARTER;
-    const target = wall(soon);
+    // The first half hour at least 15 minutes from now: in the future, but under this API's hour of lead.
+    const soon = Math.ceil((Date.now() + 15 * 60_000) / HALF_HOUR) * HALF_HOUR;
     const shownAt = await chip.locator('.calendar-event-time').textContent();
-    await dragTo(page, event, target.date, target.time);
+    await dragBy(page, event, dayOf(soon), (soon - at) / 60_000);
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toBe(sen.calendar.notMoved(renderMessage({ code: 'too_soon', params: { minLeadSeconds: MIN_LEAD_SECONDS } }, 'en')));

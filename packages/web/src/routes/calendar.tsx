@@ -232,6 +232,8 @@ export default function CalendarScreen() {
             slotDuration="00:30:00"
             snapDuration="00:15:00"
             defaultTimedEventDuration="00:30:00"
+            // A post is an instant: its chip is at least three lines tall, so its words show beside and under the time.
+            eventMinHeight={60}
             dayMaxEvents
             eventInteractive
             events={events}
