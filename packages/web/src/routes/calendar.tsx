@@ -61,12 +61,12 @@ async function fetchRange(first: ReturnType<typeof conditionalGet<ListPostsRespo
   return posts;
 }
 
-function EventChip({ post, timeText, wrap }: { post: Post; timeText: string; wrap: boolean }) {
+function EventChip({ post, timeText, timeInGrid }: { post: Post; timeText: string; timeInGrid: boolean }) {
   const t = screenMessages.value;
   const look = STATUS_LOOK[post.status];
   return (
-    // In the time grids (narrow day columns) the text wraps under the time and fills the event's height.
-    <span class={`calendar-event-chip${wrap ? ' wrap' : ''}`} data-status={post.status} data-post-id={post.id}>
+    // In the time grids (narrow day columns) the time is said, not shown (the grid shows it): the words get the width.
+    <span class={`calendar-event-chip${timeInGrid ? ' time-in-grid' : ''}`} data-status={post.status} data-post-id={post.id}>
       <Icon name={look.icon} size={14} />
       <span class="visually-hidden">{`${t.status[post.status]}, `}</span>
       {timeText ? <span class="calendar-event-time">{timeText}</span> : null}
@@ -232,14 +232,16 @@ export default function CalendarScreen() {
             slotDuration="00:30:00"
             snapDuration="00:15:00"
             defaultTimedEventDuration="00:30:00"
-            // A post is an instant: its chip is at least three lines tall, so its words show beside and under the time.
-            eventMinHeight={60}
             dayMaxEvents
             eventInteractive
             events={events}
             eventClass={(arg: EventDisplayInfo) => `calendar-event tone-${STATUS_LOOK[(arg.event.extendedProps.post as Post).status].tone}`}
             eventContent={(arg: EventDisplayInfo) => (
-              <EventChip post={arg.event.extendedProps.post as Post} timeText={arg.timeText} wrap={arg.view.type.startsWith('timeGrid')} />
+              <EventChip
+                post={arg.event.extendedProps.post as Post}
+                timeText={arg.timeText}
+                timeInGrid={arg.view.type.startsWith('timeGrid')}
+              />
             )}
             eventClick={(info: EventClickInfo) => {
               info.jsEvent.preventDefault();
