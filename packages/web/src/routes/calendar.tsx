@@ -66,10 +66,10 @@ function EventChip({ post, timeText, timeInGrid }: { post: Post; timeText: strin
   const look = STATUS_LOOK[post.status];
   return (
     // In the time grids (narrow day columns) the time is said, not shown (the grid shows it): the words get the width.
-    <span class={`calendar-event-chip${timeInGrid ? ' time-in-grid' : ''}`} data-status={post.status} data-post-id={post.id}>
+    <span class="calendar-event-chip" data-status={post.status} data-post-id={post.id}>
       <Icon name={look.icon} size={14} />
       <span class="visually-hidden">{`${t.status[post.status]}, `}</span>
-      {timeText ? <span class="calendar-event-time">{timeText}</span> : null}
+      {timeText ? <span class={`calendar-event-time${timeInGrid ? ' visually-hidden' : ''}`}>{timeText}</span> : null}
       <span class="calendar-event-text">{excerpt(post, 60) || t.calendar.untitled}</span>
     </span>
   );
