@@ -3,7 +3,7 @@ import { hasChromium, useWebApp } from '@chronopost/testing';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { screensEn as sen } from '../src/i18n/screens-en';
-import { ZONE } from './times';
+import { ZONE } from './schedule-fields';
 
 interface ApiPost {
   id: string;

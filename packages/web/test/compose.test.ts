@@ -4,6 +4,7 @@ import type { Page, Request } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { en } from '../src/i18n/en';
 import { ja } from '../src/i18n/ja';
+import { setTime, wallTime, ZONE } from './schedule-fields';
 
 /** The last Sunday of a month (when the EU changes its clocks), the next one at least a day away. */
 function nextLastSunday(month: 3 | 10, now = new Date()): string {
