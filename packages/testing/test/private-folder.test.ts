@@ -49,6 +49,9 @@ function runInProject(project: string, script: string, env: Record<string, strin
 /** `pnpm dev`'s environment: free ports (others may run it too), and the directory for what moves. */
 const cliEnv = async (systemDir: string) => ({
   PORT: String(await freePort()),
+  WEB_PORT: String(await freePort()),
+  LOCAL_PDS_PORT: String(await freePort()),
+  LOCAL_PLC_PORT: String(await freePort()),
   LOCAL_POSTGRES_PORT: String(await freePort()),
   LOCAL_SQS_PORT: String(await freePort()),
   LOCAL_S3_PORT: String(await freePort()),
