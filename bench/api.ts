@@ -142,7 +142,11 @@ export async function run() {
     (result.cpu
       ? `   CPU/request: runtime ${result.cpu.runtime.toFixed(2)} ms, PostgreSQL ${result.cpu.postgres.toFixed(2)} ms, generator ${result.cpu.generator.toFixed(2)} ms`
       : '') +
-    `   load ${result.load.toFixed(1)}`;
+    `   load ${result.load.toFixed(1)}` +
+    (result.server
+      ? `\n${''.padEnd(34)} in the gateway (server-timing): p50 ${result.server.p50} ms   p90 ${result.server.p90} ms   p99 ${result.server.p99} ms   max ${result.server.max} ms` +
+        `; generator's own lateness in sending: p99 ${result.sendLag.p99} ms, max ${result.sendLag.max} ms`
+      : '');
   console.log(
     `\nscheduling API on the local runtime (one Node process), real PostgreSQL, ${SEEDED_POSTS.toLocaleString('en')} posts, open-loop paced ${DURATION_SECONDS} s each, ${rounds} round(s), ${availableParallelism()} cores shared with the load generator`,
   );

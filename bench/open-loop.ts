@@ -9,6 +9,10 @@ export interface OpenLoopResult {
   p90: number;
   p99: number;
   max: number;
+  /** The same quantiles of the time the local gateway says it spent (its `server-timing` header). */
+  server?: { p50: number; p90: number; p99: number; max: number };
+  /** How late the generator itself started each request (its own event loop), same quantiles. */
+  sendLag: { p50: number; p90: number; p99: number; max: number };
 }
 
 /**
@@ -32,6 +36,8 @@ export async function openLoop(options: {
   const warmup = Math.round(options.rate * (options.warmupSeconds ?? 2));
   const total = warmup + Math.round(options.rate * options.seconds);
   const latencies: number[] = [];
+  const serverTimes: number[] = [];
+  const sendLags: number[] = [];
   let ok = 0;
   let errors = 0;
   const started = performance.now();
@@ -40,6 +46,7 @@ export async function openLoop(options: {
     const due = started + index * interval;
     const wait = due - performance.now();
     if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (index >= warmup) sendLags.push(performance.now() - due);
     inFlight.push(
       (async () => {
         try {
@@ -50,6 +57,8 @@ export async function openLoop(options: {
             ...(options.body ? { body: options.body() } : {}),
           });
           await response.body.arrayBuffer();
+          const timing = /dur=([\d.]+)/.exec(String(response.headers['server-timing'] ?? ''));
+          if (timing && index >= warmup) serverTimes.push(Number(timing[1]));
           if (index >= warmup) {
             if (response.statusCode < 300) ok += 1;
             else errors += 1;
@@ -64,7 +73,18 @@ export async function openLoop(options: {
   }
   await Promise.all(inFlight);
   await dispatcher.close();
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * q))]! * 10) / 10;
-  return { rate: options.rate, sent: total - warmup, ok, errors, p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
+  const quantiles = (values: number[]) => {
+    values.sort((a, b) => a - b);
+    const at = (q: number) => Math.round(values[Math.min(values.length - 1, Math.floor(values.length * q))]! * 10) / 10;
+    return { p50: at(0.5), p90: at(0.9), p99: at(0.99), max: at(1) };
+  };
+  return {
+    rate: options.rate,
+    sent: total - warmup,
+    ok,
+    errors,
+    ...quantiles(latencies),
+    sendLag: quantiles(sendLags),
+    ...(serverTimes.length ? { server: quantiles(serverTimes) } : {}),
+  };
 }

@@ -211,6 +211,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   });
 
   async function handle(request: IncomingMessage, response: ServerResponse) {
+    const received = performance.now();
     const origin = request.headers.origin;
     const cors: Record<string, string> =
       origin === options.webOrigin
@@ -288,7 +289,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       writeGatewayError(response, timedOut ? 503 : 500, timedOut ? 'Service Unavailable' : 'Internal Server Error', cors);
       return;
     }
-    writeResult(response, result, cors);
+    // Local only (API Gateway adds no such header): how long the request spent in here, body read,
+    // authorizer and function included, so `pnpm bench api` can tell its time from the network's
+    // and the load generator's.
+    writeResult(response, result, { ...cors, 'server-timing': `gateway;dur=${(performance.now() - received).toFixed(2)}` });
   }
 
   const port = await listen(server, options.host, options.port);

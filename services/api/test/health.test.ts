@@ -42,8 +42,14 @@ describe('GET /health', () => {
   it('answers 200 with the database reachable and its migration', async () => {
     const { gateway, close } = await serve(database.config.url);
     try {
+      const sent = performance.now();
       const response = await fetch(`${gateway.url}/health`);
+      const elapsed = performance.now() - sent;
       expect(response.status).toBe(200);
+      // The local gateway says how long it held the request (`pnpm bench api` reads it): within the round trip.
+      const held = Number(/^gateway;dur=([\d.]+)$/.exec(response.headers.get('server-timing') ?? '')?.[1]);
+      expect(held).toBeGreaterThan(0);
+      expect(held).toBeLessThanOrEqual(elapsed);
       const body = healthResponseSchema.parse(await response.json());
       expect(body.status).toBe('ok');
       expect(body.database).toMatchObject({ reachable: true, schema: 'public', pendingMigrations: 0 });
