@@ -48,6 +48,34 @@ describe('DynamoDB lock', () => {
     expect(max).toBe(1);
   });
 
+  it('queues waiters of the same process in memory: each takes the lock with one write, none polls', async () => {
+    const client = testDynamoDbClient();
+    const puts: string[] = [];
+    // Observes the requests the SDK sends (nothing is replaced): one PutItem per attempt to acquire.
+    client.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === 'PutItemCommand') puts.push(context.commandName);
+        return next(args);
+      },
+      { step: 'initialize', name: 'countPuts' },
+    );
+    const lock = createDynamoDbLock({ dynamodb: client, table: await newTable() });
+    expect(await maxConcurrency(lock, 6, 'did:plc:samebatch')).toBe(1);
+    expect(puts).toHaveLength(6);
+  });
+
+  it('gives up after its wait when a holder in the same process keeps the lock, and the queue moves on', async () => {
+    const lock = createDynamoDbLock({ dynamodb, table: await newTable(), waitMs: 200 });
+    let release!: () => void;
+    const holder = lock.run('did:plc:held', () => new Promise<void>((resolve) => (release = resolve)));
+    const waiter = lock.run('did:plc:held', async () => 'in');
+    await expect(waiter).rejects.toBeInstanceOf(LockTimeoutError);
+    release();
+    await holder;
+    // The one that gave up did not block those after it.
+    await expect(lock.run('did:plc:held', async () => 'next')).resolves.toBe('next');
+  });
+
   it('does not serialise different names', async () => {
     const lock = createDynamoDbLock({ dynamodb, table: await newTable() });
     const order: string[] = [];
