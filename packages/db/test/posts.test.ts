@@ -1,6 +1,6 @@
 import { createTestDatabase, type TestDatabase } from '@chronopost/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findPost, insertPost, isRecordKeyCollision, listPosts, upsertAccount } from '../src';
+import { findPost, insertPost, insertPostReturning, isRecordKeyCollision, listPosts, upsertAccount } from '../src';
 
 describe('posts repository', () => {
   let database: TestDatabase;
@@ -49,6 +49,22 @@ describe('posts repository', () => {
     const one = await findPost(database.db, 'did:plc:repo', id);
     const [listed] = await listPosts(database.db, 'did:plc:repo', { limit: 10, order: 'asc' });
     expect(listed).toEqual(one);
+  });
+
+  it('answers an insert with the rows exactly as a later read finds them (defaults, items in order)', async () => {
+    const written = await insertPostReturning(database.db, {
+      ownerDid: 'did:plc:repo',
+      status: 'draft',
+      scheduledAt: null,
+      timeZone: null,
+      clockId: 9,
+      latePolicy: 'skip',
+      lateGraceSeconds: 600,
+      options: {},
+      items: ['one', 'two', 'three'].map((text) => ({ text, facets: [], embed: null, langs: ['ja'], labels: [], rkey: null })),
+    });
+    expect(written.items.map((item) => item.text)).toEqual(['one', 'two', 'three']);
+    expect(written).toEqual(await findPost(database.db, 'did:plc:repo', written.id));
   });
 
   it('keeps record keys unique per account, and recognises a collision through the driver wrapper', async () => {

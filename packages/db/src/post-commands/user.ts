@@ -2,7 +2,7 @@ import { type LatePolicy, POST_COMMANDS, type PostCommand, type PostStatus, rand
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { Database } from '../connection';
 import { postItems, posts } from '../schema';
-import { findPost, insertPost, type PostRow, type PostWithItems } from '../repositories/posts';
+import { findPost, insertPostReturning, type PostRow, type PostWithItems } from '../repositories/posts';
 import { acceptedBy } from './shared';
 
 /**
@@ -66,6 +66,18 @@ export const isRecordKeyCollision = (error: unknown): boolean => {
   let current = error as { code?: string; constraint?: string; cause?: unknown } | undefined;
   for (let depth = 0; current && depth < 5; depth += 1, current = current.cause as typeof current) {
     if (current.code === '23505' && current.constraint === 'post_items_owner_rkey_idx') return true;
+  }
+  return false;
+};
+
+/**
+ * The post's owner has no account row (deleted while its access token was still valid): the
+ * foreign key refused the insert, so nothing was written.
+ */
+export const isMissingOwner = (error: unknown): boolean => {
+  let current = error as { code?: string; constraint?: string; cause?: unknown } | undefined;
+  for (let depth = 0; current && depth < 5; depth += 1, current = current.cause as typeof current) {
+    if (current.code === '23503' && current.constraint === 'posts_owner_did_accounts_did_fk') return true;
   }
   return false;
 };
@@ -167,8 +179,8 @@ export interface NewPost {
 /** `create`: a draft without a time, or a scheduled post with its record keys; post and items together. */
 export async function createPost(db: Database, input: NewPost): Promise<PostWithItems> {
   const at = input.scheduledAt?.at ?? null;
-  const id = await withFreshKeys(at, input.items.length, (clockId, rkeys) =>
-    insertPost(db, {
+  return withFreshKeys(at, input.items.length, (clockId, rkeys) =>
+    insertPostReturning(db, {
       ownerDid: input.ownerDid,
       status: at ? 'scheduled' : 'draft',
       scheduledAt: at,
@@ -180,7 +192,6 @@ export async function createPost(db: Database, input: NewPost): Promise<PostWith
       items: input.items.map((item, position) => ({ ...item, rkey: rkeys[position] ?? null })),
     }),
   );
-  return (await findPost(db, input.ownerDid, id))!;
 }
 
 /**

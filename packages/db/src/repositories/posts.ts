@@ -22,6 +22,11 @@ export interface PostInsert {
 
 /** Inserts a post and its items in one transaction (the `create` command is built on it). */
 export async function insertPost(db: Pick<Database, 'transaction'>, post: PostInsert): Promise<string> {
+  return (await insertPostReturning(db, post)).id;
+}
+
+/** `insertPost`, answering with the rows as written: no second read of what was just inserted. */
+export async function insertPostReturning(db: Pick<Database, 'transaction'>, post: PostInsert): Promise<PostWithItems> {
   return db.transaction(async (tx) => {
     const [row] = await tx
       .insert(posts)
@@ -36,11 +41,12 @@ export async function insertPost(db: Pick<Database, 'transaction'>, post: PostIn
         lateGraceSeconds: post.lateGraceSeconds,
         options: post.options,
       })
-      .returning({ id: posts.id });
-    await tx
+      .returning();
+    const items = await tx
       .insert(postItems)
-      .values(post.items.map((item, position) => ({ postId: row!.id, ownerDid: post.ownerDid, position, ...item })));
-    return row!.id;
+      .values(post.items.map((item, position) => ({ postId: row!.id, ownerDid: post.ownerDid, position, ...item })))
+      .returning();
+    return { ...row!, items: items.sort((a, b) => a.position - b.position) };
   });
 }
 
