@@ -25,7 +25,7 @@ export const errorMessages = defineMessages({
     () => 'この操作は許可されていません。',
   ),
   not_found: message(
-    z.object({ identifier: z.string().optional() }).loose(),
+    () => z.object({ identifier: z.string().optional() }).loose(),
     (p) => (p.identifier ? `We could not find a Bluesky account for “${p.identifier}”. Check the spelling.` : 'Not found.'),
     (p) => (p.identifier ? `「${p.identifier}」の Bluesky アカウントが見つかりませんでした。綴りを確認してください。` : '見つかりません。'),
   ),
@@ -70,7 +70,7 @@ export const errorMessages = defineMessages({
     () => 'サービスが一時的に利用できません。',
   ),
   route_not_found: message(
-    z.object({ method: z.string(), path: z.string() }),
+    () => z.object({ method: z.string(), path: z.string() }),
     (p) => `There is no route ${p.method} ${p.path}.`,
     (p) => `${p.method} ${p.path} というエンドポイントはありません。`,
   ),
@@ -90,12 +90,12 @@ export const errorMessages = defineMessages({
     () => 'このログインに対応するアカウントがありません。',
   ),
   version_conflict: message(
-    z.object({ version: z.number() }),
+    () => z.object({ version: z.number() }),
     (p) => `The post changed since you loaded it (it is at version ${p.version}). Reload it and try again.`,
     (p) => `読み込んだ後に投稿が変更されました（現在のバージョンは ${p.version} です）。再読み込みしてからもう一度お試しください。`,
   ),
   invalid_status: message(
-    z.object({ status: z.string(), command: z.string() }),
+    () => z.object({ status: z.string(), command: z.string() }),
     (p) => `A ${p.status} post cannot be ${COMMAND_EN[p.command] ?? p.command}.`,
     (p) => `${(STATUS_NAMES.ja as Record<string, string>)[p.status] ?? p.status}の投稿は${COMMAND_JA[p.command] ?? p.command}できません。`,
   ),

@@ -37,30 +37,30 @@ export const mediaMessages = defineMessages({
     () => 'このファイルは読み込める画像ではありません。',
   ),
   type_mismatch: message(
-    z.object({ declared: z.string().optional(), detected: z.string().optional() }),
+    () => z.object({ declared: z.string().optional(), detected: z.string().optional() }),
     (p) =>
       `The file is not the type it claimed to be${p.declared && p.detected ? ` (${p.declared}, but its content is ${p.detected})` : ''}.`,
     (p) =>
       `ファイルの中身が申告された形式と異なります${p.declared && p.detected ? `（${p.declared} として送信されましたが、中身は ${p.detected} です）` : ''}。`,
   ),
   unsupported_type: message(
-    z.object({ accepted: z.array(z.string()) }),
+    () => z.object({ accepted: z.array(z.string()) }),
     (p) => `This image type is not supported. Use ${p.accepted.join(', ')}.`,
     (p) => `この画像形式には対応していません。${p.accepted.join('、')}のいずれかを使ってください。`,
   ),
   too_many_pixels: message(
-    z.object({ maxMegapixels: z.number() }),
+    () => z.object({ maxMegapixels: z.number() }),
     (p) => `The image has too many pixels (more than ${p.maxMegapixels} megapixels).`,
     (p) => `画像の画素数が多すぎます（上限は${p.maxMegapixels}メガピクセルです）。`,
   ),
   damaged: message(
     // `kind` is set for a video (rows stored before videos have none: an image).
-    z.object({ kind: z.enum(['image', 'video']).optional() }),
+    () => z.object({ kind: z.enum(['image', 'video']).optional() }),
     (p) => (p.kind === 'video' ? 'The video is damaged or incomplete.' : 'The image is damaged or incomplete.'),
     (p) => (p.kind === 'video' ? '動画が壊れているか、途中までしかありません。' : '画像が壊れているか、途中までしかありません。'),
   ),
   too_large: message(
-    z.object({ maxBytes: bytes, declaredBytes: bytes.optional() }),
+    () => z.object({ maxBytes: bytes, declaredBytes: bytes.optional() }),
     (p) =>
       p.declaredBytes === undefined
         ? `The file is too large: uploads may be at most ${sizeEn(p.maxBytes)}.`
@@ -71,7 +71,7 @@ export const mediaMessages = defineMessages({
         : `届いたファイルが申告されたサイズ（${sizeJa(p.declaredBytes)}）と異なるか、アップロードの上限（${sizeJa(p.maxBytes)}）を超えています。`,
   ),
   cannot_fit: message(
-    z.object({ maxBytes: bytes }),
+    () => z.object({ maxBytes: bytes }),
     (p) => `The image cannot be made small enough for Bluesky (${sizeEn(p.maxBytes)}).`,
     (p) => `画像を Bluesky の上限（${sizeJa(p.maxBytes)}）まで小さくできませんでした。`,
   ),
@@ -86,24 +86,24 @@ export const mediaMessages = defineMessages({
     () => 'このファイルは読み込める動画ではありません。',
   ),
   unsupported_video_type: message(
-    names,
+    () => names,
     (p) => `This video type is not supported. Use ${p.accepted.join(' or ')}; WebM cannot be posted to Bluesky as it is.`,
     (p) => `この動画形式には対応していません。${p.accepted.join('または')}を使ってください。WebM はそのままでは Bluesky に投稿できません。`,
   ),
   video_too_long: message(
-    z.object({ maxSeconds: z.number().int().positive(), seconds: z.number().int().nonnegative().optional() }),
+    () => z.object({ maxSeconds: z.number().int().positive(), seconds: z.number().int().nonnegative().optional() }),
     (p) =>
       `The video is longer than Bluesky allows (${durationEn(p.maxSeconds)}${p.seconds === undefined ? '' : `; this one is ${p.seconds} seconds`}).`,
     (p) =>
       `動画が Bluesky の上限（${durationJa(p.maxSeconds)}）より長いです${p.seconds === undefined ? '' : `（この動画は${p.seconds}秒）`}。`,
   ),
   unsupported_codec: message(
-    names,
+    () => names,
     (p) => `Bluesky cannot play this video's codec. Use ${p.accepted.join(', ')}.`,
     (p) => `この動画のコーデックは Bluesky で再生できません。${p.accepted.join('、')}のいずれかを使ってください。`,
   ),
   needs_video_service: message(
-    names,
+    () => names,
     (p) =>
       `Your Bluesky server has no video service and posts a video as it is: only an MP4 with ${p.accepted.join(', ')} video works there.`,
     (p) =>
@@ -131,7 +131,7 @@ export const mediaMessages = defineMessages({
 
   // Link cards: why `POST /link-preview` could not read the page.
   unreachable: message(
-    z.object({ status: z.number().int().optional() }),
+    () => z.object({ status: z.number().int().optional() }),
     (p) => (p.status === undefined ? 'The page could not be reached.' : `The page answered ${p.status}.`),
     (p) => (p.status === undefined ? 'ページに接続できませんでした。' : `ページがステータス ${p.status} を返しました。`),
   ),

@@ -12,19 +12,19 @@ const endReason = z.enum(['logged_out', 'session_expired', 'session_revoked', 's
 /** What the user is told without asking (`GET /notifications`). */
 export const notificationMessages = defineMessages({
   session_ended: message(
-    z.object({ state: z.string(), reason: endReason.default('session_unusable'), blockedPosts: count.default(0) }).loose(),
+    () => z.object({ state: z.string(), reason: endReason.default('session_unusable'), blockedPosts: count.default(0) }).loose(),
     (p) => `${sessionMessages[p.reason].en({})}${onHoldEn(p.blockedPosts)}`,
     (p) => `${sessionMessages[p.reason].ja({})}${onHoldJa(p.blockedPosts)}`,
   ),
   session_ends_soon: message(
-    z.object({ endsAt: z.string() }).loose(),
+    () => z.object({ endsAt: z.string() }).loose(),
     (p) =>
       `Your Bluesky login ends on ${p.endsAt.slice(0, 16).replace('T', ' ')} UTC, before some of your scheduled posts. Log in again before then, or they will be held.`,
     (p) =>
       `Bluesky へのログインは ${p.endsAt.slice(0, 16).replace('T', ' ')}（UTC）に期限が切れ、一部の予約投稿の時刻より前です。それまでにもう一度ログインしないと、それらの投稿は保留されます。`,
   ),
   posts_resumed: message(
-    z.object({ resumed: count, missed: count }).loose(),
+    () => z.object({ resumed: count, missed: count }).loose(),
     (p) =>
       [
         'Welcome back.',
@@ -45,17 +45,17 @@ export const notificationMessages = defineMessages({
       ].join(''),
   ),
   post_failed: message(
-    z.object({ postId: z.string(), excerpt: z.string().default('') }).loose(),
+    () => z.object({ postId: z.string(), excerpt: z.string().default('') }).loose(),
     (p) => `A post could not be published${p.excerpt ? ` (“${p.excerpt}”)` : ''}. Open it to see why and retry.`,
     (p) => `投稿を公開できませんでした${p.excerpt ? `（「${p.excerpt}」）` : ''}。詳細を確認して再試行してください。`,
   ),
   post_missed: message(
-    z.object({ postId: z.string(), excerpt: z.string().default('') }).loose(),
+    () => z.object({ postId: z.string(), excerpt: z.string().default('') }).loose(),
     (p) => `A post was skipped because it could not go out on time${p.excerpt ? ` (“${p.excerpt}”)` : ''}. Nothing was posted.`,
     (p) => `予定時刻に投稿できなかったため、投稿を見送りました${p.excerpt ? `（「${p.excerpt}」）` : ''}。何も投稿されていません。`,
   ),
   post_blocked: message(
-    z.object({ postId: z.string(), excerpt: z.string().default('') }).loose(),
+    () => z.object({ postId: z.string(), excerpt: z.string().default('') }).loose(),
     (p) => `A post is on hold until you log in again${p.excerpt ? ` (“${p.excerpt}”)` : ''}.`,
     (p) => `再度ログインするまで、投稿を保留しています${p.excerpt ? `（「${p.excerpt}」）` : ''}。`,
   ),

@@ -17,12 +17,12 @@ export const publishingMessages = defineMessages({
     () => 'Bluesky のサーバーに接続できませんでした。',
   ),
   pds_server_error: message(
-    z.object({ status, detail }),
+    () => z.object({ status, detail }),
     (p) => `Your Bluesky server answered with ${statusEn(p.status)}${p.detail ? `: ${p.detail}` : ''}.`,
     (p) => `Bluesky のサーバーが${statusJa(p.status)}を返しました${p.detail ? `（${p.detail}）` : ''}。`,
   ),
   pds_unreadable: message(
-    z.object({ detail }),
+    () => z.object({ detail }),
     (p) => `Your Bluesky server gave an answer we could not read${p.detail ? `: ${p.detail}` : ''}.`,
     () => 'Bluesky のサーバーから読み取れない応答が返りました。',
   ),
@@ -32,12 +32,12 @@ export const publishingMessages = defineMessages({
     () => 'Bluesky のサーバーがこのアカウントの投稿頻度を制限しています。',
   ),
   auth_server_error: message(
-    z.object({ status }),
+    () => z.object({ status }),
     (p) => `Your Bluesky server's login service answered with ${statusEn(p.status)}.`,
     (p) => `Bluesky のログインサービスが${statusJa(p.status)}を返しました。`,
   ),
   pds_auth_refused: message(
-    z.object({ error: z.string() }),
+    () => z.object({ error: z.string() }),
     (p) => `Your Bluesky server refused our login (${p.error}). Log in again to publish this post.`,
     (p) => `Bluesky のサーバーにログインを拒否されました（${p.error}）。この投稿を公開するには、もう一度ログインしてください。`,
   ),
@@ -47,7 +47,7 @@ export const publishingMessages = defineMessages({
     () => 'Bluesky へのログインが終了しました（期限切れまたは取り消し）。この投稿を公開するには、もう一度ログインしてください。',
   ),
   pds_rejected: message(
-    z.object({ error: z.string(), detail }),
+    () => z.object({ error: z.string(), detail }),
     (p) => `Your Bluesky server did not accept the post (${p.error})${p.detail ? `: ${p.detail}` : ''}.`,
     (p) => `Bluesky のサーバーが投稿を受け付けませんでした（${p.error}）${p.detail ? `: ${p.detail}` : ''}。`,
   ),
@@ -57,7 +57,7 @@ export const publishingMessages = defineMessages({
     () => 'あなたのアカウントで、この投稿のレコードキーが別のレコードに使われているため、公開しませんでした。',
   ),
   quote_not_post: message(
-    z.object({ uri: z.string() }),
+    () => z.object({ uri: z.string() }),
     (p) => `The quoted post ${p.uri} is not a post address.`,
     (p) => `引用先 ${p.uri} は投稿のアドレスではありません。`,
   ),
@@ -117,19 +117,19 @@ export const publishingMessages = defineMessages({
     () => 'この投稿の動画が保存領域に見つかりません。',
   ),
   video_upload_limit: message(
-    z.object({ detail }),
+    () => z.object({ detail }),
     (p) =>
       `Bluesky's video service does not take more videos from this account now${p.detail ? ` (${p.detail})` : ''}, so the post was not published.`,
     (p) =>
       `Bluesky の動画サービスが現在このアカウントからの動画を受け付けていないため${p.detail ? `（${p.detail}）` : ''}、公開しませんでした。`,
   ),
   video_upload_refused: message(
-    z.object({ error: z.string().optional(), detail }).loose(),
+    () => z.object({ error: z.string().optional(), detail }).loose(),
     (p) => `The video was refused${p.error ? ` (${p.error})` : ''}${p.detail ? `: ${p.detail}` : ''}. Nothing was posted.`,
     (p) => `動画が受け付けられませんでした${p.error ? `（${p.error}）` : ''}${p.detail ? `: ${p.detail}` : ''}。何も投稿されていません。`,
   ),
   video_job_failed: message(
-    z.object({ failureCode: z.string().optional(), detail }),
+    () => z.object({ failureCode: z.string().optional(), detail }),
     (p) =>
       `Bluesky's video service could not process the video${p.failureCode ? ` (${p.failureCode})` : ''}${p.detail ? `: ${p.detail}` : ''}. Nothing was posted.`,
     (p) =>
@@ -141,12 +141,12 @@ export const publishingMessages = defineMessages({
     () => 'この投稿の動画はまだアップロード中です。',
   ),
   video_still_processing: message(
-    z.object({ state: z.string(), progress: z.number().optional() }),
+    () => z.object({ state: z.string(), progress: z.number().optional() }),
     (p) => `Bluesky's video service is still processing the video (${p.state}${p.progress !== undefined ? `, ${p.progress} %` : ''}).`,
     (p) => `Bluesky の動画サービスで動画を処理中です（${p.state}${p.progress !== undefined ? `、${p.progress}%` : ''}）。`,
   ),
   video_processing_too_long: message(
-    z.object({ minutes: z.number() }),
+    () => z.object({ minutes: z.number() }),
     (p) => `Bluesky's video service was still processing the video ${p.minutes} minutes after the post's time, so it was not published.`,
     (p) => `予定時刻から${p.minutes}分たっても Bluesky の動画サービスで動画の処理が終わらなかったため、公開しませんでした。`,
   ),
@@ -157,7 +157,7 @@ export const publishingMessages = defineMessages({
       'この投稿は公開できない形式で保存されています（以前のバージョンで作成された可能性があります）。編集してもう一度予約してください。',
   ),
   too_late: message(
-    z.object({ graceMinutes: z.number() }),
+    () => z.object({ graceMinutes: z.number() }),
     (p) =>
       `It could not be published within ${p.graceMinutes} minutes of its time, as its late policy asks, so it was skipped. Nothing was posted.`,
     (p) => `遅延時の設定どおり、予定時刻から${p.graceMinutes}分以内に投稿できなかったため見送りました。何も投稿されていません。`,
@@ -179,7 +179,7 @@ export const publishingMessages = defineMessages({
     () => '公開処理が完了前に停止しました（タイムアウトまたはクラッシュ）。',
   ),
   legacy_message: message(
-    z.object({ text: z.string() }),
+    () => z.object({ text: z.string() }),
     (p) => p.text,
     (p) => p.text,
   ),

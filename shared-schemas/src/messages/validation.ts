@@ -18,12 +18,12 @@ const unit = (kind: string, n: number, lang: 'en' | 'ja') => {
 
 export const validationMessages = defineMessages({
   invalid_type: message(
-    z.object({ expected: z.string().default('value') }).loose(),
+    () => z.object({ expected: z.string().default('value') }).loose(),
     (p) => (p.expected === 'nonoptional' || p.expected === 'undefined' ? 'This is required.' : `Expected ${article(p.expected)}.`),
     (p) => (p.expected === 'nonoptional' ? '入力してください。' : `${typeJa(p.expected)}で指定してください。`),
   ),
   too_big: message(
-    z.object({ origin, maximum: limit, inclusive: z.boolean().default(true) }).loose(),
+    () => z.object({ origin, maximum: limit, inclusive: z.boolean().default(true) }).loose(),
     (p) =>
       p.origin === 'number' || p.origin === 'int' || p.origin === 'bigint'
         ? `Must be at most ${p.maximum}.`
@@ -34,7 +34,7 @@ export const validationMessages = defineMessages({
         : `${p.maximum}${unit(p.origin, p.maximum, 'ja')}以内にしてください。`,
   ),
   too_small: message(
-    z.object({ origin, minimum: limit, inclusive: z.boolean().default(true) }).loose(),
+    () => z.object({ origin, minimum: limit, inclusive: z.boolean().default(true) }).loose(),
     (p) =>
       p.origin === 'number' || p.origin === 'int' || p.origin === 'bigint'
         ? `Must be at least ${p.minimum}.`
@@ -49,17 +49,17 @@ export const validationMessages = defineMessages({
           : `${p.minimum}${unit(p.origin, p.minimum, 'ja')}以上にしてください。`,
   ),
   invalid_format: message(
-    z.object({ format: z.string().default('text') }).loose(),
+    () => z.object({ format: z.string().default('text') }).loose(),
     (p) => `Not a valid ${FORMAT_EN[p.format] ?? p.format}.`,
     (p) => `${FORMAT_JA[p.format] ?? p.format}の形式が正しくありません。`,
   ),
   invalid_value: message(
-    z.object({ values: z.array(z.unknown()).default([]) }).loose(),
+    () => z.object({ values: z.array(z.unknown()).default([]) }).loose(),
     (p) => (p.values.length ? `Use one of: ${p.values.map(String).join(', ')}.` : 'This value is not allowed.'),
     (p) => (p.values.length ? `次のいずれかを指定してください: ${p.values.map(String).join('、')}` : 'この値は使えません。'),
   ),
   unrecognized_keys: message(
-    z.object({ keys: z.array(z.string()).default([]) }).loose(),
+    () => z.object({ keys: z.array(z.string()).default([]) }).loose(),
     (p) => `Unknown field${p.keys.length === 1 ? '' : 's'}: ${p.keys.join(', ')}. Remove ${p.keys.length === 1 ? 'it' : 'them'}.`,
     (p) => `不明な項目があります: ${p.keys.join('、')}。削除してください。`,
   ),
@@ -79,7 +79,7 @@ export const validationMessages = defineMessages({
     () => '要素が正しくありません。',
   ),
   not_multiple_of: message(
-    z.object({ divisor: limit }).loose(),
+    () => z.object({ divisor: limit }).loose(),
     (p) => `Must be a multiple of ${p.divisor}.`,
     (p) => `${p.divisor}の倍数にしてください。`,
   ),
@@ -96,12 +96,12 @@ export const validationMessages = defineMessages({
     () => '本文を入力するか、画像・リンク・引用を添付してください。',
   ),
   too_long: message(
-    z.object({ graphemes: z.number(), max: z.number() }),
+    () => z.object({ graphemes: z.number(), max: z.number() }),
     (p) => `The text is ${p.graphemes} characters long; Bluesky allows ${p.max}.`,
     (p) => `本文が${p.graphemes}文字あります。Blueskyでは${p.max}文字までです。`,
   ),
   too_many_bytes: message(
-    z.object({ bytes: z.number(), max: z.number() }),
+    () => z.object({ bytes: z.number(), max: z.number() }),
     (p) => `The text takes ${p.bytes} bytes; Bluesky allows ${p.max} (emoji and some scripts take several each).`,
     (p) => `本文が${p.bytes}バイトあります。Blueskyでは${p.max}バイトまでです（絵文字や一部の文字は1文字で数バイトになります）。`,
   ),
@@ -116,12 +116,12 @@ export const validationMessages = defineMessages({
     () => '壊れた文字（不正なUnicode）が含まれています。',
   ),
   invalid_language: message(
-    z.object({ tag: z.string() }),
+    () => z.object({ tag: z.string() }),
     (p) => `“${p.tag}” is not a language tag (like en, ja or pt-BR).`,
     (p) => `「${p.tag}」は言語タグではありません（en、ja、pt-BR のように指定してください）。`,
   ),
   duplicate_language: message(
-    z.object({ tag: z.string() }),
+    () => z.object({ tag: z.string() }),
     (p) => `${p.tag} is listed twice.`,
     (p) => `${p.tag} が重複しています。`,
   ),
@@ -133,7 +133,7 @@ export const validationMessages = defineMessages({
 
   // Times.
   invalid_time: message(
-    z.object({ hint: z.enum(['add_zone', 'format', 'nonexistent_date', 'out_of_range']).default('format') }),
+    () => z.object({ hint: z.enum(['add_zone', 'format', 'nonexistent_date', 'out_of_range']).default('format') }),
     (p) =>
       ({
         add_zone: 'Add an offset (…+01:00, …Z) or a time zone (…[Europe/Paris]) to the time.',
@@ -150,27 +150,27 @@ export const validationMessages = defineMessages({
       })[p.hint],
   ),
   invalid_time_zone: message(
-    z.object({ zone: z.string() }),
+    () => z.object({ zone: z.string() }),
     (p) => `“${p.zone}” is not a time zone (use an IANA name such as Europe/Paris).`,
     (p) => `「${p.zone}」はタイムゾーンではありません（Asia/Tokyo のような IANA 名で指定してください）。`,
   ),
   inconsistent_offset: message(
-    z.object({ offset: z.string(), zone: z.string() }),
+    () => z.object({ offset: z.string(), zone: z.string() }),
     (p) => `The offset ${p.offset} is not ${p.zone}'s offset at that time.`,
     (p) => `オフセット ${p.offset} は、その時刻の ${p.zone} のオフセットと一致しません。`,
   ),
   nonexistent_local_time: message(
-    z.object({ zone: z.string() }),
+    () => z.object({ zone: z.string() }),
     (p) => `That time does not exist in ${p.zone} (the clocks skip it).`,
     (p) => `その時刻は ${p.zone} には存在しません（夏時間の切り替えで飛ばされる時刻です）。`,
   ),
   too_soon: message(
-    z.object({ minLeadSeconds: z.number() }),
+    () => z.object({ minLeadSeconds: z.number() }),
     (p) => `Schedule at least ${p.minLeadSeconds} seconds ahead (publish now by picking a time just after).`,
     (p) => `予約は${p.minLeadSeconds}秒以上先の時刻にしてください（すぐに投稿したい場合は少し先の時刻を選んでください）。`,
   ),
   too_far: message(
-    z.object({ maxAheadDays: z.number() }),
+    () => z.object({ maxAheadDays: z.number() }),
     (p) => `Schedule at most ${p.maxAheadDays} days ahead.`,
     (p) => `予約できるのは${p.maxAheadDays}日先までです。`,
   ),
@@ -207,7 +207,7 @@ export const validationMessages = defineMessages({
     () => 'このファイルは投稿できる画像・動画ではなかったため受け付けられませんでした。別のファイルをアップロードしてください。',
   ),
   media_kind_mismatch: message(
-    z.object({ kind: z.enum(['image', 'video']), expected: z.enum(['image', 'video']) }),
+    () => z.object({ kind: z.enum(['image', 'video']), expected: z.enum(['image', 'video']) }),
     (p) => `This upload is ${p.kind === 'video' ? 'a video' : 'an image'}, not ${p.expected === 'video' ? 'a video' : 'an image'}.`,
     (p) => `このファイルは${p.kind === 'video' ? '動画' : '画像'}です。${p.expected === 'video' ? '動画' : '画像'}を指定してください。`,
   ),
@@ -219,7 +219,7 @@ export const validationMessages = defineMessages({
     () => '字幕は WEBVTT で始まる WebVTT（text/vtt）ファイルにしてください。',
   ),
   too_many_captions: message(
-    z.object({ max: z.number() }),
+    () => z.object({ max: z.number() }),
     (p) => `A video can have captions in at most ${p.max} languages.`,
     (p) => `字幕を付けられる言語は1本の動画につき${p.max}までです。`,
   ),
@@ -266,20 +266,20 @@ export const validationMessages = defineMessages({
     () => 'このアドレスは公開サーバーではないため、ログインには使えません。',
   ),
   invalid_return_url: message(
-    z.object({ origin: z.string() }),
+    () => z.object({ origin: z.string() }),
     (p) => `Must be a path or a URL on ${p.origin}.`,
     (p) => `${p.origin} 上のパスまたは URL を指定してください。`,
   ),
 
   // Warnings (the request succeeds, but something may go wrong at publication).
   unresolved_mention: message(
-    z.object({ handle: z.string() }),
+    () => z.object({ handle: z.string() }),
     (p) => `@${p.handle} cannot be found right now. We will try again when publishing; if it still cannot be found, it stays plain text.`,
     (p) =>
       `@${p.handle} が現在見つかりません。投稿時にもう一度確認し、それでも見つからない場合はメンションではなく通常の文字として投稿されます。`,
   ),
   too_many_mentions: message(
-    z.object({ max: z.number() }),
+    () => z.object({ max: z.number() }),
     (p) => `Only the first ${p.max} different mentions are checked now; the others are checked when publishing.`,
     (p) => `今確認できるメンションは最初の${p.max}件までです。残りは投稿時に確認します。`,
   ),
