@@ -2,11 +2,14 @@
 export const POST_TEXT_MAX_GRAPHEMES = 300;
 export const POST_TEXT_MAX_BYTES = 3000;
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+// Made on first use: creating a segmenter loads ICU's break rules (tens of ms), which a cold start
+// of a service that never counts graphemes (most requests) should not pay (issue 16).
+let segmenter: Intl.Segmenter | undefined;
 const encoder = new TextEncoder();
 
 /** User-perceived characters: an emoji family, a flag or a letter with combining marks counts once. */
 export function graphemeLength(text: string): number {
+  segmenter ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   let count = 0;
   for (const _ of segmenter.segment(text)) count += 1;
   return count;
