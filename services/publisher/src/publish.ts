@@ -1,4 +1,3 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   buildWrites,
   classifyPublishError,
@@ -356,7 +355,8 @@ async function uploadImages(ctx: PublisherContext, session: PdsSession, ownerDid
     async (id) => {
       const row = rows.get(id)!;
       // The processed image: metadata stripped, sized and encoded for Bluesky by the media Lambda.
-      const object = await ctx.s3
+      const [s3, { GetObjectCommand }] = await Promise.all([ctx.s3(), import('@aws-sdk/client-s3')]);
+      const object = await s3
         .send(new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: row.processedKey! }))
         .catch((error: unknown) => {
           if ((error as { name?: string }).name === 'NoSuchKey') throw new PublishError('validation', { code: 'image_missing' });

@@ -1,4 +1,3 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   type BlobJson,
   classifyPublishError,
@@ -246,7 +245,8 @@ async function withVideoMemory<T>(work: () => Promise<T>): Promise<T> {
 }
 
 async function readVideo(ctx: PublisherContext, media: VideoMedia): Promise<Uint8Array> {
-  const object = await ctx.s3
+  const [s3, { GetObjectCommand }] = await Promise.all([ctx.s3(), import('@aws-sdk/client-s3')]);
+  const object = await s3
     .send(new GetObjectCommand({ Bucket: ctx.config.mediaBucket, Key: media.processedKey! }))
     .catch((error: unknown) => {
       if ((error as { name?: string }).name === 'NoSuchKey') throw new PublishError('validation', { code: 'video_missing' });
