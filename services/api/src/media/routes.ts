@@ -11,25 +11,30 @@ import {
   type Route,
   ValidationError,
 } from '@chronopost/lambda-kit';
-import { captionLanguageSchema, captionsInputSchema, createMediaSchema, linkPreviewRequestSchema } from '@chronopost/shared-schemas';
 import * as z from 'zod';
 import { requireAccount } from '../account';
 import type { ApiContext } from '../context';
 import type * as Operations from './operations';
+import type * as Schemas from './schemas';
 
 // What media requests do (S3 forms and signed URLs, fetching and parsing link cards) is loaded on
-// the first media request: most API cold starts serve posts and never need it.
+// the first media request: most API cold starts serve posts and never need it. So are the media
+// request schemas (apart from S3: a refused request loads no SDK), whose construction every cold
+// start paid.
 let operations: Promise<typeof Operations> | undefined;
 const load = () => (operations ??= import('./operations'));
+let schemas: Promise<typeof Schemas> | undefined;
+const loadSchemas = () => (schemas ??= import('./schemas'));
 
 const mediaId = (event: HttpEvent) => parseInput(z.uuid(), event.pathParameters?.id, ['id']);
-const captionLanguage = (event: HttpEvent) => parseInput(captionLanguageSchema, event.pathParameters?.lang, ['lang']);
+const captionLanguage = async (event: HttpEvent) =>
+  parseInput((await loadSchemas()).captionLanguageSchema, event.pathParameters?.lang, ['lang']);
 
 /** Sets or removes one language's captions of a video; answers the upload as it now is. */
 async function saveCaptions(ctx: ApiContext, event: HttpEvent, vtt: string | null) {
   const did = authenticatedDid(event);
   const id = mediaId(event);
-  const lang = captionLanguage(event);
+  const lang = await captionLanguage(event);
   const result = await setCaptions(ctx.db, did, id, lang, vtt, MAX_CAPTIONS_PER_VIDEO);
   if (result.outcome === 'not_found') throw new NotFoundError('media_not_found', { path: 'id' });
   if (result.outcome === 'not_a_video') throw new ValidationError([{ path: 'id', code: 'captions_need_video' }]);
@@ -46,7 +51,7 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
     path: '/media',
     handler: async (event) => {
       const { did } = await requireAccount(ctx, event);
-      const body = parseJsonBody(event, createMediaSchema);
+      const body = parseJsonBody(event, (await loadSchemas()).createMediaSchema);
       const { startUpload, presentMedia } = await load();
       const { row, form } = await startUpload(ctx, did, body);
       ctx.logger.info('upload started', { mediaId: row.id, kind: body.kind, type: body.type, size: body.size });
@@ -85,7 +90,7 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
   {
     method: 'PUT',
     path: '/media/{id}/captions/{lang}',
-    handler: async (event) => saveCaptions(ctx, event, parseJsonBody(event, captionsInputSchema).vtt),
+    handler: async (event) => saveCaptions(ctx, event, parseJsonBody(event, (await loadSchemas()).captionsInputSchema).vtt),
   },
   {
     method: 'DELETE',
@@ -97,7 +102,7 @@ export const mediaRoutes = (ctx: ApiContext): Route[] => [
     path: '/link-preview',
     handler: async (event) => {
       const { did } = await requireAccount(ctx, event);
-      const body = parseJsonBody(event, linkPreviewRequestSchema);
+      const body = parseJsonBody(event, (await loadSchemas()).linkPreviewRequestSchema);
       return json(200, await (await load()).linkPreview(ctx, did, body.url));
     },
   },
