@@ -26,6 +26,14 @@ export interface BenchRuntime {
   stop(): Promise<number>;
 }
 
+/** The runtime's environment for a bench's own dev PDS: its identities, posts at 5 s notice, logins unthrottled. */
+export const pdsBenchEnv = (pds: { url: string; plcUrl: string }): Record<string, string> => ({
+  SCHEDULE_MIN_LEAD_SECONDS: '5',
+  LOGIN_RATE_LIMIT: '1000',
+  ATPROTO_HANDLE_RESOLVER: pds.url,
+  ATPROTO_PLC_URL: pds.plcUrl,
+});
+
 const CLOCK_TICK_MS = 10;
 
 /** utime + stime of a process from /proc/<pid>/stat, in clock ticks. */
@@ -75,6 +83,8 @@ export async function startBenchRuntime(
     // As root from a private clone: the copy of PostgreSQL goes with the home, not to /var/lib.
     LOCAL_POSTGRES_SYSTEM_DIR: join(home, 'system'),
     PORT: String(port),
+    // Every port its own: another engineer's `pnpm dev` may hold the defaults.
+    WEB_PORT: String(await freePort()),
     LOCAL_POSTGRES_PORT: String(pgPort),
     LOCAL_SQS_PORT: String(await freePort()),
     LOCAL_S3_PORT: String(await freePort()),

@@ -6,7 +6,7 @@ import { EARLY_DELIVERY_MS, PUBLISH_VISIBILITY_TIMEOUT_SECONDS, PUBLISHER_TIMEOU
 import { createPdsAccount, type DevPds, startDevPds } from '@chronopost/local';
 import { login } from '@chronopost/testing/oauth-login';
 import pg from 'pg';
-import { type BenchRuntime, startBenchRuntime } from './local-runtime';
+import { type BenchRuntime, pdsBenchEnv, startBenchRuntime } from './local-runtime';
 
 /** Posts per trial, one per account, all due in the same second. */
 const POSTS = 5;
@@ -263,10 +263,7 @@ export async function run() {
   const results: Trial[] = [];
   try {
     const runtime = await startBenchRuntime({
-      SCHEDULE_MIN_LEAD_SECONDS: '5',
-      LOGIN_RATE_LIMIT: '1000',
-      ATPROTO_HANDLE_RESOLVER: pds.url,
-      ATPROTO_PLC_URL: pds.plcUrl,
+      ...pdsBenchEnv(pds),
     });
     try {
       const gateway = { url: runtime.url, env: runtime.serviceEnv };

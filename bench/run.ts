@@ -10,6 +10,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   'cold-start': async () => (await import('./cold-start')).run(),
   burst: async () => (await import('./burst')).run(),
   recovery: async () => (await import('./recovery')).run(),
+  publish: async () => (await import('./publish')).run(),
 };
 
 const name = process.argv[2];

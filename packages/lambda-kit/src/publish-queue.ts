@@ -11,6 +11,8 @@ export interface QueuedPost {
   attempts: number;
   /** When it is due: its scheduled time, or its retry time. */
   dueAt: Date;
+  /** Images its publisher will upload: the message arrives earlier by their time. */
+  uploads?: number;
 }
 
 /** SendMessageBatch takes at most ten entries; this many batches are in flight at once. */
@@ -27,7 +29,7 @@ export const publishMessageFor = (post: QueuedPost, now: Date): PublishMessage =
 
 /**
  * One message per post, in batches of ten. With `delay`, each is delayed to arrive a few seconds
- * before its post is due (see `deliveryDelaySeconds`). Returns the ids of the posts whose message
+ * before its post is due, more for a post with images to upload (see `deliveryDelaySeconds`). Returns the ids of the posts whose message
  * the queue accepted; a batch that throws (the queue unreachable) throws.
  */
 export async function sendPublishMessages(
@@ -49,7 +51,7 @@ export async function sendPublishMessages(
           Entries: batch.map((post, index) => ({
             Id: String(index),
             MessageBody: JSON.stringify(publishMessageFor(post, now)),
-            DelaySeconds: options.delay ? deliveryDelaySeconds(post.dueAt, now) : 0,
+            DelaySeconds: options.delay ? deliveryDelaySeconds(post.dueAt, now, post.uploads) : 0,
           })),
         }),
       );

@@ -1,6 +1,6 @@
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { LOOK_AHEAD_MS } from '@chronopost/core';
-import { accounts, createDatabase, listAttempts, posts, publishAttempts } from '@chronopost/db';
+import { earlyDeliveryMs, LOOK_AHEAD_MS, MAX_IMAGES_PER_POST, MAX_THREAD_ITEMS } from '@chronopost/core';
+import { accounts, createDatabase, listAttempts, postItems, posts, publishAttempts } from '@chronopost/db';
 import { createLogger } from '@chronopost/lambda-kit';
 import { createPublishQueues, type PublishQueues } from '@chronopost/local';
 import { publishMessageSchema } from '@chronopost/shared-schemas';
@@ -96,6 +96,39 @@ describe('dispatcher tick', () => {
     const immediate = await drain(sqs, queues.queueUrl);
     expect(immediate.map((message) => message.postId)).toEqual([overdue]);
     expect(immediate[0]).toMatchObject({ action: 'publish', attempt: 1, scheduledAt: at(-5).toISOString() });
+  });
+
+  it('delivers a post with images earlier by their upload time: a thread full of images is prepared before its second', async () => {
+    const full = earlyDeliveryMs(MAX_THREAD_ITEMS * MAX_IMAGES_PER_POST);
+    const cards = earlyDeliveryMs(MAX_THREAD_ITEMS);
+    // Due exactly when their early delivery begins: no delay for them; plain posts due then wait seconds.
+    const [thread, plainThen, withCards, plainThenToo] = await insert([
+      { nextAttemptAt: new Date(now.getTime() + full) },
+      { nextAttemptAt: new Date(now.getTime() + full) },
+      { nextAttemptAt: new Date(now.getTime() + cards) },
+      { nextAttemptAt: new Date(now.getTime() + cards) },
+    ]);
+    const image = (n: number) => ({ mediaId: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, alt: '' });
+    await database.db.insert(postItems).values([
+      ...Array.from({ length: MAX_THREAD_ITEMS }, (_, position) => ({
+        postId: thread!,
+        ownerDid: OWNER,
+        position,
+        embed: { type: 'images', images: Array.from({ length: MAX_IMAGES_PER_POST }, (__, n) => image(position * 10 + n)) },
+      })),
+      ...Array.from({ length: MAX_THREAD_ITEMS }, (_, position) => ({
+        postId: withCards!,
+        ownerDid: OWNER,
+        position,
+        embed: { type: 'external', uri: `https://example.com/${position}`, thumbMediaId: image(position).mediaId },
+      })),
+      { postId: plainThen!, ownerDid: OWNER, position: 0, embed: null },
+    ]);
+    expect(await tick(context())).toMatchObject({ queued: 4 });
+    const delivered = (await drain(sqs, queues.queueUrl)).map((message) => message.postId);
+    expect(delivered.sort()).toEqual([thread, withCards].sort());
+    expect(delivered).not.toContain(plainThen);
+    expect(delivered).not.toContain(plainThenToo);
   });
 
   it('queues only what is already due in naive mode, as a cron-minute scheduler would', async () => {

@@ -19,6 +19,8 @@ export interface ClaimedPost {
   scheduledAt: Date;
   /** When it is due now: its scheduled time, or its retry time. */
   dueAt: Date;
+  /** Images the publisher will upload for it (its message arrives that much earlier, core `earlyDeliveryMs`). */
+  uploads: number;
 }
 
 type DueRow = {
@@ -30,7 +32,18 @@ type DueRow = {
   next_attempt_at: string | Date;
   late_policy: LatePolicy;
   late_grace_seconds: number;
+  uploads: number;
 };
+
+/**
+ * The images a post's items carry (image and quote-with-images embeds, link-card thumbnails), for
+ * `uploads`: one index lookup of its items per claimed post.
+ */
+const uploadsColumn = sql`(
+  SELECT coalesce(sum(
+    CASE WHEN jsonb_typeof(i.embed -> 'images') = 'array' THEN jsonb_array_length(i.embed -> 'images') ELSE 0 END
+    + CASE WHEN i.embed ? 'thumbMediaId' THEN 1 ELSE 0 END), 0)::int
+  FROM post_items i WHERE i.post_id = posts.id) AS uploads`;
 
 const toClaimed = (row: DueRow): ClaimedPost => ({
   id: row.id,
@@ -39,6 +52,7 @@ const toClaimed = (row: DueRow): ClaimedPost => ({
   attempts: row.attempts,
   scheduledAt: new Date(row.scheduled_at),
   dueAt: new Date(row.next_attempt_at),
+  uploads: row.uploads,
 });
 
 /** Sends one message per post; returns the ids whose message the queue accepted. */
@@ -81,7 +95,7 @@ export async function claimDuePosts(
         )})`
       : sql``;
     const due = await tx.execute<DueRow>(sql`
-      SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds
+      SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds, ${uploadsColumn}
       FROM posts
       WHERE ${acceptedBy('queue')} AND next_attempt_at <= ${options.until} ${only}
       ORDER BY next_attempt_at
@@ -147,7 +161,7 @@ export async function reapStuckPosts(
   const leaseDeadline = options.all ? never : new Date(options.now.getTime() - REQUEUE_PUBLISHING_AFTER_LEASE_MS);
   return db.transaction(async (tx) => {
     const stuck = await tx.execute<DueRow & { abandoned: number }>(sql`
-      SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds,
+      SELECT id, owner_did, status, attempts, scheduled_at, next_attempt_at, late_policy, late_grace_seconds, ${uploadsColumn},
         (SELECT count(*)::int FROM publish_attempts a WHERE a.post_id = posts.id AND (a.outcome = 'abandoned' OR a.finished_at IS NULL)) AS abandoned
       FROM posts
       WHERE ${acceptedBy('reap')}
@@ -228,7 +242,8 @@ export async function requeueCrashed(db: Database, postIds: string[], send: Send
   if (postIds.length === 0) return [];
   return db.transaction(async (tx) => {
     const rows = await tx.execute<DueRow>(sql`
-      SELECT id, owner_did, status, attempts, scheduled_at, coalesce(next_attempt_at, scheduled_at) AS next_attempt_at, late_policy, late_grace_seconds
+      SELECT id, owner_did, status, attempts, scheduled_at, coalesce(next_attempt_at, scheduled_at) AS next_attempt_at, late_policy, late_grace_seconds,
+        ${uploadsColumn}
       FROM posts
       WHERE id IN (${sql.join(
         postIds.map((id) => sql`${id}`),
