@@ -1,4 +1,4 @@
-import { LEASE_MARGIN_MS } from '@chronopost/core';
+import { EARLY_DELIVERY_MS, LEASE_MARGIN_MS } from '@chronopost/core';
 import {
   FUNCTION_TIMEOUT_SECONDS,
   HTTP_ROUTES,
@@ -12,6 +12,15 @@ import {
   type ServiceName,
 } from '@chronopost/shared-schemas';
 import { describe, expect, it } from 'vitest';
+import {
+  BURST_POSTS_PER_MINUTE,
+  BURST_PUBLISH_CONCURRENCY,
+  MAPPING_MAX_CONCURRENCY,
+  PREVIEW_PUBLISH_MAX_CONCURRENCY,
+  PUBLICATION_HOLD_MS,
+  PUBLISH_BATCH_SIZE,
+  PUBLISH_MAX_CONCURRENCY,
+} from '../src/constructs/publish-queue';
 import { STAR_RESOURCE_REASONS } from '../src/iam';
 import { asArray, list, type PolicyStatement, policyDocuments, ref, resources, synthAll, type Synthesized } from './synth';
 
@@ -148,7 +157,24 @@ describe.each(Object.entries(environments))('the %s stack', (_, stack) => {
       batch_size: 10,
       function_response_types: ['ReportBatchItemFailures'],
     });
-    expect((mapping?.scaling_config as { maximum_concurrency: number }).maximum_concurrency).toBeGreaterThanOrEqual(2);
+    // A Terraform variable, checked within the mapping's range, its default carrying the burst in production.
+    expect((mapping?.scaling_config as { maximum_concurrency: string }).maximum_concurrency).toBe('${var.publish_max_concurrency}');
+    const variable = stack.variable?.publish_max_concurrency as { type: string; default: number; validation: Array<{ condition: string }> };
+    expect(variable.type).toBe('number');
+    expect(variable.default).toBeGreaterThanOrEqual(2);
+    expect(variable.default).toBeLessThanOrEqual(MAPPING_MAX_CONCURRENCY);
+    expect(variable.validation[0]!.condition).toContain(`var.publish_max_concurrency <= ${MAPPING_MAX_CONCURRENCY}`);
+    expect(variable.default).toBe(stack === prod ? PUBLISH_MAX_CONCURRENCY : PREVIEW_PUBLISH_MAX_CONCURRENCY);
+  });
+
+  it('lets the publisher carry the top-of-the-hour burst: enough invocations for the messages held at once, within the mapping’s ceiling', () => {
+    const perSecond = BURST_POSTS_PER_MINUTE / 60;
+    const inFlight = (perSecond * PUBLICATION_HOLD_MS) / 1000;
+    expect(PUBLISH_MAX_CONCURRENCY * PUBLISH_BATCH_SIZE).toBeGreaterThanOrEqual(inFlight);
+    expect(BURST_PUBLISH_CONCURRENCY).toBeLessThanOrEqual(PUBLISH_MAX_CONCURRENCY);
+    expect(PUBLISH_MAX_CONCURRENCY).toBeLessThanOrEqual(MAPPING_MAX_CONCURRENCY);
+    // A message is held at least from its early arrival to its second.
+    expect(PUBLICATION_HOLD_MS).toBeGreaterThan(EARLY_DELIVERY_MS);
   });
 
   it('schedules the dispatcher every minute, the token refresher every 5 minutes and retention daily, at the start of the period', () => {

@@ -14,7 +14,12 @@ import type { SynthConfig } from '../config';
 import { Alarms } from '../constructs/alarms';
 import { HttpApi } from '../constructs/http-api';
 import { MediaBucket } from '../constructs/media-bucket';
-import { PublishQueue } from '../constructs/publish-queue';
+import {
+  MAPPING_MAX_CONCURRENCY,
+  PREVIEW_PUBLISH_MAX_CONCURRENCY,
+  PUBLISH_MAX_CONCURRENCY,
+  PublishQueue,
+} from '../constructs/publish-queue';
 import { Schedules } from '../constructs/schedules';
 import { ServiceFunction } from '../constructs/service-function';
 import { ttlTable } from '../constructs/tables';
@@ -169,10 +174,23 @@ export class EnvironmentStack extends TerraformStack {
         Resource: [stateTable.arn],
       });
 
+    const publishMaxConcurrency = new TerraformVariable(this, 'publish_max_concurrency', {
+      type: 'number',
+      default: prod ? PUBLISH_MAX_CONCURRENCY : PREVIEW_PUBLISH_MAX_CONCURRENCY,
+      description:
+        'Publisher invocations the publish queue may drive at once (2–1,000). The default carries 100,000 posts due in one minute; it needs the account Lambda concurrency raised above it plus the other functions (docs/architecture.md).',
+      validation: [
+        {
+          condition: `\${var.publish_max_concurrency >= 2 && var.publish_max_concurrency <= ${MAPPING_MAX_CONCURRENCY}}`,
+          errorMessage: `publish_max_concurrency must be between 2 and ${MAPPING_MAX_CONCURRENCY} (an SQS event source mapping's range).`,
+        },
+      ],
+    }).numberValue;
     const queues = new PublishQueue(this, 'publish', {
       prefix: names.prefix,
       publisher: functions.publisher,
       publisherTimeoutSeconds: FUNCTION_TIMEOUT_SECONDS.publisher,
+      maxConcurrency: publishMaxConcurrency,
     });
     // The api queues posts due before the dispatcher's next tick itself.
     for (const f of [functions.api, functions.dispatcher] as ServiceFunction<'dispatcher'>[]) {
