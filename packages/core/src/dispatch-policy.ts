@@ -80,7 +80,8 @@ export const WRITE_BUDGET_MS = 4_000;
  *
  * The publisher's timeout holds the longest honest publication: its message arrives up to
  * `earlyDeliveryMs(MAX_UPLOADS_PER_POST)` + 1 s before the second (20–21 s for 100 images), the
- * preparation fits in that by construction, then the write: 20 + 1 + 4 = 25 s. It does not hold
+ * preparation fits in that while it keeps to `PREPARE_MS_PER_UPLOAD`, then the write: 20 + 1 + 4 =
+ * 25 s. It does not hold
  * the pathological path (a write that hangs for the PDS request limit of 15 s, then the look after
  * it): such a publication is cut short, its message comes back after the visibility timeout, and
  * the next attempt looks whether the write landed before writing, so it is late, never doubled.
@@ -91,7 +92,8 @@ export const WRITE_BUDGET_MS = 4_000;
  * at most 28 − 4 = 24 s after the second, for the 100-image thread 28 − 20 = 8 s after it. The
  * redelivery then prepares and writes in full (measured: ≤ 1.9 s for a post; 8.6–12.3 s for the
  * thread at load 5–8, up to 30 s at load 10–17), so both are published within 30 s of their
- * second while preparation keeps to its budget (docs/architecture.md, "Timings after a crash"). Before issue 16: a 60 s timeout and 90 s visibility, 90 s and more.
+ * second while preparation keeps to its budget (docs/architecture.md, "Timings after a crash").
+ * Before issue 16: a 60 s timeout and 90 s visibility, 90 s and more.
  */
 export const PUBLISHER_TIMEOUT_SECONDS = Math.ceil((earlyDeliveryMs(MAX_UPLOADS_PER_POST) + 1_000 + WRITE_BUDGET_MS) / 1000);
 /** ≥ the publisher's timeout + the lease margin: a redelivery must find a dead publisher's lease over. */

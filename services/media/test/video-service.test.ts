@@ -199,6 +199,30 @@ describe('video posts through the video service', () => {
     expect(await attemptsOf(erin, post.id)).toEqual([expect.objectContaining({ outcome: 'published', videoPath: 'video_service' })]);
   });
 
+  it('a video sent ahead reads the session once: its service tokens use the token set read first', async () => {
+    const frank = await rig.user();
+    const frankUploads = mediaUploads(rig, () => frank, uploadsDeliver());
+    const video = await frankUploads.upload('video', await testVideo(), 'video/mp4');
+    await rig.schedule(frank, {
+      items: [{ text: 'Prepared ahead, one session read', embed: { type: 'video', mediaId: video.id } }],
+      scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString(),
+    });
+    expect(await tick(rig.dispatcher())).toMatchObject({ videosToPrepare: 1 });
+    // Once the service has said the account may upload, the stored session disappears: the upload's
+    // service token (getServiceAuth on the PDS) must come from the token set read at the start, not
+    // from another read of the session (which would find none and give the upload up).
+    const ctx = publisher();
+    const videoFetch: typeof fetch = async (input, init) => {
+      const response = await ctx.videoFetch(input, init);
+      if (String(input instanceof Request ? input.url : input).includes('app.bsky.video.getUploadLimits')) {
+        await rig.database.db.$client.query('DELETE FROM oauth_sessions WHERE did = $1', [frank.did]);
+      }
+      return response;
+    };
+    expect((await rig.deliver({ ...ctx, videoFetch }, { waitSeconds: 5 })).count).toBe(1);
+    expect(service.uploads.filter((sent) => sent.did === frank.did)).toEqual([expect.objectContaining({ name: `${video.id}.mp4` })]);
+  });
+
   function uploadsDeliver() {
     const handler = makeHandler(
       createContext(loadConfig(env()), loadSecrets(env()), { db: rig.database.db, logger: createLogger('media', 'SILENT') }),
