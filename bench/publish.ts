@@ -272,9 +272,15 @@ async function measure(
   try {
     let status = '';
     for (;;) {
-      const { rows } = await db.query<{ status: string }>(`SELECT status FROM posts WHERE id = $1`, [postId]);
+      // The post is marked published before its attempt is recorded (with `write_sent_at`): wait for both.
+      const { rows } = await db.query<{ status: string; open: number }>(
+        `SELECT status, (SELECT count(*)::int FROM publish_attempts a WHERE a.post_id = posts.id AND a.outcome IS NULL) AS open
+         FROM posts WHERE id = $1`,
+        [postId],
+      );
       status = rows[0]!.status;
-      if (!['scheduled', 'queued', 'publishing'].includes(status) || Date.now() > due + GIVE_UP_MS) break;
+      const settled = !['scheduled', 'queued', 'publishing'].includes(status) && rows[0]!.open === 0;
+      if (settled || Date.now() > due + GIVE_UP_MS) break;
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     const { rows: attempts } = await db.query<{ started_at: Date; write_sent_at: Date | null; outcome: string | null }>(
