@@ -92,8 +92,8 @@ describe.skipIf(!hasChromium())('the composer’s video (web app in Chromium, th
     await page.keyboard.press('Escape');
     await page.setViewportSize({ width: 1280, height: 860 });
 
-    // Scheduled 40 s ahead; the post as the API stored it carries the video, its alt text and captions.
-    const { date, time } = wallTime(Date.now() + 40_000);
+    // Scheduled 20 s ahead; the post as the API stored it carries the video, its alt text and captions.
+    const { date, time } = wallTime(Date.now() + 20_000);
     await setTime(page, date, time);
     await page.getByRole('button', { name: en.actions.schedule, exact: true }).click();
     await page.getByTestId('compose-result').waitFor();
