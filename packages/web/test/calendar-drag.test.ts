@@ -53,7 +53,17 @@ async function dragBy(page: Page, event: Locator, date: string, minutes: number)
 }
 
 /** The date (in the calendar's zone) of an instant. */
-const dayOf = (epochMs: number) => wallClockTime(epochMs, ZONE).slice(0, 10);
+const dayOf = (epochMs: number, zone = ZONE) => wallClockTime(epochMs, zone).slice(0, 10);
+
+/**
+ * A zone where it is about noon now (`Etc/GMT-3` is UTC+3): times an hour or two from now are on
+ * today's column there, whenever the test runs. (In Paris, from 21:30 on, the post was on
+ * tomorrow's column and the drag went above the grid's first row.)
+ */
+function zoneAtNoon(now = Date.now()): string {
+  const offset = 12 - new Date(now).getUTCHours();
+  return offset === 0 ? 'Etc/GMT' : `Etc/GMT${offset > 0 ? '-' : '+'}${Math.abs(offset)}`;
+}
 
 describe.skipIf(!hasChromium())('dragging posts in the week view (Chromium, the local stack)', () => {
   const rig = useWebApp({ suite: 'calendar-drag', env: { SCHEDULE_MIN_LEAD_SECONDS: String(MIN_LEAD_SECONDS) } });
@@ -125,7 +135,8 @@ describe.skipIf(!hasChromium())('dragging posts in the week view (Chromium, the 
 
   it('snaps a post back when it is dropped closer than the minimum lead, and says why', async () => {
     const account = await rig.account();
-    const page = await rig.open();
+    const zone = zoneAtNoon();
+    const page = await rig.open({ timezoneId: zone });
     await rig.signIn(page, account, '/calendar');
     const call = await apiAs(account.did);
     const at = Math.ceil((Date.now() + 2 * 3_600_000) / HALF_HOUR) * HALF_HOUR;
@@ -133,7 +144,8 @@ describe.skipIf(!hasChromium())('dragging posts in the week view (Chromium, the 
     // The first half hour at least 15 minutes from now: in the future, but under this API's hour of lead.
     const soon = Math.ceil((Date.now() + 15 * 60_000) / HALF_HOUR) * HALF_HOUR;
     const shownAt = await chip.locator('.calendar-event-time').textContent();
-    await dragBy(page, event, dayOf(soon), (soon - at) / 60_000);
+    expect(dayOf(soon, zone)).toBe(dayOf(at, zone));
+    await dragBy(page, event, dayOf(soon, zone), (soon - at) / 60_000);
     await expect
       .poll(() => page.getByRole('alert').textContent())
       .toBe(sen.calendar.notMoved(renderMessage({ code: 'too_soon', params: { minLeadSeconds: MIN_LEAD_SECONDS } }, 'en')));
