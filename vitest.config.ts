@@ -17,7 +17,7 @@ export default defineConfig({
     // the cores, i.e. one on the 2-core CI machines, where everything ran one file after another.
     // Every file isolates itself inside the shared servers (its own database, queues, buckets,
     // tables, PDS accounts, browser context, temp dirs, free ports); see docs/architecture.md.
-    maxWorkers: 3,
+    maxWorkers: 2,
     // A worker process runs file after file and keeps what it imported: the services, the AWS SDK
     // and @atproto/* are loaded once per worker, not once per file (~3 s each on these machines).
     // So a file must leave nothing behind: close its servers, stop its pollers, restore what it
