@@ -12,14 +12,19 @@ type TokenSetReader = { getTokenSet(refresh: boolean | 'auto'): Promise<TokenSet
  * the session again for every request (the distributed lock, the stored row, the vault, the DPoP
  * key import), the publisher's write included: after the second it is due, before the request
  * leaves (`pnpm bench lateness --cpu-prof`). A token that expires within a minute is not pinned,
- * and a 401 still refreshes through the library (`getTokenSet(true)` always reads). Returns it.
+ * and a 401 still refreshes through the library (`getTokenSet(true)` always reads); whatever a
+ * read answers is pinned in turn, so the requests after a refresh carry the new token rather than
+ * meeting the 401 (and a refresh) again. Returns it.
  */
 export async function pinTokenSet(session: OAuthSession, now: () => Date = () => new Date()): Promise<TokenSet> {
   const reader = session as unknown as TokenSetReader;
   const read = reader.getTokenSet.bind(session);
-  const pinned = await read('auto');
-  const expiresAt = pinned.expires_at ? Date.parse(pinned.expires_at) : Number.POSITIVE_INFINITY;
-  reader.getTokenSet = (refresh) =>
-    refresh === true || now().getTime() > expiresAt - PIN_MARGIN_MS ? read(refresh) : Promise.resolve(pinned);
+  let pinned = await read('auto');
+  const expiresAt = (tokenSet: TokenSet) => (tokenSet.expires_at ? Date.parse(tokenSet.expires_at) : Number.POSITIVE_INFINITY);
+  reader.getTokenSet = async (refresh) => {
+    if (refresh !== true && now().getTime() <= expiresAt(pinned) - PIN_MARGIN_MS) return pinned;
+    pinned = await read(refresh);
+    return pinned;
+  };
   return pinned;
 }
