@@ -49,10 +49,22 @@ export async function serviceToken(session: PdsSession, aud: string, lxm: string
 const jobStatusOf = (body: { jobStatus?: VideoJobStatus } & Partial<VideoJobStatus>): VideoJobStatus =>
   body.jobStatus ?? (body as VideoJobStatus);
 
+/**
+ * How long a question to the video service (limits, a job's state) may take. The service's fetch
+ * has no bound of its own, and the publisher polls within a 25 s invocation: a service that hangs
+ * must fail the poll as a network error (retried), not hold the invocation until Lambda ends it.
+ */
+export const VIDEO_SERVICE_QUERY_TIMEOUT_MS = 5_000;
+
 /** Whether this account may upload a video now (daily limits, a verified e-mail). */
-export async function getUploadLimits(service: VideoService, token: string): Promise<VideoUploadLimits> {
+export async function getUploadLimits(
+  service: VideoService,
+  token: string,
+  options: { timeoutMs?: number } = {},
+): Promise<VideoUploadLimits> {
   const response = await service.fetch(`${service.url}/xrpc/app.bsky.video.getUploadLimits`, {
     headers: { authorization: `Bearer ${token}`, accept: 'application/json' },
+    signal: AbortSignal.timeout(options.timeoutMs ?? VIDEO_SERVICE_QUERY_TIMEOUT_MS),
   });
   return xrpcAnswer<VideoUploadLimits>('app.bsky.video.getUploadLimits', response);
 }
@@ -89,9 +101,12 @@ export async function uploadVideo(
 }
 
 /** A job's state (public: no token). */
-export async function getJobStatus(service: VideoService, jobId: string): Promise<VideoJobStatus> {
+export async function getJobStatus(service: VideoService, jobId: string, options: { timeoutMs?: number } = {}): Promise<VideoJobStatus> {
   const url = new URL(`${service.url}/xrpc/app.bsky.video.getJobStatus`);
   url.searchParams.set('jobId', jobId);
-  const response = await service.fetch(url, { headers: { accept: 'application/json' } });
+  const response = await service.fetch(url, {
+    headers: { accept: 'application/json' },
+    signal: AbortSignal.timeout(options.timeoutMs ?? VIDEO_SERVICE_QUERY_TIMEOUT_MS),
+  });
   return jobStatusOf(await xrpcAnswer<{ jobStatus?: VideoJobStatus }>('app.bsky.video.getJobStatus', response));
 }
