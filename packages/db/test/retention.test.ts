@@ -143,6 +143,28 @@ describe('retention', () => {
   });
 });
 
+describe('retention of a video upload', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(async () => {
+    await database.drop();
+  });
+
+  it('names its one object once: a checked video is stored as uploaded, its processed key is the original', async () => {
+    const key = `uploads/${crypto.randomUUID()}`;
+    await database.db.$client.query(`INSERT INTO accounts (did, handle, pds_url) VALUES ('did:plc:v', 'v.test', 'http://pds.test')`);
+    await database.db.$client.query(
+      `INSERT INTO media (owner_did, kind, s3_key, processed_key, state, created_at) VALUES ('did:plc:v', 'video', $1, $1, 'ready', $2)`,
+      [key, daysAgo(2)],
+    );
+    const report = await applyRetention(database.db, policy, now, { dryRun: false });
+    expect(report.media).toBe(1);
+    expect(report.mediaKeys).toEqual([key]);
+  });
+});
+
 describe('retention of notifications', () => {
   let database: TestDatabase;
   const sql = (text: string, params: unknown[] = []) => database.db.$client.query(text, params);

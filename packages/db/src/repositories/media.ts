@@ -15,6 +15,11 @@ export const mediaInUse = (alias: string): SQL =>
     WHERE i.owner_did = ${alias}.owner_did AND i.embed IS NOT NULL
       AND jsonb_path_exists(i.embed, '$.** ? (@ == $id)', jsonb_build_object('id', ${alias}.id::text)))`);
 
+/** The storage keys of a deleted upload: the original and the processed copy (a video's is the original). */
+export const storedObjectKeys = (row: { s3_key: string; processed_key: string | null }): string[] => [
+  ...new Set([row.s3_key, row.processed_key ?? row.s3_key]),
+];
+
 export async function insertMedia(
   db: Database,
   row: { id: string; ownerDid: string; kind: MediaKind; s3Key: string; declaredMime: string; declaredBytes: number; alt: string },
@@ -128,8 +133,7 @@ export async function deleteUnusedMedia(
     DELETE FROM media m WHERE m.id = ${id} AND m.owner_did = ${ownerDid} AND NOT ${mediaInUse('m')}
     RETURNING m.s3_key, m.processed_key`);
   const row = deleted.rows[0];
-  // A video's processed key is its original's.
-  if (row) return { outcome: 'deleted', keys: [...new Set([row.s3_key, row.processed_key ?? row.s3_key])] };
+  if (row) return { outcome: 'deleted', keys: storedObjectKeys(row) };
   return (await findMedia(db, ownerDid, id)) ? { outcome: 'in_use' } : { outcome: 'not_found' };
 }
 

@@ -1,7 +1,7 @@
 import { ENDED_SESSION_STATES, type PostStatus } from '@chronopost/core';
 import { inArray, type SQL, sql } from 'drizzle-orm';
 import { oauthSessions, posts } from '../schema';
-import { mediaInUse } from './media';
+import { mediaInUse, storedObjectKeys } from './media';
 import type { Database } from '../connection';
 
 export interface RetentionPolicy {
@@ -113,7 +113,7 @@ export async function applyRetention(
         cancelledPosts: count('cancelled'),
         attempts: deleted.rows.reduce((sum, row) => sum + row.attempts, 0),
         media: media.rows.length,
-        mediaKeys: media.rows.flatMap((row) => (row.processed_key ? [row.s3_key, row.processed_key] : [row.s3_key])),
+        mediaKeys: media.rows.flatMap((row) => storedObjectKeys(row)),
         notifications: notices.rowCount ?? 0,
       };
       if (options.dryRun) throw new DryRun(report);
