@@ -117,4 +117,24 @@ describe('hostile input', () => {
     await refused(await call('POST', '/posts', '{"items": ['), 'body', 'invalid_json');
     await refused(await call('PATCH', `/posts/${post.id}`, { version: 1 }), 'body', 'nothing_to_change');
   });
+
+  it('10: refuses NUL in an upload’s alt text and in captions (PostgreSQL would refuse it: a 500), and takes CRLF captions', async () => {
+    await refused(
+      await call('POST', '/media', { kind: 'video', type: 'video/mp4', size: 1000, alt: 'a\u0000b' }),
+      'alt',
+      'control_character',
+    );
+    const started = await call('POST', '/media', { kind: 'video', type: 'video/mp4', size: 1000 });
+    expect(started.status, await started.clone().text()).toBe(201);
+    const { media } = (await started.json()) as { media: { id: string } };
+    await refused(
+      await call('PUT', `/media/${media.id}/captions/en`, { vtt: 'WEBVTT\n\n00:00.000 --> 00:01.000\nhi\u0000' }),
+      'vtt',
+      'control_character',
+    );
+    await refused(await call('PUT', `/media/${media.id}/captions/en`, { vtt: 'WEBVTT\n\nlone \uD800' }), 'vtt', 'invalid_unicode');
+    // Windows line endings are WebVTT too.
+    const crlf = await call('PUT', `/media/${media.id}/captions/ja`, { vtt: 'WEBVTT\r\n\r\n00:00.000 --> 00:01.000\r\nこんにちは\r\n' });
+    expect(crlf.status, await crlf.clone().text()).toBe(200);
+  });
 });

@@ -10,6 +10,7 @@ import {
   MEDIA_NOTES,
   MEDIA_REJECTIONS,
   MEDIA_STATES,
+  storableTextProblems,
   VIDEO_TYPE_NAMES,
   VIDEO_TYPES,
 } from '@chronopost/core';
@@ -31,7 +32,14 @@ export const createMediaSchema = z
     kind: z.enum(MEDIA_KINDS),
     type: z.string().max(100),
     size: z.int().positive(),
-    alt: z.string().max(MAX_ALT_TEXT_LENGTH).default(''),
+    alt: z
+      .string()
+      .max(MAX_ALT_TEXT_LENGTH)
+      .default('')
+      // Stored as text, and copied into a post's embed (jsonb): neither takes NUL.
+      .superRefine((alt, context) => {
+        for (const problem of storableTextProblems(alt)) custom(context, [], problem.code, problem.params);
+      }),
   })
   .strict()
   .superRefine((body, context) => {
@@ -101,6 +109,8 @@ export const captionsInputSchema = z
       if (bytes > MAX_CAPTION_BYTES) custom(context, [], 'too_large', { maxBytes: MAX_CAPTION_BYTES });
       // A WebVTT file starts with "WEBVTT" (after an optional byte order mark), then a space, tab or line end.
       if (!/^\uFEFF?WEBVTT(?:[ \t\r\n]|$)/.test(text)) custom(context, [], 'not_webvtt');
+      // PostgreSQL stores no NUL; CR is a WebVTT line ending, not a stray control character.
+      for (const problem of storableTextProblems(text.replaceAll('\r', ''))) custom(context, [], problem.code, problem.params);
     }),
   })
   .strict();
