@@ -137,6 +137,28 @@ describe('video posts through the video service', () => {
     expect(await attemptsOf(carol, post.id)).toEqual([expect.objectContaining({ outcome: 'failed', videoPath: 'video_service' })]);
   });
 
+  it('a daily limit is not for ever: once the service takes videos again, retrying the post asks again and publishes', async () => {
+    const dave = await rig.user();
+    service.setLimits(dave.did, { canUpload: false, remainingDailyVideos: 0, error: 'daily_limit', message: 'Come back tomorrow' });
+    const daveUploads = mediaUploads(rig, () => dave, uploadsDeliver());
+    const video = await daveUploads.upload('video', await testVideo(), 'video/mp4');
+    const post = await publishVideoPost(dave, video);
+    expect((await rig.post(dave, post.id)).lastError).toMatchObject({ code: 'video_upload_limit' });
+
+    // The next day (or once the e-mail is verified), the user retries the same post.
+    service.setLimits(dave.did, { canUpload: true, remainingDailyVideos: 25, remainingDailyBytes: 10_000_000_000 });
+    const retried = await daveUploads.api(`/posts/${post.id}/retry`, {
+      method: 'POST',
+      body: JSON.stringify({ scheduledAt: new Date(Date.now() + 2_000).toISOString() }),
+    });
+    expect(retried.status, await retried.clone().text()).toBe(200);
+    await tick(rig.dispatcher());
+    expect((await rig.deliver(publisher(), { waitSeconds: 10 })).count).toBe(1);
+    const published = await rig.post(dave, post.id);
+    expect(published.status, published.lastError?.message).toBe('published');
+    expect(service.uploads.filter((upload) => upload.did === dave.did)).toHaveLength(1);
+  });
+
   it('a job still running when the post is due: the post waits and goes out when the job is done, uploaded once', async () => {
     const dave = await rig.user();
     service.hold(dave.did);

@@ -192,8 +192,10 @@ export async function findVideoUpload(db: Database, mediaId: string): Promise<Vi
 
 /**
  * Takes a video's upload to its PDS: a new one, or one whose uploader died (`uploading` since before
- * `staleBefore`), or one made for the other path (the configuration changed). Exactly one caller
- * wins; the others find the row and follow it (poll the job, use the blob).
+ * `staleBefore`), or one made for the other path (the configuration changed), or one the video
+ * service turned down for the account's limits (a daily limit, an unverified e-mail: they lift, so
+ * a later attempt, such as the user's retry, asks again). Exactly one caller wins; the others find
+ * the row and follow it (poll the job, use the blob, fail with a lasting refusal).
  */
 export async function claimVideoUpload(
   db: Database,
@@ -219,6 +221,7 @@ export async function claimVideoUpload(
       setWhere: or(
         sql`${videoUploads.path} <> ${path}`,
         and(eq(videoUploads.state, 'uploading'), lt(videoUploads.startedAt, at.staleBefore)),
+        and(eq(videoUploads.state, 'failed'), eq(videoUploads.reasonCode, 'video_upload_limit')),
       ),
     })
     .returning();
