@@ -36,10 +36,11 @@ function checkedLookup(resolve: Lookup): LookupFunction {
 }
 
 /**
- * The address a socket connected to is checked before anything is written to it: this listener
- * is added when the socket is created, so it runs before the one that flushes the request. It
- * also covers IP literals, for which Node calls no lookup at all, and anything else that bypasses
- * the lookup.
+ * The address a socket connected to is checked before the request is written to it: this listener
+ * is added when the socket is created, so it runs before the one that flushes the request. (For
+ * https the TLS handshake's first message, which names the host, has gone out by then; no byte of
+ * the request has.) It also covers IP literals, for which Node calls no lookup at all, and
+ * anything else that bypasses the lookup.
  */
 function checkOnConnect(socket: Duplex, hostname: string): Duplex {
   socket.once('connect', () => {

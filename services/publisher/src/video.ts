@@ -66,7 +66,8 @@ export type PrepareResult =
  * - `direct`: `uploadBlob` to the PDS, the file as it is.
  * The upload is kept in `video_uploads` across attempts: a job still running when the post is due
  * is polled again by the next attempt (`video_processing`: retried shortly, within the late
- * policy), never uploaded twice; a refusal stays a refusal.
+ * policy), never uploaded twice; a refusal stays a refusal, except the service's "not now" (a
+ * daily limit, an unverified e-mail), which a later attempt asks again (`claimVideoUpload`).
  */
 export async function prepareVideo(
   ctx: PublisherContext,
