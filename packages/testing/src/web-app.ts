@@ -10,17 +10,16 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { UPLOAD_PREFIX } from '@chronopost/core';
 import { collectMetrics, createLogger, createMetrics } from '@chronopost/lambda-kit';
 import {
   createPdsAccount,
   createPublishQueues,
   type EventSource,
   freePort,
-  invoke,
   type LocalS3,
   type PdsAccount,
   startLocalS3,
+  startMediaTrigger,
   startSqsEventSource,
   startWebServer,
   type WebServer,
@@ -100,7 +99,7 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
   let publisherSource: EventSource | undefined;
   let s3: LocalS3 | undefined;
   let s3Directory: string | undefined;
-  const mediaRuns = new Set<Promise<unknown>>();
+  let mediaTrigger: { stop(): Promise<void> } | undefined;
   beforeAll(async () => {
     const environment = testEnvironment();
     rig.browser = await connectChromium();
@@ -159,15 +158,8 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
     const mediaHandler = media.makeHandler(
       media.createContext(media.loadConfig(rig.services.env), media.loadSecrets(rig.services.env), { db: rig.database.db, logger }),
     );
-    s3.onObjectCreated((event) => {
-      const records = event.Records.filter((record) => record.s3.object.key.startsWith(UPLOAD_PREFIX));
-      if (records.length === 0) return;
-      const run = invoke('media', mediaHandler, { Records: records }, 60_000).catch((error: unknown) =>
-        console.error('media invocation failed', error),
-      );
-      mediaRuns.add(run);
-      void run.finally(() => mediaRuns.delete(run));
-    });
+    // The same trigger as `pnpm dev`'s; its failures are printed (the rig's own logger is silent).
+    mediaTrigger = startMediaTrigger({ s3, handler: mediaHandler, timeoutMs: 60_000, logger: createLogger('media-trigger', 'ERROR') });
     publisherSource = startSqsEventSource({
       sqs,
       queueUrl: queues.queueUrl,
@@ -254,7 +246,7 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
   }, 90_000);
   afterAll(async () => {
     await publisherSource?.stop();
-    await Promise.allSettled([...mediaRuns]);
+    await mediaTrigger?.stop();
     await s3?.close();
     if (s3Directory) await rm(s3Directory, { recursive: true, force: true });
     await rig.web?.close();
