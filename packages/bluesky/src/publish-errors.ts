@@ -63,6 +63,17 @@ const isNetworkError = (error: unknown): boolean => {
 const detailOf = (error: XRPCError) => (error.message && error.message !== error.error ? { detail: error.message.slice(0, 300) } : {});
 
 /**
+ * A write the PDS refused because it does not have a blob the records name (`BlobNotFound`, a 400
+ * from `applyWrites`: "Could not find blob: <cid>"). The PDS may delete a blob no record
+ * references; uploading it again helps, so this is retried, not a refusal of the post. Answers the
+ * CID the PDS named (empty if its message names none).
+ */
+export function missingBlobOf(error: unknown): { cids: string[] } | undefined {
+  if (!(error instanceof XRPCError) || error.error !== 'BlobNotFound') return undefined;
+  return { cids: error.message.match(/\bbaf[a-z2-7]+/g) ?? [] };
+}
+
+/**
  * What a publication failure means for what to do next. XRPC errors carry the PDS's status and
  * headers; the OAuth client's errors say whether the session is over; anything that never got an
  * answer is the network. Undefined for what is none of these: an error of ours, not of the PDS.
@@ -94,6 +105,7 @@ export function classifyPublishError(error: unknown, now: Date): ClassifiedError
     if (status === 401 || status === 403 || ['ExpiredToken', 'InvalidToken', 'AuthMissing', 'AuthRequired'].includes(error.error)) {
       return { errorClass: 'auth', reason: { code: 'pds_auth_refused', params: { error: String(error.error || status) } } };
     }
+    if (missingBlobOf(error)) return { errorClass: 'server', reason: { code: 'blob_missing', params: detailOf(error) } };
     if (status >= 500 || status === 408)
       return { errorClass: 'server', reason: { code: 'pds_server_error', params: { status, ...detailOf(error) } } };
     if (status >= 400)

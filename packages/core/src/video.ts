@@ -139,6 +139,18 @@ export function videoProblem(
  * job can take minutes), so the post still goes out on its second.
  */
 export const VIDEO_PREPARE_LEAD_SECONDS = 10 * 60;
+/**
+ * How long a stored video blob is used again before it is uploaded anew. `uploadBlob`'s lexicon
+ * lets a PDS delete a blob no record references "within a time window (eg, minutes)"; the
+ * reference PDS (@atproto/pds 0.5) has no such sweep yet (atproto#2051), but operators add one
+ * (an S3 lifecycle rule, a timer on the disk store), and a blob whose last record is deleted goes
+ * at once. Our own flow, counted from the upload's start, keeps an unreferenced blob for the lead
+ * time plus the retries after the post is due (10 + 0.5 + 2 + 8 min) and a job of a few minutes:
+ * 30 minutes covers that, and a reschedule, a retry hours later or the same video in another post
+ * uploads again instead of naming a blob that may be gone (the video service counts it against
+ * the account's daily videos: the bound is not shorter than our flow needs).
+ */
+export const VIDEO_BLOB_MAX_AGE_SECONDS = 30 * 60;
 /** While a job is still processing when its post is due, the publisher looks again this soon. */
 export const VIDEO_PROCESSING_RECHECK_MS = 20_000;
 /**

@@ -35,3 +35,25 @@ export async function getBlob(did: string, cid: string): Promise<Buffer> {
   expect(response.status).toBe(200);
   return Buffer.from(await response.arrayBuffer());
 }
+
+/** Deletes a record as its author would in a Bluesky app (a password session on the PDS). */
+export async function deleteRecordAsAuthor(
+  author: { did: string; handle: string; password: string },
+  collection: string,
+  rkey: string,
+): Promise<void> {
+  const pds = testEnvironment().pdsUrl;
+  const session = await fetch(new URL('/xrpc/com.atproto.server.createSession', pds), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ identifier: author.handle, password: author.password }),
+  });
+  expect(session.status).toBe(200);
+  const { accessJwt } = (await session.json()) as { accessJwt: string };
+  const deleted = await fetch(new URL('/xrpc/com.atproto.repo.deleteRecord', pds), {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${accessJwt}` },
+    body: JSON.stringify({ repo: author.did, collection, rkey }),
+  });
+  expect(deleted.status, await deleted.clone().text()).toBe(200);
+}

@@ -1,4 +1,4 @@
-import { LOOK_AHEAD_MS, VIDEO_PREPARE_LEAD_SECONDS } from '@chronopost/core';
+import { LOOK_AHEAD_MS, VIDEO_BLOB_MAX_AGE_SECONDS, VIDEO_PREPARE_LEAD_SECONDS } from '@chronopost/core';
 import { claimDuePosts, type ClaimedPost, findPostsToPrepareVideo, markCrashed, reapStuckPosts } from '@chronopost/db';
 import { sendPrepareVideoMessages, sendPublishMessages } from '@chronopost/lambda-kit/publish-queue';
 import type { DispatcherContext } from './context';
@@ -78,6 +78,8 @@ export async function tick(ctx: DispatcherContext): Promise<TickResult> {
     now,
     until: new Date(now.getTime() + VIDEO_PREPARE_LEAD_SECONDS * 1000),
     limit: CLAIM_PAGE,
+    // A blob stored this long ago is uploaded again (the PDS may have deleted it): ahead, too.
+    readyBefore: new Date(now.getTime() - VIDEO_BLOB_MAX_AGE_SECONDS * 1000),
   });
   const videosToPrepare = toPrepare.length
     ? await sendPrepareVideoMessages(ctx.sqs, ctx.config.publishQueueUrl, toPrepare, now).catch((error: unknown) => {

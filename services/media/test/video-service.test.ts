@@ -1,9 +1,10 @@
-import { VIDEO_PREPARE_LEAD_SECONDS } from '@chronopost/core';
+import { VIDEO_BLOB_MAX_AGE_SECONDS, VIDEO_PREPARE_LEAD_SECONDS } from '@chronopost/core';
 import { createLogger } from '@chronopost/lambda-kit';
 import { lambdaContext } from '@chronopost/local';
 import { tick } from '@chronopost/service-dispatcher';
 import { listAttemptsResponseSchema, type Media } from '@chronopost/shared-schemas';
 import {
+  deleteRecordAsAuthor,
   getBlob,
   getRecord,
   listPosts,
@@ -243,6 +244,73 @@ describe('video posts through the video service', () => {
     };
     expect((await rig.deliver({ ...ctx, videoFetch }, { waitSeconds: 5 })).count).toBe(1);
     expect(service.uploads.filter((sent) => sent.did === frank.did)).toEqual([expect.objectContaining({ name: `${video.id}.mp4` })]);
+  });
+
+  it('a stored blob is not used for ever: once its upload is older than the bound, the video goes up again', async () => {
+    const gina = await rig.user();
+    const ginaUploads = mediaUploads(rig, () => gina, uploadsDeliver());
+    const video = await ginaUploads.upload('video', await testVideo(), 'video/mp4');
+    const first = await publishVideoPost(gina, video);
+    expect((await rig.post(gina, first.id)).status).toBe('published');
+    const sentByGina = () => service.uploads.filter((sent) => sent.did === gina.did);
+    expect(sentByGina()).toHaveLength(1);
+    // The stored upload is made older than VIDEO_BLOB_MAX_AGE_SECONDS (time itself cannot pass here).
+    const age = async () =>
+      rig.database.db.$client.query(`UPDATE video_uploads SET started_at = started_at - make_interval(secs => $2) WHERE media_id = $1`, [
+        video.id,
+        VIDEO_BLOB_MAX_AGE_SECONDS + 60,
+      ]);
+    await age();
+
+    // Published again (a reschedule, a retry hours later, the same video in another post): uploaded again.
+    const second = await publishVideoPost(gina, video);
+    const published = await rig.post(gina, second.id);
+    expect(published.status, published.lastError?.message).toBe('published');
+    expect(sentByGina()).toHaveLength(2);
+
+    // And ahead of time: a post due in minutes whose video's blob is that old is prepared again.
+    await age();
+    await rig.schedule(gina, {
+      items: [{ text: 'The same video, prepared again', embed: { type: 'video', mediaId: video.id } }],
+      scheduledAt: new Date(Date.now() + 5 * 60_000).toISOString(),
+    });
+    expect(await tick(rig.dispatcher())).toMatchObject({ queued: 0, videosToPrepare: 1 });
+    expect((await rig.deliver(publisher(), { waitSeconds: 5 })).count).toBe(1);
+    expect(sentByGina()).toHaveLength(3);
+  });
+
+  it('a blob the PDS no longer has: the refused write is retried, the video goes up again, and the post is published once', async () => {
+    const hana = await rig.user();
+    const hanaUploads = mediaUploads(rig, () => hana, uploadsDeliver());
+    const video = await hanaUploads.upload('video', await testVideo(), 'video/mp4');
+    const first = await publishVideoPost(hana, video);
+    expect((await rig.post(hana, first.id)).status).toBe('published');
+    // The author deletes that post in a Bluesky app: the PDS deletes the blob no record names any more.
+    await deleteRecordAsAuthor(hana, 'app.bsky.feed.post', first.items[0]!.rkey!);
+    expect(await listPosts(hana.did)).toHaveLength(0);
+
+    // The same video in a new post, minutes later: the stored blob is young, but gone.
+    const second = await publishVideoPost(hana, video);
+    const retrying = await rig.post(hana, second.id);
+    expect(retrying.status).toBe('retrying');
+    expect(retrying.lastError).toMatchObject({
+      class: 'server',
+      code: 'blob_missing',
+      params: { detail: expect.stringMatching(/^Could not find blob: baf[a-z2-7]+$/) },
+    });
+    expect(await listPosts(hana.did)).toHaveLength(0);
+
+    // The retry (30 s later: the clocks move on, everything else is real) uploads the video again.
+    const retryAt = () => new Date(Date.now() + 31_000);
+    expect(await tick(rig.dispatcher({ now: retryAt }))).toMatchObject({ queued: 1 });
+    expect((await rig.deliver({ ...publisher(), now: retryAt }, { waitSeconds: 10 })).count).toBe(1);
+    const published = await rig.post(hana, second.id);
+    expect(published.status, published.lastError?.message).toBe('published');
+    expect(service.uploads.filter((sent) => sent.did === hana.did)).toHaveLength(2);
+    const posts = await listPosts(hana.did);
+    expect(posts).toHaveLength(1);
+    expect((await getBlob(hana.did, posts[0]!.value.embed.video.ref.$link)).subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect((await attemptsOf(hana, second.id)).map((attempt) => attempt.outcome)).toEqual(['retrying', 'published']);
   });
 
   function uploadsDeliver() {

@@ -2,6 +2,7 @@ import {
   buildWrites,
   classifyPublishError,
   findPublishedRecords,
+  missingBlobOf,
   normalizePdsUrl,
   PublishError,
   type IdentityResolver,
@@ -29,6 +30,7 @@ import {
   findMediaForUpload,
   finishAttempt,
   markNotPublished,
+  forgetVideoBlob,
   markPublished,
   type PostWithItems,
   type Reason,
@@ -178,6 +180,10 @@ export async function publish(
       // connection, a 5xx from a proxy): look before deciding anything.
       const existing = await findPublishedRecords(ctx.fetch, target, items).catch(() => undefined);
       if (existing) return await alreadyPublished(ctx, claim, existing, record, target);
+      // Refused whole (one commit: nothing written) for a blob the PDS no longer has: a video blob
+      // kept from an earlier upload is forgotten, so the retry uploads it again.
+      const missing = missingBlobOf(writeError);
+      if (missing && resolved.videos) await forgetMissingVideoBlobs(ctx, resolved.videos, missing.cids);
       throw writeError;
     }
     const publishedAt = ctx.now();
@@ -271,6 +277,19 @@ async function alreadyPublished(
     uri: existing[0]!.uri,
   });
   return { outcome: 'already_published', postId: claim.post.id, records: existing };
+}
+
+/**
+ * The stored video blobs a refused write named (all of the post's, if the PDS named none of them):
+ * forgotten, so the next attempt claims their uploads afresh. Images are uploaded at every attempt.
+ */
+async function forgetMissingVideoBlobs(ctx: PublisherContext, videos: NonNullable<Resolved['videos']>, cids: string[]) {
+  const used = [...videos].map(([mediaId, video]) => ({ mediaId, cid: video.blob.ref.$link }));
+  const named = used.filter((video) => cids.includes(video.cid));
+  for (const video of named.length ? named : used) {
+    const forgotten = await forgetVideoBlob(ctx.db, video.mediaId, video.cid);
+    ctx.logger.warn('the PDS no longer has a stored video blob; it is uploaded again', { mediaId: video.mediaId, forgotten });
+  }
 }
 
 /** At most this many image uploads of one post at once. */

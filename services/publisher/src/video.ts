@@ -15,7 +15,14 @@ import {
   type VideoJobStatus,
   type VideoService,
 } from '@chronopost/bluesky';
-import { CAPTION_MIME, VIDEO_BLOB_MIME, type VideoPath, videoPathFor, type VideoUploadFailure } from '@chronopost/core';
+import {
+  CAPTION_MIME,
+  VIDEO_BLOB_MAX_AGE_SECONDS,
+  VIDEO_BLOB_MIME,
+  type VideoPath,
+  videoPathFor,
+  type VideoUploadFailure,
+} from '@chronopost/core';
 import {
   claimVideoUpload,
   findMediaForUpload,
@@ -67,7 +74,9 @@ export type PrepareResult =
  * The upload is kept in `video_uploads` across attempts: a job still running when the post is due
  * is polled again by the next attempt (`video_processing`: retried shortly, within the late
  * policy), never uploaded twice; a refusal stays a refusal, except the service's "not now" (a
- * daily limit, an unverified e-mail), which a later attempt asks again (`claimVideoUpload`).
+ * daily limit, an unverified e-mail), which a later attempt asks again (`claimVideoUpload`). A blob
+ * stored more than `VIDEO_BLOB_MAX_AGE_SECONDS` ago is uploaded again; one the PDS says it no
+ * longer has is forgotten by the publication (`forgetVideoBlob`) and the post retried.
  */
 export async function prepareVideo(
   ctx: PublisherContext,
@@ -106,7 +115,12 @@ async function startVideoUpload(
 ): Promise<{ blob?: BlobJson; row?: VideoUploadRow; job?: VideoJobStatus }> {
   const mediaId = input.media.id;
   const now = ctx.now();
-  const claimed = await claimVideoUpload(ctx.db, mediaId, path, { now, staleBefore: new Date(now.getTime() - STALE_UPLOAD_MS) });
+  const claimed = await claimVideoUpload(ctx.db, mediaId, path, {
+    now,
+    staleBefore: new Date(now.getTime() - STALE_UPLOAD_MS),
+    // A blob stored long ago may be gone from the PDS (see VIDEO_BLOB_MAX_AGE_SECONDS): send it again.
+    readyBefore: new Date(now.getTime() - VIDEO_BLOB_MAX_AGE_SECONDS * 1000),
+  });
   if (!claimed) return {};
   const claim = { mediaId, startedAt: now };
   try {

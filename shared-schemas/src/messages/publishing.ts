@@ -21,6 +21,11 @@ export const publishingMessages = defineMessages({
     (p) => `Your Bluesky server answered with ${statusEn(p.status)}${p.detail ? `: ${p.detail}` : ''}.`,
     (p) => `Bluesky のサーバーが${statusJa(p.status)}を返しました${p.detail ? `（${p.detail}）` : ''}。`,
   ),
+  blob_missing: message(
+    () => z.object({ detail }),
+    () => 'Your Bluesky server no longer had a file this post uploaded earlier; it is uploaded again on the next try.',
+    () => 'この投稿で先にアップロードしたファイルが Bluesky のサーバーに残っていませんでした。次の試行でアップロードし直します。',
+  ),
   pds_unreadable: message(
     () => z.object({ detail }),
     (p) => `Your Bluesky server gave an answer we could not read${p.detail ? `: ${p.detail}` : ''}.`,

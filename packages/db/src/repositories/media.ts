@@ -194,14 +194,16 @@ export async function findVideoUpload(db: Database, mediaId: string): Promise<Vi
  * Takes a video's upload to its PDS: a new one, or one whose uploader died (`uploading` since before
  * `staleBefore`), or one made for the other path (the configuration changed), or one the video
  * service turned down for the account's limits (a daily limit, an unverified e-mail: they lift, so
- * a later attempt, such as the user's retry, asks again). Exactly one caller wins; the others find
- * the row and follow it (poll the job, use the blob, fail with a lasting refusal).
+ * a later attempt, such as the user's retry, asks again), or a finished one started before
+ * `readyBefore` (the PDS may have deleted a blob no record references: it is uploaded again).
+ * Exactly one caller wins; the others find the row and follow it (poll the job, use the blob, fail
+ * with a lasting refusal).
  */
 export async function claimVideoUpload(
   db: Database,
   mediaId: string,
   path: VideoUploadRow['path'],
-  at: { now: Date; staleBefore: Date },
+  at: { now: Date; staleBefore: Date; readyBefore: Date },
 ): Promise<VideoUploadRow | undefined> {
   const [row] = await db
     .insert(videoUploads)
@@ -222,10 +224,26 @@ export async function claimVideoUpload(
         sql`${videoUploads.path} <> ${path}`,
         and(eq(videoUploads.state, 'uploading'), lt(videoUploads.startedAt, at.staleBefore)),
         and(eq(videoUploads.state, 'failed'), eq(videoUploads.reasonCode, 'video_upload_limit')),
+        // Aged from the upload's start (the caller's clock, as the claim itself): at most a job's
+        // length earlier than the blob, so a blob is never thought younger than it is.
+        and(eq(videoUploads.state, 'ready'), lt(videoUploads.startedAt, at.readyBefore)),
       ),
     })
     .returning();
   return row;
+}
+
+/**
+ * Forgets a stored blob the PDS says it does not have (a write naming it was refused), so the next
+ * attempt claims the upload afresh. Only while the row still holds that blob: an upload started
+ * since is left alone.
+ */
+export async function forgetVideoBlob(db: Database, mediaId: string, blobCid: string): Promise<boolean> {
+  const rows = await db
+    .delete(videoUploads)
+    .where(and(eq(videoUploads.mediaId, mediaId), eq(videoUploads.state, 'ready'), sql`${videoUploads.blob}->'ref'->>'$link' = ${blobCid}`))
+    .returning({ id: videoUploads.mediaId });
+  return rows.length === 1;
 }
 
 /** Records the progress of a claimed upload (conditional on the claim, so a taken-over run writes nothing). */
@@ -252,15 +270,20 @@ export async function releaseVideoUpload(db: Database, claim: { mediaId: string;
 /**
  * Posts due in (`now`, `until`] with a checked video that has not started its way to the PDS: the
  * dispatcher asks the publisher to upload these ahead. A video whose upload was given back after a
- * retryable failure has no row again, so it is asked for again on the next tick.
+ * retryable failure has no row again, so it is asked for again on the next tick; so is one whose
+ * stored blob is too old to be used again (`readyBefore`, see `claimVideoUpload`).
  */
-export async function findPostsToPrepareVideo(db: Database, window: { now: Date; until: Date; limit: number }): Promise<string[]> {
+export async function findPostsToPrepareVideo(
+  db: Database,
+  window: { now: Date; until: Date; limit: number; readyBefore: Date },
+): Promise<string[]> {
   const rows = await db.execute<{ id: string }>(sql`
     SELECT DISTINCT p.id FROM posts p
     JOIN post_items i ON i.post_id = p.id AND i.embed->>'type' = 'video'
     JOIN media m ON m.id = (i.embed->>'mediaId')::uuid AND m.owner_did = p.owner_did AND m.state = 'ready'
     WHERE p.status = 'scheduled' AND p.next_attempt_at > ${window.now} AND p.next_attempt_at <= ${window.until}
-      AND NOT EXISTS (SELECT 1 FROM video_uploads v WHERE v.media_id = m.id)
+      AND NOT EXISTS (SELECT 1 FROM video_uploads v WHERE v.media_id = m.id
+        AND NOT (v.state = 'ready' AND v.started_at < ${window.readyBefore}))
     LIMIT ${window.limit}`);
   return rows.rows.map((row) => row.id);
 }
