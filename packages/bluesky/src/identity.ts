@@ -55,13 +55,19 @@ export function createIdentityResolver(options: {
   handleResolver?: string | undefined;
   plcUrl?: string | undefined;
   allowHttp: boolean;
-  fetch?: typeof globalThis.fetch | undefined;
+  /**
+   * Required, never defaulted: resolving a handle or a DID fetches addresses that users choose
+   * (well-known handles, did:web), so it must be the SSRF-safe fetch (`createAtprotoFetch`).
+   */
+  fetch: typeof globalThis.fetch;
 }): IdentityResolver {
+  // Also for callers the types do not reach: the libraries below would default to the global fetch.
+  if (typeof options.fetch !== 'function') throw new TypeError('createIdentityResolver needs the SSRF-safe fetch');
   return createAtprotoIdentityResolver({
-    handleResolver: options.handleResolver ?? handleResolverOn(options.fetch ?? globalThis.fetch),
+    handleResolver: options.handleResolver ?? handleResolverOn(options.fetch),
     ...(options.plcUrl ? { plcDirectoryUrl: options.plcUrl } : {}),
     allowHttp: options.allowHttp,
-    ...(options.fetch ? { fetch: options.fetch } : {}),
+    fetch: options.fetch,
   });
 }
 

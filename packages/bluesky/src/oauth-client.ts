@@ -67,7 +67,8 @@ export interface OAuthClientDeps {
   /** Pending logins; services that never start one (publisher, token refresher) leave it out. */
   stateStore?: NodeSavedStateStore;
   lock: Lock;
-  fetch?: typeof globalThis.fetch;
+  /** Every request the client makes for a user (their PDS, its authorization server): the SSRF-safe fetch. */
+  fetch: typeof globalThis.fetch;
   /** The one identity resolver (see identity.ts); built from the configuration when not given. */
   identityResolver?: IdentityResolver;
   /**
@@ -150,7 +151,7 @@ export async function createOAuthClient(
         fetch: deps.fetch,
       }),
     allowHttp: config.allowHttp,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    fetch: deps.fetch,
     // Typed as returning void, but the library awaits it (session-getter.js) before it deletes the session.
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- see above
     onSessionDeleted: async (did, cause) => {

@@ -1,12 +1,21 @@
 import { testEnvironment } from '@chronopost/testing';
 import { describe, expect, it } from 'vitest';
-import { createIdentityResolver, MAX_MENTIONS_RESOLVED, MENTION_CONCURRENCY, resolveMentions } from '../src';
+import { createAtprotoFetch, createIdentityResolver, MAX_MENTIONS_RESOLVED, MENTION_CONCURRENCY, resolveMentions } from '../src';
+
+describe('createIdentityResolver', () => {
+  it('cannot be built without a fetch: it never falls back to an unchecked one', () => {
+    // @ts-expect-error -- the SSRF-safe fetch is required by the type as well
+    expect(() => createIdentityResolver({ allowHttp: false })).toThrow(/SSRF-safe fetch/);
+  });
+});
 
 /** Against the local PDS and PLC: the real resolver, watched for how many lookups it is asked at once. */
 describe('resolveMentions', () => {
   it('resolves each handle once, a few at a time, and at most 50 per request', async () => {
     const { pdsUrl, plcUrl } = testEnvironment();
-    const real = createIdentityResolver({ handleResolver: pdsUrl, plcUrl, allowHttp: true });
+    // The safe fetch, with the local PDS and PLC (on loopback) allowed as `pnpm dev` allows them.
+    const fetch = createAtprotoFetch({ privateOrigins: [new URL(pdsUrl).origin, new URL(plcUrl).origin] });
+    const real = createIdentityResolver({ handleResolver: pdsUrl, plcUrl, allowHttp: true, fetch });
     let inFlight = 0;
     let peak = 0;
     const asked: string[] = [];

@@ -18,7 +18,8 @@ export function createAccountsOAuthClient(
     vault: Vault;
     lock: Lock;
     stateStore?: NodeSavedStateStore;
-    fetch?: typeof globalThis.fetch;
+    /** The SSRF-safe fetch (`createAtprotoFetch`): the client fetches addresses users choose. */
+    fetch: typeof globalThis.fetch;
     now?: () => Date;
     onSessionEnded?: (did: string, ended: SessionEnded) => void | Promise<void>;
   },
@@ -28,7 +29,7 @@ export function createAccountsOAuthClient(
     sessionStore: createPostgresSessionStore({ db: deps.db, vault: deps.vault, clientId: clientMetadata(config).client_id }),
     ...(deps.stateStore ? { stateStore: deps.stateStore } : {}),
     lock: deps.lock,
-    ...(deps.fetch ? { fetch: deps.fetch } : {}),
+    fetch: deps.fetch,
     onSessionDeleted: onSessionDeleted({
       db: deps.db,
       clientKind: config.mode,
