@@ -120,7 +120,16 @@ export async function startVideoServiceStandIn(options: {
         uploads.push({ did: account, name: url.searchParams.get('name') ?? '', bytes: bytes.length });
         const job: VideoJobStatus = { jobId: randomUUID(), did: account, state: 'JOB_STATE_CREATED', progress: 0 };
         jobs.set(job.jobId, job);
-        void process(job, request.headers.authorization!.slice('Bearer '.length), bytes);
+        // Processing runs after the answer, as the service's does: whatever goes wrong in it (a file
+        // it cannot read, a PDS it cannot reach) is the job's failure, reported by getJobStatus.
+        process(job, request.headers.authorization!.slice('Bearer '.length), bytes).catch((error: unknown) => {
+          jobs.set(job.jobId, {
+            ...job,
+            state: 'JOB_STATE_FAILED',
+            failureCode: 'processing_failure',
+            error: String(error instanceof Error ? error.message : error).slice(0, 300),
+          });
+        });
         return send(response, 200, { jobStatus: job });
       }
       if (request.method === 'GET' && url.pathname === '/xrpc/app.bsky.video.getJobStatus') {
