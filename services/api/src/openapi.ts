@@ -51,6 +51,8 @@ const invalid = {
     'The request is not valid: `issues` lists every problem as { path, code, params, message } (`code` and `params` from the message catalogue, `message` in English).',
   ),
 };
+/** A route whose only input is its `{id}`: the one 400 it can answer. */
+const badId = { '400': error('The `id` in the path is not a UUID: `issues` names it.') };
 const authed = {
   '401': json(z.object({ message: z.literal('Unauthorized') }), "API Gateway's answer to a missing or invalid access token."),
 };
@@ -100,7 +102,7 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
   'GET /posts/{id}': {
     summary: 'One post',
     requestParams: { path: idParam, header: ifNoneMatch },
-    responses: { '200': json(postSchema, 'The post; ETag is its version.'), ...notModified, ...authed, ...missing },
+    responses: { '200': json(postSchema, 'The post; ETag is its version.'), ...notModified, ...badId, ...authed, ...missing },
   },
   'PATCH /posts/{id}': {
     summary: 'Edit a draft or a scheduled post (If-Match or version required)',
@@ -118,7 +120,7 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
   'DELETE /posts/{id}': {
     summary: 'Cancel a post (not once publishing or published)',
     requestParams: { path: idParam, header: ifMatch },
-    responses: { '200': json(postSchema, 'Cancelled (also when it already was).'), ...authed, ...missing, ...conflict },
+    responses: { '200': json(postSchema, 'Cancelled (also when it already was).'), ...invalid, ...authed, ...missing, ...conflict },
   },
   'POST /posts/{id}/schedule': {
     summary: 'Schedule a draft',
@@ -172,7 +174,7 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
   'GET /posts/{id}/attempts': {
     summary: 'Every publication attempt of a post',
     requestParams: { path: idParam },
-    responses: { '200': json(listAttemptsResponseSchema, 'Oldest first.'), ...authed, ...missing },
+    responses: { '200': json(listAttemptsResponseSchema, 'Oldest first.'), ...badId, ...authed, ...missing },
   },
   'POST /media': {
     summary: 'Start an upload: a media id and a form to POST the file straight to storage',
@@ -192,13 +194,19 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
   'GET /media/{id}': {
     summary: 'An upload: its state, the reason if rejected, and once ready its size and a short-lived preview URL',
     requestParams: { path: z.object({ id: z.uuid().meta({ description: 'The media id.' }) }) },
-    responses: { '200': json(mediaSchema, 'The upload.'), ...authed, '404': error('No such upload among yours (`media_not_found`).') },
+    responses: {
+      '200': json(mediaSchema, 'The upload.'),
+      ...badId,
+      ...authed,
+      '404': error('No such upload among yours (`media_not_found`).'),
+    },
   },
   'DELETE /media/{id}': {
     summary: 'Delete an upload no post uses (original and processed image)',
     requestParams: { path: z.object({ id: z.uuid().meta({ description: 'The media id.' }) }) },
     responses: {
       '204': { description: 'Deleted.' },
+      ...badId,
       ...authed,
       '404': error('No such upload among yours (`media_not_found`).'),
       '409': error('A post uses it (`media_in_use`).'),
@@ -228,7 +236,14 @@ const operations: Record<string, ZodOpenApiOperationObject> = {
         lang: z.string().meta({ description: 'A language tag.' }),
       }),
     },
-    responses: { '200': json(mediaSchema, 'The upload with its captions.'), ...authed, '404': error('No such upload among yours.') },
+    responses: {
+      '200': json(mediaSchema, 'The upload with its captions.'),
+      '400': error(
+        'Not a UUID (`id`), not a language tag (`lang`), or the upload is not a video (`captions_need_video`): `issues` lists each problem.',
+      ),
+      ...authed,
+      '404': error('No such upload among yours (`media_not_found`).'),
+    },
   },
   'POST /link-preview': {
     summary: 'A link card for an address: title, description and the page image as an upload (`thumbMediaId`)',

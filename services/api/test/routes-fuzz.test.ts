@@ -19,12 +19,14 @@ import { type HttpServices, useHttpServices } from '@chronopost/testing';
 import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildOpenApiDocument } from '../src/openapi';
 
 /**
  * Property, for every HTTP route (api and oauth): whatever the path parameters, query, body,
  * cookies and conditional headers, the answer is never a 5xx; every 4xx of ours has a stable code
- * and names where the problem is; and a refused write changes nothing in the database. API
- * Gateway's own answers (a path it cannot decode, an unknown route) keep API Gateway's shape.
+ * and names where the problem is; every status an api route answers is one its OpenAPI document
+ * lists; and a refused write changes nothing in the database. API Gateway's own answers (a path
+ * it cannot decode, an unknown route) keep API Gateway's shape.
  */
 
 /**
@@ -225,6 +227,12 @@ describe('every HTTP route with generated input', () => {
   });
 
   const routes = HTTP_ROUTES.filter((route) => route.path !== '/openapi.json');
+  const openApi = buildOpenApiDocument();
+  /** The statuses the api's OpenAPI document gives a route (the oauth service's routes have no document). */
+  const documented = (route: (typeof routes)[number]) =>
+    route.service === 'api'
+      ? Object.keys((openApi.paths?.[route.path] as Record<string, { responses: object }>)[route.method.toLowerCase()]!.responses)
+      : undefined;
 
   it.each(routes.map((route) => [`${route.method} ${route.path}`, route] as const))(
     '%s: no 5xx, every 4xx named and coded, refused writes change nothing',
@@ -282,8 +290,16 @@ describe('every HTTP route with generated input', () => {
             const count = (key: string) => (counts.answers[key] = (counts.answers[key] ?? 0) + 1);
             if (response.status < 400 || response.status >= 500) count(String(response.status));
             expect(response.status, sent).toBeLessThan(500);
-            if (response.status < 400) return;
+            const statuses = documented(route);
+            if (response.status < 400) {
+              if (statuses)
+                expect(statuses, `${sent}: ${response.status} is not in the OpenAPI document`).toContain(String(response.status));
+              return;
+            }
             const answer = (await response.json().catch(() => ({}))) as ErrorBody;
+            // Ours (not API Gateway's own answers, which come before any route): documented.
+            if (statuses && answer.error)
+              expect(statuses, `${sent}: ${response.status} is not in the OpenAPI document`).toContain(String(response.status));
             count(
               answer.error
                 ? `${response.status} ${answer.error.code} ${[...new Set(answer.error.issues?.map((issue) => `${issue.path}:${issue.code}`))].sort().join(' ')}`
