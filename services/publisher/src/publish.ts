@@ -41,7 +41,7 @@ import { facetSchema, postOptionsSchema, type PublishMessage, storedEmbedSchema 
 import pMap from 'p-map';
 import * as z from 'zod';
 import type { PublisherContext } from './context';
-import { pinTokenSet } from './session-pin';
+import { restorePinned } from './session-pin';
 
 export type PublishResult =
   | { outcome: 'published' | 'already_published'; postId: string; records: Array<{ uri: string; cid: string | null }> }
@@ -140,10 +140,10 @@ export async function publish(
   try {
     const { items, options } = readPost(post);
     const client = await ctx.oauthClient();
-    const session = await client.restore(post.ownerDid);
     // The token set is read once, here: the write at the second does not go back to the lock, the
     // stored row and the vault first.
-    const target = { did: post.ownerDid, pdsUrl: normalizePdsUrl((await pinTokenSet(session, ctx.now)).aud) };
+    const { session, tokenSet } = await restorePinned(client, post.ownerDid, ctx.now);
+    const target = { did: post.ownerDid, pdsUrl: normalizePdsUrl(tokenSet.aud) };
 
     // Any earlier attempt (a retry, or a publisher that died) may have written the records.
     if (claim.attempt > 1) {

@@ -1,4 +1,5 @@
-import type { OAuthSession, TokenSet } from '@atproto/oauth-client-node';
+import type { NodeOAuthClient, OAuthSession, TokenSet } from '@atproto/oauth-client-node';
+import { readSessions } from '@chronopost/bluesky';
 
 /** A pinned token set serves until this long before it expires; after that requests read as before. */
 const PIN_MARGIN_MS = 60_000;
@@ -27,4 +28,19 @@ export async function pinTokenSet(session: OAuthSession, now: () => Date = () =>
     return pinned;
   };
   return pinned;
+}
+
+/**
+ * The author's session, restored and pinned (see `pinTokenSet`), with the distributed refresh lock
+ * taken only if its token needs a refresh (see `readSessions`): a publication's one session read.
+ */
+export function restorePinned(
+  client: NodeOAuthClient,
+  did: string,
+  now: () => Date,
+): Promise<{ session: OAuthSession; tokenSet: TokenSet }> {
+  return readSessions(async () => {
+    const session = await client.restore(did);
+    return { session, tokenSet: await pinTokenSet(session, now) };
+  });
 }

@@ -34,7 +34,7 @@ import {
 } from '@chronopost/db';
 import type { PrepareVideoMessage } from '@chronopost/shared-schemas';
 import type { PublisherContext } from './context';
-import { pinTokenSet } from './session-pin';
+import { restorePinned } from './session-pin';
 
 /** An uploader that started this long ago and is still `uploading` died: its upload may be taken over. */
 const STALE_UPLOAD_MS = 2 * 60_000;
@@ -290,10 +290,10 @@ export async function prepareVideosAhead(
     return { outcome: 'skipped', postId, status: post?.status };
   }
   try {
-    const session = await (await ctx.oauthClient()).restore(post.ownerDid);
     // Read once, as the publication does: the service tokens and uploads below use this token set
     // instead of going back to the lock, the stored row and the vault for every request.
-    const pdsUrl = normalizePdsUrl((await pinTokenSet(session, ctx.now)).aud);
+    const { session, tokenSet } = await restorePinned(await ctx.oauthClient(), post.ownerDid, ctx.now);
+    const pdsUrl = normalizePdsUrl(tokenSet.aud);
     const path = videoPathFor(pdsUrl, ctx.config.videoService.pdsHosts);
     let started = 0;
     for (const row of await findMediaForUpload(ctx.db, post.ownerDid, post.mediaIds)) {
