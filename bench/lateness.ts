@@ -19,7 +19,16 @@ const LEAD_SECONDS = 25;
 const TARGET_P99_MS = 1_000;
 /** Ours alone: due → the write request leaving for the PDS. */
 const TARGET_OWN_P99_MS = 20;
-const POLLERS = 10;
+/**
+ * Publisher invocations at once (the publish queue's event source). A post's message arrives ~4 s
+ * before its second and holds its invocation until the write, and when traffic is sparse a batch
+ * holds one post: the ~1.7 posts/s due around the burst keep ~9 invocations busy, and the 100 of
+ * the same second need ten more batches of ten the moment they arrive. With 10 in all the burst's
+ * messages waited for a free invocation (claims from 1.8 s before their second to 2.2 s after it,
+ * the "claim − due" rows); 40 leaves room. Production allows 1,000 (`publish_max_concurrency`;
+ * how fast AWS gets there is in docs/architecture.md § The top-of-the-hour burst).
+ */
+const POLLERS = 40;
 
 type Mode = 'lookahead' | 'naive';
 type Spread = 'three' | 'one';
@@ -44,7 +53,8 @@ interface Lateness {
   own: Tail;
   /** Request sent → answered: the PDS's (and the network's). */
   pds: Tail;
-  sameSecond: { endToEnd: Tail; own: Tail };
+  /** Of the same second's posts: claimed (their attempt begun) − due, i.e. minus how early. */
+  sameSecond: { claimed: Tail; endToEnd: Tail; own: Tail };
   /** CPU (user + system) of the runtime process from the first due second to the end, ms per post. */
   cpuPerPostMs: number | undefined;
   load: [number, number];
@@ -113,8 +123,7 @@ async function measure(mode: Mode, spread: Spread, pdsUrls: string[], plcUrl: st
       DISPATCH_MODE: mode,
       SCHEDULE_MIN_LEAD_SECONDS: '5',
       LOGIN_RATE_LIMIT: '1000',
-      // Ten publisher invocations at once: an event source mapping with maximum concurrency 10
-      // (the plain local runtime starts five, as Lambda does before it scales).
+      // See POLLERS (the plain local runtime starts five, as Lambda does before it scales).
       LOCAL_SQS_POLLERS: String(POLLERS),
       ATPROTO_HANDLE_RESOLVER: pdsUrls[0]!,
       ATPROTO_PLC_URL: plcUrl,
@@ -163,8 +172,15 @@ async function measure(mode: Mode, spread: Spread, pdsUrls: string[], plcUrl: st
       }
       const cpuAfter = runtime.cpuMs();
       const loadAfter = loadavg()[0]!;
-      const { rows } = await client.query<{ status: string; late_ms: number | null; own_ms: number | null; same_second: boolean }>(
+      const { rows } = await client.query<{
+        status: string;
+        late_ms: number | null;
+        own_ms: number | null;
+        same_second: boolean;
+        lead_ms: number | null;
+      }>(
         `SELECT p.status, (extract(epoch FROM p.published_at - p.scheduled_at) * 1000)::float8 AS late_ms,
+           (extract(epoch FROM p.scheduled_at - a.started_at) * 1000)::float8 AS lead_ms,
            (extract(epoch FROM a.write_sent_at - p.scheduled_at) * 1000)::float8 AS own_ms, p.scheduled_at = $1 AS same_second
          FROM posts p LEFT JOIN publish_attempts a ON a.post_id = p.id AND a.outcome = 'published'`,
         [new Date(burst)],
@@ -183,6 +199,7 @@ async function measure(mode: Mode, spread: Spread, pdsUrls: string[], plcUrl: st
         own: tail(withOwn.map((row) => row.own_ms!)),
         pds: tail(withOwn.map((row) => row.late_ms! - row.own_ms!)),
         sameSecond: {
+          claimed: tail(published.filter((row) => row.same_second && row.lead_ms !== null).map((row) => -row.lead_ms!)),
           endToEnd: tail(published.filter((row) => row.same_second).map((row) => row.late_ms!)),
           own: tail(withOwn.filter((row) => row.same_second).map((row) => row.own_ms!)),
         },
@@ -270,6 +287,7 @@ export async function run() {
       tailRows('PDS (sent → answer)', (result) => result.pds) +
       row('same second: end to end p99', (result) => ms(result.sameSecond.endToEnd.p99)) +
       row('same second: ours p99', (result) => ms(result.sameSecond.own.p99)) +
+      tailRows('same second: claim − due', (result) => result.sameSecond.claimed) +
       row('same second: ours max', (result) => ms(result.sameSecond.own.max)) +
       row('runtime CPU per post', (result) => (result.cpuPerPostMs === undefined ? '?' : `${result.cpuPerPostMs.toFixed(1)} ms`)) +
       row('load (1 min) first due/end', (result) => `${result.load[0].toFixed(1)} / ${result.load[1].toFixed(1)}`),
