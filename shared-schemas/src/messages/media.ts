@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { defineMessages, message, none } from './define';
+import { durationEn, durationJa } from './durations';
 
 const bytes = z.number().int().nonnegative();
 const MIB = 1024 * 1024;
@@ -18,9 +19,6 @@ const sizeJa = (count: number) => {
   const mb = megabytes(count);
   return mb === undefined ? `${count.toLocaleString('en')}バイト` : `${mb.toLocaleString('en')}MB`;
 };
-/** A duration as people read it: whole minutes, else seconds. */
-const durationEn = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`);
-const durationJa = (seconds: number) => (seconds % 60 === 0 ? `${seconds / 60}分` : `${seconds}秒`);
 const names = z.object({ accepted: z.array(z.string()) });
 
 /**
@@ -93,9 +91,9 @@ export const mediaMessages = defineMessages({
   video_too_long: message(
     () => z.object({ maxSeconds: z.number().int().positive(), seconds: z.number().int().nonnegative().optional() }),
     (p) =>
-      `The video is longer than Bluesky allows (${durationEn(p.maxSeconds)}${p.seconds === undefined ? '' : `; this one is ${p.seconds} seconds`}).`,
+      `The video is longer than Bluesky allows (${durationEn(p.maxSeconds)}${p.seconds === undefined ? '' : `; this one is ${durationEn(p.seconds)}`}).`,
     (p) =>
-      `動画が Bluesky の上限（${durationJa(p.maxSeconds)}）より長いです${p.seconds === undefined ? '' : `（この動画は${p.seconds}秒）`}。`,
+      `動画が Bluesky の上限（${durationJa(p.maxSeconds)}）より長いです${p.seconds === undefined ? '' : `（この動画は${durationJa(p.seconds)}）`}。`,
   ),
   unsupported_codec: message(
     () => names,

@@ -4,6 +4,7 @@ import { type z } from 'zod';
 import { createPostSchema } from '../api/posts';
 import { errorMessages } from './errors';
 import { MESSAGES, type MessageDefinition, renderMessage, zodIssueCode, zodIssueParams } from './index';
+import { durationEn, durationJa } from './durations';
 import { mediaMessages } from './media';
 import { notificationMessages } from './notifications';
 import { publishingMessages } from './publishing';
@@ -115,13 +116,45 @@ describe('message catalogue', () => {
 
   it('says why a video was refused from its params, in either language', () => {
     const tooLong = { code: 'video_too_long', params: { maxSeconds: 180, seconds: 241 } };
-    expect(renderMessage(tooLong)).toBe('The video is longer than Bluesky allows (3 minutes; this one is 241 seconds).');
-    expect(renderMessage(tooLong, 'ja')).toBe('動画が Bluesky の上限（3分）より長いです（この動画は241秒）。');
+    expect(renderMessage(tooLong)).toBe('The video is longer than Bluesky allows (3 minutes; this one is 4 minutes 1 second).');
+    expect(renderMessage(tooLong, 'ja')).toBe('動画が Bluesky の上限（3分）より長いです（この動画は4分1秒）。');
     expect(renderMessage({ code: 'unsupported_video_type', params: { accepted: ['MP4', 'MOV (QuickTime)'] } }, 'ja')).toBe(
       'この動画形式には対応していません。MP4またはMOV (QuickTime)を使ってください。WebM はそのままでは Bluesky に投稿できません。',
     );
     expect(renderMessage({ code: 'damaged', params: { kind: 'video' } })).toBe('The video is damaged or incomplete.');
     // Rows stored before videos carry no kind: they were images.
     expect(renderMessage({ code: 'damaged', params: {} }, 'ja')).toBe('画像が壊れているか、途中までしかありません。');
+  });
+
+  it('renders durations in the units people use, in either language', () => {
+    expect(durationEn(3600)).toBe('1 hour');
+    expect(durationJa(3600)).toBe('1時間');
+    expect(durationEn(5400)).toBe('1 hour 30 minutes');
+    expect(durationJa(5400)).toBe('1時間30分');
+    expect(durationEn(90)).toBe('1 minute 30 seconds');
+    expect(durationJa(90)).toBe('1分30秒');
+    expect(durationEn(30)).toBe('30 seconds');
+    expect(durationEn(1)).toBe('1 second');
+    expect(durationEn(2 * 86_400 + 3_600)).toBe('2 days 1 hour');
+    expect(durationJa(2 * 86_400 + 3_600)).toBe('2日1時間');
+    // Nothing rounded away: a measured length keeps its fraction of a second.
+    expect(durationEn(180.5)).toBe('3 minutes 0.5 seconds');
+    expect(durationJa(0)).toBe('0秒');
+    // In the messages that carry a duration.
+    expect(renderMessage({ code: 'too_soon', params: { minLeadSeconds: 3600 } })).toBe(
+      'Schedule at least 1 hour ahead (publish now by picking a time just after).',
+    );
+    expect(renderMessage({ code: 'too_soon', params: { minLeadSeconds: 3600 } }, 'ja')).toBe(
+      '予約は1時間以上先の時刻にしてください（すぐに投稿したい場合は少し先の時刻を選んでください）。',
+    );
+    expect(renderMessage({ code: 'too_late', params: { graceMinutes: 90 } })).toBe(
+      'It could not be published within 1 hour 30 minutes of its time, as its late policy asks, so it was skipped. Nothing was posted.',
+    );
+    expect(renderMessage({ code: 'too_late', params: { graceMinutes: 1440 } }, 'ja')).toBe(
+      '遅延時の設定どおり、予定時刻から1日以内に投稿できなかったため見送りました。何も投稿されていません。',
+    );
+    expect(renderMessage({ code: 'video_processing_too_long', params: { minutes: 60 } }, 'ja')).toBe(
+      '予定時刻から1時間たっても Bluesky の動画サービスで動画の処理が終わらなかったため、公開しませんでした。',
+    );
   });
 });

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { defineMessages, message, none } from './define';
+import { durationEn, durationJa } from './durations';
 
 const status = z.number().int();
 const statusEn = (code: number) => (code === 429 ? 'too many requests' : code >= 500 ? `a server error (${code})` : `error ${code}`);
@@ -152,8 +153,9 @@ export const publishingMessages = defineMessages({
   ),
   video_processing_too_long: message(
     () => z.object({ minutes: z.number() }),
-    (p) => `Bluesky's video service was still processing the video ${p.minutes} minutes after the post's time, so it was not published.`,
-    (p) => `予定時刻から${p.minutes}分たっても Bluesky の動画サービスで動画の処理が終わらなかったため、公開しませんでした。`,
+    (p) =>
+      `Bluesky's video service was still processing the video ${durationEn(p.minutes * 60)} after the post's time, so it was not published.`,
+    (p) => `予定時刻から${durationJa(p.minutes * 60)}たっても Bluesky の動画サービスで動画の処理が終わらなかったため、公開しませんでした。`,
   ),
   stored_form_unreadable: message(
     none,
@@ -164,8 +166,9 @@ export const publishingMessages = defineMessages({
   too_late: message(
     () => z.object({ graceMinutes: z.number() }),
     (p) =>
-      `It could not be published within ${p.graceMinutes} minutes of its time, as its late policy asks, so it was skipped. Nothing was posted.`,
-    (p) => `遅延時の設定どおり、予定時刻から${p.graceMinutes}分以内に投稿できなかったため見送りました。何も投稿されていません。`,
+      `It could not be published within ${durationEn(p.graceMinutes * 60)} of its time, as its late policy asks, so it was skipped. Nothing was posted.`,
+    (p) =>
+      `遅延時の設定どおり、予定時刻から${durationJa(p.graceMinutes * 60)}以内に投稿できなかったため見送りました。何も投稿されていません。`,
   ),
   missed_while_down: message(
     none,

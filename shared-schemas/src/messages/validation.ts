@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { defineMessages, message, none } from './define';
+import { durationEn, durationJa } from './durations';
 
 /**
  * Problems with one field of a request: zod's own issue codes (rendered from the facts zod gives,
@@ -166,8 +167,8 @@ export const validationMessages = defineMessages({
   ),
   too_soon: message(
     () => z.object({ minLeadSeconds: z.number() }),
-    (p) => `Schedule at least ${p.minLeadSeconds} seconds ahead (publish now by picking a time just after).`,
-    (p) => `予約は${p.minLeadSeconds}秒以上先の時刻にしてください（すぐに投稿したい場合は少し先の時刻を選んでください）。`,
+    (p) => `Schedule at least ${durationEn(p.minLeadSeconds)} ahead (publish now by picking a time just after).`,
+    (p) => `予約は${durationJa(p.minLeadSeconds)}以上先の時刻にしてください（すぐに投稿したい場合は少し先の時刻を選んでください）。`,
   ),
   too_far: message(
     () => z.object({ maxAheadDays: z.number() }),
