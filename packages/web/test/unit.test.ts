@@ -37,6 +37,15 @@ describe('the interface language', () => {
     walk(english, japanese, '');
     expect(same).toEqual(alike);
   });
+
+  it('says durations in its own texts as the API’s messages do (1 hour, 1時間), not as a count of seconds', () => {
+    // The calendar's own words for "too soon", used when the API's catalogue has not loaded.
+    expect(screensEn.calendar.tooSoon(3600)).toBe('Schedule at least 1 hour ahead.');
+    expect(screensJa.calendar.tooSoon(5400)).toBe('予約は1時間30分以上先の時刻にしてください。');
+    expect(screensEn.calendar.tooSoon(30)).toBe('Schedule at least 30 seconds ahead.');
+    expect(screensEn.post.lateSkip(1440)).toBe('Skip it if it is more than 1 day late.');
+    expect(screensJa.post.lateSkip(90)).toBe('1時間30分以上遅れたら見送ります。');
+  });
 });
 
 describe('status names', () => {

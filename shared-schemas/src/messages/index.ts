@@ -11,6 +11,7 @@ export * from './define';
 export { zodIssueCode, zodIssueParams } from './zod-issues';
 export { errorMessages } from './errors';
 export { STATUS_NAMES } from './statuses';
+export { durationEn, durationJa } from './durations';
 export { validationMessages } from './validation';
 export { publishingMessages, type PublishingCode } from './publishing';
 export { sessionMessages, SESSION_END_CODES, type SessionEndCode } from './sessions';

@@ -3,7 +3,7 @@
  * English. They load with those screens, never before the first one; `screens-ja.ts` has the same
  * shape (the type checker and a test keep it complete).
  */
-import { STATUS_NAMES } from '@chronopost/shared-schemas';
+import { durationEn, STATUS_NAMES } from '@chronopost/shared-schemas';
 
 const plural = (n: number, one: string, other: string) => `${n.toLocaleString('en')} ${n === 1 ? one : other}`;
 
@@ -45,7 +45,7 @@ export const screensEn = {
     /** A drag refused by the API because the post changed elsewhere: the calendar has already reloaded it. */
     conflict:
       'Not moved: this post was changed elsewhere in the meantime. The calendar now shows it as it is; drag it again if you still want to move it.',
-    tooSoon: (seconds: number) => `Schedule at least ${seconds} seconds ahead.`,
+    tooSoon: (seconds: number) => `Schedule at least ${durationEn(seconds)} ahead.`,
     loadFailed: 'The calendar could not be loaded.',
     newPost: 'New post',
   },
@@ -77,7 +77,7 @@ export const screensEn = {
     publishedAt: 'Published',
     zone: 'Time zone',
     late: 'If it cannot go out on time',
-    lateSkip: (minutes: number) => `Skip it if it is more than ${plural(minutes, 'minute', 'minutes')} late.`,
+    lateSkip: (minutes: number) => `Skip it if it is more than ${durationEn(minutes * 60)} late.`,
     latePublish: 'Publish it anyway, however late.',
     replies: 'Who can reply',
     quotes: 'Quote posts',

@@ -1,4 +1,4 @@
-import { STATUS_NAMES } from '@chronopost/shared-schemas';
+import { durationJa, STATUS_NAMES } from '@chronopost/shared-schemas';
 import type { ScreenMessages } from './screens-en';
 
 /** 2画面目以降（カレンダー・投稿一覧・投稿・お知らせ・設定）の日本語テキスト（screens-en.ts と同じ形）。 */
@@ -38,7 +38,7 @@ export const screensJa: ScreenMessages = {
     notMoved: (reason: string) => `移動しませんでした。${reason}`,
     conflict:
       '移動しませんでした。この投稿はその間に別の画面で変更されています。カレンダーは最新の内容に更新済みです。移動する場合はもう一度ドラッグしてください。',
-    tooSoon: (seconds: number) => `予約は${seconds}秒以上先の時刻にしてください。`,
+    tooSoon: (seconds: number) => `予約は${durationJa(seconds)}以上先の時刻にしてください。`,
     loadFailed: 'カレンダーを読み込めませんでした。',
     newPost: '新しい投稿',
   },
@@ -70,7 +70,7 @@ export const screensJa: ScreenMessages = {
     publishedAt: '投稿日時',
     zone: 'タイムゾーン',
     late: '予定時刻に投稿できない場合',
-    lateSkip: (minutes: number) => `${minutes}分以上遅れたら見送ります。`,
+    lateSkip: (minutes: number) => `${durationJa(minutes * 60)}以上遅れたら見送ります。`,
     latePublish: 'どれだけ遅れても投稿します。',
     replies: '返信できる人',
     quotes: '引用',
