@@ -2,7 +2,7 @@ import { TokenRefreshError } from '@atproto/oauth-client-node';
 import { XRPCError } from '@atproto/xrpc';
 import { renderMessage } from '@chronopost/shared-schemas';
 import { describe, expect, it } from 'vitest';
-import { classifyPublishError, PublishError, retryAfterFrom } from '../src';
+import { classifyPublishError, missingBlobOf, PublishError, retryAfterFrom } from '../src';
 
 const now = new Date('2026-11-22T12:00:00.000Z');
 
@@ -24,6 +24,20 @@ describe('classifying publication failures', () => {
       retryAfter: new Date(1795435200 * 1000),
     });
     expect(renderMessage(limited!.reason)).toBe('Your Bluesky server is rate-limiting this account.');
+  });
+
+  it('retries a write refused for a blob the PDS no longer has, naming the blob', () => {
+    // As @atproto/pds answers applyWrites (InvalidRequestError, 400): the services/media video test sees it from the real PDS.
+    const cid = 'bafkreihdwdcefgh4dqkjv67uzcmw7ojee6xedzdetojuzjevtenxquvyku';
+    const missing = new XRPCError(400, 'BlobNotFound', `Could not find blob: ${cid}`);
+    expect(missingBlobOf(missing)).toEqual({ cids: [cid] });
+    const classified = classifyPublishError(missing, now);
+    expect(classified).toEqual({
+      errorClass: 'server',
+      reason: { code: 'blob_missing', params: { detail: `Could not find blob: ${cid}` } },
+    });
+    expect(renderMessage(classified!.reason, 'ja')).toContain('アップロードし直します');
+    expect(missingBlobOf(new XRPCError(400, 'InvalidRequest', `Could not find blob: ${cid}`))).toBeUndefined();
   });
 
   it('calls it the network when no answer came', () => {
