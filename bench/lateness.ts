@@ -7,7 +7,7 @@ import { createPdsAccount, startDevPlc } from '@chronopost/local';
 import { summariseCpuProfile } from './cpu-profile';
 import { accessToken, login } from '@chronopost/testing/oauth-login';
 import pg from 'pg';
-import { type BenchRuntime, startBenchRuntime } from './local-runtime';
+import { type BenchRuntime, processCpuMs, startBenchRuntime } from './local-runtime';
 
 const ACCOUNTS = 30;
 const POSTS = 300;
@@ -54,9 +54,11 @@ interface Lateness {
   /** Request sent → answered: the PDS's (and the network's). */
   pds: Tail;
   /** Of the same second's posts: claimed (their attempt begun) − due, i.e. minus how early. */
-  sameSecond: { claimed: Tail; endToEnd: Tail; own: Tail };
+  sameSecond: { claimed: Tail; endToEnd: Tail; own: Tail; ownMin: number };
   /** CPU (user + system) of the runtime process from the first due second to the end, ms per post. */
   cpuPerPostMs: number | undefined;
+  /** CPU of the PDS processes the accounts are on, over the same span, ms per post. */
+  pdsCpuPerPostMs: number;
   load: [number, number];
 }
 
@@ -115,7 +117,9 @@ async function users(runtime: BenchRuntime, pdsUrls: string[]) {
   });
 }
 
-async function measure(mode: Mode, spread: Spread, pdsUrls: string[], plcUrl: string, profile: boolean): Promise<Lateness> {
+async function measure(mode: Mode, spread: Spread, pdses: Pds[], plcUrl: string, profile: boolean): Promise<Lateness> {
+  const pdsUrls = pdses.map((pds) => pds.url);
+  const pdsCpu = () => pdses.reduce((sum, pds) => sum + processCpuMs(pds.process.pid!), 0);
   const profileDir = profile ? await mkdtemp(join(tmpdir(), 'chronopost-bench-prof-')) : undefined;
   let firstDue = 0;
   const runtime = await startBenchRuntime(
@@ -156,6 +160,7 @@ async function measure(mode: Mode, spread: Spread, pdsUrls: string[], plcUrl: st
     await new Promise((resolve) => setTimeout(resolve, start - Date.now()));
     firstDue = start;
     const cpuBefore = runtime.cpuMs();
+    const pdsCpuBefore = pdsCpu();
     const loadBefore = loadavg()[0]!;
 
     const client = new pg.Client({ connectionString: runtime.databaseUrl });
@@ -171,6 +176,7 @@ async function measure(mode: Mode, spread: Spread, pdsUrls: string[], plcUrl: st
         await new Promise((resolve) => setTimeout(resolve, 2_000));
       }
       const cpuAfter = runtime.cpuMs();
+      const pdsCpuAfter = pdsCpu();
       const loadAfter = loadavg()[0]!;
       const { rows } = await client.query<{
         status: string;
@@ -202,8 +208,11 @@ async function measure(mode: Mode, spread: Spread, pdsUrls: string[], plcUrl: st
           claimed: tail(published.filter((row) => row.same_second && row.lead_ms !== null).map((row) => -row.lead_ms!)),
           endToEnd: tail(published.filter((row) => row.same_second).map((row) => row.late_ms!)),
           own: tail(withOwn.filter((row) => row.same_second).map((row) => row.own_ms!)),
+          // With the min: the same second's writes spread from min to max, one after the other.
+          ownMin: Math.min(...withOwn.filter((row) => row.same_second).map((row) => row.own_ms!)),
         },
         cpuPerPostMs: cpuBefore && cpuAfter ? (cpuAfter.runtime - cpuBefore.runtime) / POSTS : undefined,
+        pdsCpuPerPostMs: (pdsCpuAfter - pdsCpuBefore) / POSTS,
         load: [loadBefore, loadAfter],
       };
     } finally {
@@ -260,8 +269,7 @@ export async function run() {
   try {
     for (let n = 0; n < 3; n++) pdses.push(await startPdsProcess(plc.url, join(dir, String(n))));
     for (const [mode, spread] of runs) {
-      const urls = pdses.slice(0, spread === 'three' ? 3 : 1).map((pds) => pds.url);
-      results.push(await measure(mode, spread, urls, plc.url, process.argv.includes('--cpu-prof')));
+      results.push(await measure(mode, spread, pdses.slice(0, spread === 'three' ? 3 : 1), plc.url, process.argv.includes('--cpu-prof')));
     }
   } finally {
     for (const pds of pdses) {
@@ -286,10 +294,11 @@ export async function run() {
       tailRows('ours (due → sent)', (result) => result.own) +
       tailRows('PDS (sent → answer)', (result) => result.pds) +
       row('same second: end to end p99', (result) => ms(result.sameSecond.endToEnd.p99)) +
-      row('same second: ours p99', (result) => ms(result.sameSecond.own.p99)) +
+      tailRows('same second: ours', (result) => result.sameSecond.own) +
+      row('same second: ours min', (result) => ms(result.sameSecond.ownMin)) +
       tailRows('same second: claim − due', (result) => result.sameSecond.claimed) +
-      row('same second: ours max', (result) => ms(result.sameSecond.own.max)) +
       row('runtime CPU per post', (result) => (result.cpuPerPostMs === undefined ? '?' : `${result.cpuPerPostMs.toFixed(1)} ms`)) +
+      row("PDSes' CPU per post", (result) => `${result.pdsCpuPerPostMs.toFixed(1)} ms`) +
       row('load (1 min) first due/end', (result) => `${result.load[0].toFixed(1)} / ${result.load[1].toFixed(1)}`),
   );
   const lookahead = results.find((result) => result.mode === 'lookahead' && result.spread === 'three');

@@ -36,6 +36,9 @@ export const pdsBenchEnv = (pds: { url: string; plcUrl: string }): Record<string
 
 const CLOCK_TICK_MS = 10;
 
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; 0 elsewhere). */
+export const processCpuMs = (pid: number): number => processTicks(pid) * CLOCK_TICK_MS;
+
 /** utime + stime of a process from /proc/<pid>/stat, in clock ticks. */
 const processTicks = (pid: number): number => {
   try {
