@@ -11,6 +11,7 @@ const benches: Record<string, () => Promise<unknown>> = {
   burst: async () => (await import('./burst')).run(),
   recovery: async () => (await import('./recovery')).run(),
   publish: async () => (await import('./publish')).run(),
+  'same-second': async () => (await import('./same-second')).run(),
 };
 
 const name = process.argv[2];

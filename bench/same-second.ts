@@ -1,0 +1,123 @@
+import { createHash } from 'node:crypto';
+import { createServer } from 'node:http';
+import { loadavg } from 'node:os';
+import { JoseKey, OAuthSession, type TokenSet } from '@atproto/oauth-client-node';
+import { createAtprotoFetch, writeRecords, type Write } from '@chronopost/bluesky';
+
+const ROUNDS = 5;
+/** What `pnpm bench lateness` asks of ours: due → the write sent, p99. */
+const TARGET_OWN_P99_MS = 20;
+
+const percentile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
+
+/**
+ * `pnpm bench same-second [N]`: what the publisher's own work at the second costs when N posts
+ * (100 unless given) are due in it and one process holds them all, as the local runtime does.
+ * Each post's session is already read and its token pinned, its records built: what remains at
+ * the second is the publisher's write path itself — `writeRecords` through the library's
+ * `OAuthSession.fetchHandler` (DPoP proof) and our SSRF-safe fetch. The resource server is a
+ * local HTTP server answering at once (not a PDS: the PDS's own time is `pnpm bench lateness`'s
+ * "PDS" rows), so everything measured is ours. Prints, per round, when each write was begun
+ * (what `write_sent_at` records) and when its request reached the server, from the second, and
+ * the CPU per write; the median over rounds against the 20 ms of our own lateness.
+ */
+export async function run() {
+  const posts = Number(process.argv.slice(3).find((arg) => /^\d+$/.test(arg)) ?? 100);
+  const arrivals: number[] = [];
+  const server = createServer((request, response) => {
+    arrivals.push(performance.now());
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end('{"results":[]}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const fetch = createAtprotoFetch({ privateOrigins: [origin] });
+  const sessions = await Promise.all(
+    Array.from({ length: posts }, async (_, index) => {
+      const did: `did:plc:${string}` = `did:plc:samesecond${String(index).padStart(14, '0')}`;
+      // An access token the size of a PDS's (a JWT), valid for the hour.
+      const tokenSet: TokenSet = {
+        iss: origin,
+        sub: did,
+        aud: origin,
+        scope: 'atproto transition:generic',
+        token_type: 'DPoP',
+        access_token: `ey${'x'.repeat(700)}`,
+        expires_at: new Date(Date.now() + 3_600_000).toISOString(),
+      };
+      // The token set as the publisher pins it before the second: no store, no lock, no refresh.
+      const sessionGetter = { getSession: async () => ({ tokenSet }), delStored: async () => undefined };
+      const agent = {
+        dpopKey: await JoseKey.generate(['ES256']),
+        serverMetadata: { dpop_signing_alg_values_supported: ['ES256'] },
+        dpopNonces: new Map<string, string>(),
+        runtime: { sha256: async (text: string) => createHash('sha256').update(text).digest('base64url') },
+      };
+      return { did, session: new OAuthSession(agent as never, did, sessionGetter as never, fetch) };
+    }),
+  );
+  const writes: Write[] = [
+    {
+      $type: 'com.atproto.repo.applyWrites#create',
+      collection: 'app.bsky.feed.post',
+      rkey: '3lbenchsamesec',
+      value: {
+        $type: 'app.bsky.feed.post',
+        text: 'a post due at the top of the hour #bench',
+        createdAt: new Date().toISOString(),
+        langs: ['en'],
+      },
+    },
+  ];
+  // Warm-up: JIT, the connection pool, the modules the first request loads.
+  for (const { session, did } of sessions.slice(0, 10)) await writeRecords(session, did, writes);
+  arrivals.length = 0;
+
+  const results: Array<{ begun: number[]; arrived: number[]; cpuMs: number }> = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const second = performance.now() + 500;
+    const begun: number[] = [];
+    const cpu = process.cpuUsage();
+    await Promise.all(
+      sessions.map(async ({ session, did }) => {
+        // As the publisher waits: a timer each, until the clock reads the second.
+        for (let wait = second - performance.now(); wait > 0; wait = second - performance.now()) {
+          await new Promise((resolve) => setTimeout(resolve, wait));
+        }
+        begun.push(performance.now() - second);
+        await writeRecords(session, did, writes);
+      }),
+    );
+    const used = process.cpuUsage(cpu);
+    results.push({
+      begun: begun.sort((a, b) => a - b),
+      arrived: arrivals
+        .splice(0)
+        .map((at) => at - second)
+        .sort((a, b) => a - b),
+      cpuMs: (used.user + used.system) / 1000 / posts,
+    });
+  }
+  server.close();
+
+  const fmt = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
+  console.log(`same second: ${posts} writes due at one instant in one process, ${ROUNDS} rounds, load ${loadavg()[0]!.toFixed(1)}`);
+  for (const [index, result] of results.entries()) {
+    console.log(
+      `  #${index + 1}  begun: p50 ${fmt(percentile(result.begun, 0.5))} p99 ${fmt(percentile(result.begun, 0.99))}` +
+        `   request at the server: first ${fmt(result.arrived[0]!)} p50 ${fmt(percentile(result.arrived, 0.5))} p99 ${fmt(percentile(result.arrived, 0.99))}` +
+        `   CPU ${result.cpuMs.toFixed(2)} ms per write (both ends)`,
+    );
+  }
+  const begunP99 = median(results.map((result) => percentile(result.begun, 0.99)));
+  const arrivedP99 = median(results.map((result) => percentile(result.arrived, 0.99)));
+  console.log(
+    `\nmedian p99: begun ${begunP99.toFixed(1)} ms, at the server ${arrivedP99.toFixed(1)} ms after the second; ` +
+      `ours ≤ ${TARGET_OWN_P99_MS} ms for ${posts} in one process → ${arrivedP99 <= TARGET_OWN_P99_MS ? 'met' : 'NOT met'} ` +
+      `(the floor under \`pnpm bench lateness\`'s own p99 with this many posts in one second)`,
+  );
+}
