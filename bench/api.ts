@@ -1,4 +1,6 @@
 import autocannon, { type Result } from 'autocannon';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +23,28 @@ interface Paced extends OpenLoopResult {
   window: { from: number; to: number };
 }
 
+/**
+ * The generator against a server that answers at once with a page of the same size, in its own
+ * process: what the generator and the machine add to any server's latency at this rate.
+ */
+async function generatorFloor(body: string, seconds: number): Promise<OpenLoopResult> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'answer-server.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  try {
+    child.stdin.write(`${body}\n`);
+    const url = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: child.stdout }).once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`the answer server exited with ${code}`)));
+    });
+    return await openLoop({ url, rate: LIST_RATE, seconds });
+  } finally {
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.stdin.end();
+    await exited;
+  }
+}
+
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor((values.length - 1) / 2)]!;
 
 /**
@@ -40,6 +64,7 @@ export async function run() {
   const listRounds: Paced[] = [];
   const createRounds: Paced[] = [];
   const flatOut: Array<[string, Result]> = [];
+  let floor: OpenLoopResult | undefined;
   let exitedAt: number;
   try {
     const did = 'did:plc:benchbenchbenchbenchbenc';
@@ -90,6 +115,9 @@ export async function run() {
           : undefined;
       return { ...result, cpu, load, window: { from, to } };
     };
+    // A page as the API answers it, for the generator's floor (before the rounds, on a quiet runtime).
+    const page = await (await fetch(`${runtime.url}/posts?limit=50`, { headers })).text();
+    floor = await generatorFloor(page, DURATION_SECONDS);
     for (let round = 0; round < rounds; round++) {
       listRounds.push(await paced({ url: `${runtime.url}/posts?limit=50`, rate: LIST_RATE, seconds: DURATION_SECONDS, headers }));
       createRounds.push(
@@ -150,6 +178,11 @@ export async function run() {
   console.log(
     `\nscheduling API on the local runtime (one Node process), real PostgreSQL, ${SEEDED_POSTS.toLocaleString('en')} posts, open-loop paced ${DURATION_SECONDS} s each, ${rounds} round(s), ${availableParallelism()} cores shared with the load generator`,
   );
+  if (floor) {
+    console.log(
+      `${'generator alone (same page, answered at once)'.padEnd(34)} p50 ${String(floor.p50).padStart(5)} ms   p90 ${String(floor.p90).padStart(5)} ms   p99 ${String(floor.p99).padStart(5)} ms   max ${String(floor.max).padStart(6)} ms   at ${LIST_RATE}/s: the floor under every p99 below`,
+    );
+  }
   listRounds.forEach((result, index) => console.log(pacedLine(`GET /posts (50) at ${LIST_RATE}/s, #${index + 1}`, result)));
   createRounds.forEach((result, index) => console.log(pacedLine(`POST /posts at ${CREATE_RATE}/s, #${index + 1}`, result)));
   for (const [name, result] of flatOut) console.log(line(name, result));
