@@ -1,6 +1,8 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createServer } from 'node:http';
 import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { JoseKey, OAuthSession, type TokenSet } from '@atproto/oauth-client-node';
 import { createAtprotoFetch, writeRecords, type Write } from '@chronopost/bluesky';
 
@@ -16,26 +18,34 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * (100 unless given) are due in it and one process holds them all, as the local runtime does.
  * Each post's session is already read and its token pinned, its records built: what remains at
  * the second is the publisher's write path itself — `writeRecords` through the library's
- * `OAuthSession.fetchHandler` (DPoP proof) and our SSRF-safe fetch. The resource server is a
- * local HTTP server answering at once (not a PDS: the PDS's own time is `pnpm bench lateness`'s
- * "PDS" rows), so everything measured is ours. Prints, per round, when each write was begun
+ * `OAuthSession.fetchHandler` (DPoP proof) and our SSRF-safe fetch. The resource server is an
+ * HTTP server in its own process answering at once (`answer-server.ts`; not a PDS: the PDS's own
+ * time is `pnpm bench lateness`'s "PDS" rows) and saying when each request reached it, so
+ * everything measured is ours. Prints, per round, when each write was begun
  * (what `write_sent_at` records) and when its request reached the server, from the second, and
  * the CPU per write; the median over rounds against the 20 ms of our own lateness.
  */
 export async function run() {
   const posts = Number(process.argv.slice(3).find((arg) => /^\d+$/.test(arg)) ?? 100);
-  const arrivals: number[] = [];
-  const server = createServer((request, response) => {
-    arrivals.push(performance.now());
-    request.resume();
-    request.on('end', () => {
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end('{"results":[]}');
-    });
+  // The resource server in a process of its own: in this one it could not see a request before
+  // this process's event loop let it, whatever the socket did.
+  const server = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'answer-server.ts')], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const fetch = createAtprotoFetch({ privateOrigins: [origin] });
+  server.stdin.write('{"results":[]}\n');
+  const origin = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: server.stdout }).once('line', resolve);
+    server.once('exit', (code) => reject(new Error(`the answer server exited with ${code}`)));
+  });
+  const wallNow = () => performance.timeOrigin + performance.now();
+  const arrivals: number[] = [];
+  const safeFetch = createAtprotoFetch({ privateOrigins: [origin] });
+  // Our safe fetch as the publisher has it; the server's answer says when the request reached it.
+  const fetch: typeof globalThis.fetch = async (input, init) => {
+    const response = await safeFetch(input, init);
+    arrivals.push(Number(response.headers.get('x-received-at')));
+    return response;
+  };
   const sessions = await Promise.all(
     Array.from({ length: posts }, async (_, index) => {
       const did: `did:plc:${string}` = `did:plc:samesecond${String(index).padStart(14, '0')}`;
@@ -79,16 +89,16 @@ export async function run() {
 
   const results: Array<{ begun: number[]; arrived: number[]; cpuMs: number }> = [];
   for (let round = 0; round < ROUNDS; round++) {
-    const second = performance.now() + 500;
+    const second = wallNow() + 500;
     const begun: number[] = [];
     const cpu = process.cpuUsage();
     await Promise.all(
       sessions.map(async ({ session, did }) => {
         // As the publisher waits: a timer each, until the clock reads the second.
-        for (let wait = second - performance.now(); wait > 0; wait = second - performance.now()) {
+        for (let wait = second - wallNow(); wait > 0; wait = second - wallNow()) {
           await new Promise((resolve) => setTimeout(resolve, wait));
         }
-        begun.push(performance.now() - second);
+        begun.push(wallNow() - second);
         await writeRecords(session, did, writes);
       }),
     );
@@ -102,7 +112,9 @@ export async function run() {
       cpuMs: (used.user + used.system) / 1000 / posts,
     });
   }
-  server.close();
+  const exited = new Promise((resolve) => server.once('exit', resolve));
+  server.stdin.end();
+  await exited;
 
   const fmt = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
   console.log(`same second: ${posts} writes due at one instant in one process, ${ROUNDS} rounds, load ${loadavg()[0]!.toFixed(1)}`);
@@ -110,7 +122,7 @@ export async function run() {
     console.log(
       `  #${index + 1}  begun: p50 ${fmt(percentile(result.begun, 0.5))} p99 ${fmt(percentile(result.begun, 0.99))}` +
         `   request at the server: first ${fmt(result.arrived[0]!)} p50 ${fmt(percentile(result.arrived, 0.5))} p99 ${fmt(percentile(result.arrived, 0.99))}` +
-        `   CPU ${result.cpuMs.toFixed(2)} ms per write (both ends)`,
+        `   CPU ${result.cpuMs.toFixed(2)} ms per write (this process)`,
     );
   }
   const begunP99 = median(results.map((result) => percentile(result.begun, 0.99)));
