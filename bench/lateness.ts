@@ -45,6 +45,8 @@ interface Lateness {
   spread: Spread;
   published: number;
   notPublished: Record<string, number>;
+  /** Attempts that ended otherwise than published, by outcome and reason. */
+  otherAttempts: Record<string, number>;
   /** Records written before their time (must be 0). */
   early: number;
   /** Due → the PDS's answer (`published_at`). */
@@ -191,6 +193,11 @@ async function measure(mode: Mode, spread: Spread, pdses: Pds[], plcUrl: string,
          FROM posts p LEFT JOIN publish_attempts a ON a.post_id = p.id AND a.outcome = 'published'`,
         [new Date(burst)],
       );
+      // Attempts that did not publish (a retry, a take-over): what ended them.
+      const others = await client.query<{ outcome: string | null; reason: string | null; count: number }>(
+        `SELECT outcome, reason_code AS reason, count(*)::int AS count FROM publish_attempts
+         WHERE outcome IS DISTINCT FROM 'published' GROUP BY 1, 2 ORDER BY 3 DESC`,
+      );
       const published = rows.filter((row) => row.status === 'published');
       const withOwn = published.filter((row) => row.own_ms !== null);
       const notPublished: Record<string, number> = {};
@@ -200,6 +207,7 @@ async function measure(mode: Mode, spread: Spread, pdses: Pds[], plcUrl: string,
         spread,
         published: published.length,
         notPublished,
+        otherAttempts: Object.fromEntries(others.rows.map((row) => [`${row.outcome ?? 'unfinished'}:${row.reason ?? '-'}`, row.count])),
         early: published.filter((row) => row.late_ms! < 0 || (row.own_ms ?? 0) < 0).length,
         endToEnd: tail(published.map((row) => row.late_ms!)),
         own: tail(withOwn.map((row) => row.own_ms!)),
@@ -289,6 +297,7 @@ export async function run() {
     `\n${row('', (result) => `${result.mode}, ${result.spread} PDS`)}` +
       row('published', (result) => `${result.published}/${POSTS}`) +
       row('not published', (result) => JSON.stringify(result.notPublished)) +
+      row('other attempts', (result) => JSON.stringify(result.otherAttempts)) +
       row('written early', (result) => String(result.early)) +
       tailRows('end to end', (result) => result.endToEnd) +
       tailRows('ours (due → sent)', (result) => result.own) +
