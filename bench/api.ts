@@ -1,6 +1,4 @@
 import autocannon, { type Result } from 'autocannon';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +6,7 @@ import pg from 'pg';
 import { summariseCpuProfile } from './cpu-profile';
 import { startBenchRuntime } from './local-runtime';
 import { openLoop, type OpenLoopResult } from './open-loop';
+import { startServerProcess } from './server-process';
 
 const SEEDED_POSTS = 10_000;
 const LIST_RATE = 200;
@@ -28,20 +27,11 @@ interface Paced extends OpenLoopResult {
  * process: what the generator and the machine add to any server's latency at this rate.
  */
 async function generatorFloor(body: string, seconds: number): Promise<OpenLoopResult> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'answer-server.ts')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  const server = await startServerProcess('answer-server.ts', { input: body });
   try {
-    child.stdin.write(`${body}\n`);
-    const url = await new Promise<string>((resolve, reject) => {
-      createInterface({ input: child.stdout }).once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`the answer server exited with ${code}`)));
-    });
-    return await openLoop({ url, rate: LIST_RATE, seconds });
+    return await openLoop({ url: server.url, rate: LIST_RATE, seconds });
   } finally {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.stdin.end();
-    await exited;
+    await server.stop();
   }
 }
 

@@ -1,8 +1,5 @@
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
 import { readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
 import type { SendMessageBatchCommandInput } from '@aws-sdk/client-sqs';
 import { EARLY_DELIVERY_MS, LOOK_AHEAD_MS } from '@chronopost/core';
 import { claimDuePosts, createDatabase } from '@chronopost/db';
@@ -11,6 +8,7 @@ import { createLocalSqsClient, createPublishQueues } from '@chronopost/local';
 import { createContext, loadConfig, loadSecrets, tick, type TickResult } from '@chronopost/service-dispatcher';
 import { createLogger } from '@chronopost/lambda-kit';
 import { startBenchPostgres } from './postgres';
+import { startServerProcess } from './server-process';
 
 const POSTS = 100_000;
 const ACCOUNTS = 10_000;
@@ -59,12 +57,12 @@ const sleepUntil = (at: number) => new Promise((resolve) => setTimeout(resolve, 
 export async function run() {
   const postgres = await startBenchPostgres('burst');
   const { dir, url } = postgres;
-  const sqsProcess = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'sqs-server.ts')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
+  const sqsServer = await startServerProcess('sqs-server.ts').catch(async (error: unknown) => {
+    await postgres.stop();
+    throw error;
   });
   try {
-    const endpoint = await new Promise<string>((resolve) => createInterface({ input: sqsProcess.stdout }).once('line', resolve));
-    const sqs = createLocalSqsClient(endpoint);
+    const sqs = createLocalSqsClient(sqsServer.url);
     const queues = await createPublishQueues(sqs, {
       name: 'burst',
       deadLetterName: 'burst-dlq',
@@ -96,7 +94,7 @@ export async function run() {
       DATABASE_URL: url,
       PUBLISH_QUEUE_URL: queues.queueUrl,
       AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_SQS: endpoint,
+      AWS_ENDPOINT_URL_SQS: sqsServer.url,
       LOG_LEVEL: 'WARN',
       POWERTOOLS_METRICS_DISABLED: 'true',
     };
@@ -124,7 +122,7 @@ export async function run() {
     await sql('ANALYZE posts');
 
     const postgresCpu = () => treeCpuMs(({ cmdline }) => cmdline.includes(dir) && /(^|\/)postgres\0/.test(cmdline));
-    const sqsCpu = () => treeCpuMs(({ pid }) => pid === sqsProcess.pid);
+    const sqsCpu = () => treeCpuMs(({ pid }) => pid === sqsServer.process.pid);
     const cpuBefore = { runtime: process.cpuUsage(), postgres: postgresCpu(), sqs: sqsCpu() };
     const loadBefore = loadavg()[0]!;
 
@@ -206,7 +204,7 @@ export async function run() {
     await apiDb.$client.end();
     await ctx.db.$client.end();
   } finally {
-    sqsProcess.stdin.end();
+    await sqsServer.stop();
     await postgres.stop();
   }
 }

@@ -1,13 +1,12 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { createPdsAccount, startDevPlc } from '@chronopost/local';
 import { summariseCpuProfile } from './cpu-profile';
 import { accessToken, login } from '@chronopost/testing/oauth-login';
 import pg from 'pg';
 import { type BenchRuntime, processCpuMs, startBenchRuntime } from './local-runtime';
+import { type ServerProcess, startServerProcess } from './server-process';
 
 const ACCOUNTS = 30;
 const POSTS = 300;
@@ -87,24 +86,10 @@ const tail = (values: number[]): Tail => {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
 };
 
-interface Pds {
-  url: string;
-  process: ChildProcess;
-}
-
 /** A dev PDS in its own process (`pds-server.ts`), on the shared PLC directory. */
-async function startPdsProcess(plcUrl: string, dataDir: string): Promise<Pds> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'pds-server.ts')], {
-    env: { ...process.env, PLC_URL: plcUrl, DATA_DIR: dataDir },
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: child.stdout });
-  const url = await new Promise<string>((resolve, reject) => {
-    lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`a PDS process exited with ${code}`)));
-  });
-  return { url, process: child };
-}
+type Pds = ServerProcess;
+const startPdsProcess = (plcUrl: string, dataDir: string): Promise<Pds> =>
+  startServerProcess('pds-server.ts', { env: { PLC_URL: plcUrl, DATA_DIR: dataDir } });
 
 /**
  * 30 accounts spread over the PDSes, each logged in to Chronopost through the real OAuth flow (by
@@ -280,11 +265,7 @@ export async function run() {
       results.push(await measure(mode, spread, pdses.slice(0, spread === 'three' ? 3 : 1), plc.url, process.argv.includes('--cpu-prof')));
     }
   } finally {
-    for (const pds of pdses) {
-      const exited = new Promise((resolve) => pds.process.once('exit', resolve));
-      pds.process.stdin!.end();
-      await exited;
-    }
+    for (const pds of pdses) await pds.stop();
     await plc.close();
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
-import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { JoseKey, OAuthSession, type TokenSet } from '@atproto/oauth-client-node';
 import { createAtprotoFetch, writeRecords, type Write } from '@chronopost/bluesky';
+import { startServerProcess } from './server-process';
 
 const ROUNDS = 5;
 /** What `pnpm bench lateness` asks of ours: due → the write sent, p99. */
@@ -29,14 +27,8 @@ export async function run() {
   const posts = Number(process.argv.slice(3).find((arg) => /^\d+$/.test(arg)) ?? 100);
   // The resource server in a process of its own: in this one it could not see a request before
   // this process's event loop let it, whatever the socket did.
-  const server = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'answer-server.ts')], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
-  server.stdin.write('{"results":[]}\n');
-  const origin = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: server.stdout }).once('line', resolve);
-    server.once('exit', (code) => reject(new Error(`the answer server exited with ${code}`)));
-  });
+  const server = await startServerProcess('answer-server.ts', { input: '{"results":[]}' });
+  const origin = server.url;
   const wallNow = () => performance.timeOrigin + performance.now();
   const arrivals: number[] = [];
   const safeFetch = createAtprotoFetch({ privateOrigins: [origin] });
@@ -112,9 +104,7 @@ export async function run() {
       cpuMs: (used.user + used.system) / 1000 / posts,
     });
   }
-  const exited = new Promise((resolve) => server.once('exit', resolve));
-  server.stdin.end();
-  await exited;
+  await server.stop();
 
   const fmt = (value: number) => `${value.toFixed(1)} ms`.padStart(9);
   console.log(`same second: ${posts} writes due at one instant in one process, ${ROUNDS} rounds, load ${loadavg()[0]!.toFixed(1)}`);
