@@ -157,10 +157,10 @@ const optimisticAttempt = new AsyncLocalStorage<boolean>();
  * The OAuth client takes the lock around every session read, but the lock is there for refreshes
  * (refresh tokens are single-use): for a session whose token is still good, a read under the lock
  * is two DynamoDB writes (a conditional put and a delete) for nothing, and the publisher read twice
- * per post (`pnpm bench lateness --cpu-prof`). Inside `reads` each read first runs without the lock; if the client then sets out
- * to refresh, its token request is stopped before it leaves (the client's fetch refuses any
- * request while a read is optimistic), and the read is done again under the lock, exactly as
- * before. The same session read twice within `reads` is read from the store (row, vault, key
+ * per post (`pnpm bench lateness --cpu-prof`). Inside `reads` each read first runs without the
+ * lock; if the client then sets out to refresh, its token request is stopped before it leaves (the
+ * client's fetch refuses any request while a read is optimistic), and the read is done again under
+ * the lock, exactly as before. The same session read twice within `reads` is read from the store (row, vault, key
  * import) once. Reads outside `reads` (a forced refresh, the token refresher, logins) are
  * unchanged.
  */
