@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nextAlignedTime, scheduledEvent } from './schedule';
+import { nextAlignedTime, nextFiringAfter, scheduledEvent } from './schedule';
 
 describe('wall-clock schedule', () => {
   it('fires on the next whole minute', () => {
@@ -10,6 +10,15 @@ describe('wall-clock schedule', () => {
   it('never fires twice for the same instant', () => {
     const onTheMinute = Date.parse('2026-11-22T12:01:00.000Z');
     expect(new Date(nextAlignedTime(onTheMinute, 60_000)).toISOString()).toBe('2026-11-22T12:02:00.000Z');
+  });
+
+  it('after firing, fires next at the following instant even if its timer ended before the clock got there', () => {
+    const fired = Date.parse('2026-11-22T12:01:00.000Z');
+    // The timer for 12:01:00 ended while the wall clock still read a fraction of a millisecond before it.
+    const clock = fired - 0.4;
+    expect(new Date(nextFiringAfter(fired, clock, 1_000)).toISOString()).toBe('2026-11-22T12:01:01.000Z');
+    // A run that started late still goes to the next whole second after the clock.
+    expect(new Date(nextFiringAfter(fired, fired + 1_250, 1_000)).toISOString()).toBe('2026-11-22T12:01:02.000Z');
   });
 
   it('aligns five-minute runs to :00, :05, :10', () => {

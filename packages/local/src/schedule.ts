@@ -7,6 +7,15 @@ import { invoke, type LambdaFunction } from './lambda-context';
 /** The next instant after `now` that is a whole multiple of `intervalMs` since the epoch. */
 export const nextAlignedTime = (now: number, intervalMs: number): number => (Math.floor(now / intervalMs) + 1) * intervalMs;
 
+/**
+ * When a schedule that last fired for `fired` fires next: the aligned instant after both `now`
+ * and `fired`. A timer may end a fraction of a millisecond before the wall clock reads its time;
+ * counted from `now` alone, the next firing would then be the same instant again (two runs for
+ * one second).
+ */
+export const nextFiringAfter = (fired: number, now: number, intervalMs: number): number =>
+  nextAlignedTime(Math.max(now, fired), intervalMs);
+
 /** The event EventBridge sends for a scheduled rule. */
 export function scheduledEvent(ruleName: string, at: Date): ScheduledEvent {
   return {
@@ -44,13 +53,13 @@ export function startSchedule(options: {
   let timer: NodeJS.Timeout | undefined;
   let stopped = false;
 
-  const arm = () => {
+  const arm = (fired: number) => {
     if (stopped) return;
-    const at = nextAlignedTime(Date.now(), intervalMs);
+    const at = nextFiringAfter(fired, Date.now(), intervalMs);
     timer = setTimeout(() => fire(at), at - Date.now());
   };
   const fire = (at: number) => {
-    arm();
+    arm(at);
     const run = invoke(name, handler, scheduledEvent(name, new Date(at)), options.timeoutMs).catch((error: unknown) => {
       logger.error('scheduled invocation failed', { function: name, error });
     });
@@ -58,7 +67,7 @@ export function startSchedule(options: {
     void run.finally(() => running.delete(run));
   };
 
-  arm();
+  arm(Date.now());
   return {
     stop: async () => {
       stopped = true;
