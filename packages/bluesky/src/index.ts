@@ -5,6 +5,7 @@ export * from './oauth-client';
 export * from './state-store-dynamodb';
 export * from './profile';
 export * from './facets';
+export * from './held-request';
 export * from './identity';
 export * from './network';
 export * from './records';

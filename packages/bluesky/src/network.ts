@@ -1,18 +1,21 @@
 import { createSafeFetch, findSafeFetchError } from '@chronopost/safe-fetch';
+import type { PreparingFetch } from './held-request';
 
 /**
  * The fetch for every request to servers a user names (their PDS and authorization server, DID
  * documents, handle well-knowns): SSRF-safe (public unicast addresses only, checked on the address
  * connected to and after every redirect), except the origins configured for a local PDS.
  */
-export function createAtprotoFetch(identity: { privateOrigins: readonly string[] }): typeof globalThis.fetch {
-  return createSafeFetch({
+export function createAtprotoFetch(identity: { privateOrigins: readonly string[] }): PreparingFetch {
+  const { fetch, prepare } = createSafeFetch({
     allowPrivateOrigins: identity.privateOrigins,
     // Every request to a PDS gives up after this (a network failure then, retried later).
     timeoutMs: 15_000,
     // Repository diffs (when a record was written) and XRPC answers; uploads are requests, not answers.
     maxBodyBytes: 20_000_000,
-  }).fetch;
+  });
+  // `prepare` too: the publisher makes its write ahead and sends it at the second (`holdRequest`).
+  return Object.assign(fetch, { prepare });
 }
 
 /** Whether an error (anywhere in its causes) is the safe fetcher refusing where a request would have gone. */

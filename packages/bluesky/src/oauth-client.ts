@@ -5,6 +5,7 @@ import { OAuthClient, OAuthResponseError, TokenRefreshError, TokenRevokedError }
 import type { NodeOAuthClient, NodeSavedSessionStore, NodeSavedStateStore } from '@atproto/oauth-client-node';
 import type { SessionEndCause } from '@chronopost/core';
 import type { OauthClientConfig, OauthClientSecrets } from '@chronopost/shared-schemas';
+import { holdingFetch, type PreparingFetch } from './held-request';
 import { createIdentityResolver, type IdentityResolver } from './identity';
 import { type Lock, toRequestLock } from './lock';
 
@@ -68,8 +69,11 @@ export interface OAuthClientDeps {
   /** Pending logins; services that never start one (publisher, token refresher) leave it out. */
   stateStore?: NodeSavedStateStore;
   lock: Lock;
-  /** Every request the client makes for a user (their PDS, its authorization server): the SSRF-safe fetch. */
-  fetch: typeof globalThis.fetch;
+  /**
+   * Every request the client makes for a user (their PDS, its authorization server): the SSRF-safe
+   * fetch (`createAtprotoFetch`, whose `prepare` lets a held request be made ahead).
+   */
+  fetch: PreparingFetch;
   /** The one identity resolver (see identity.ts); built from the configuration when not given. */
   identityResolver?: IdentityResolver;
   /**
@@ -233,7 +237,8 @@ export async function createOAuthClient(
         fetch: deps.fetch,
       }),
     allowHttp: config.allowHttp,
-    fetch: guardedFetch(deps.fetch),
+    // The publisher's write is made ahead and sent at its second (`holdRequest`).
+    fetch: guardedFetch(holdingFetch(deps.fetch)),
     // Typed as returning void, but the library awaits it (session-getter.js) before it deletes the session.
     // eslint-disable-next-line @typescript-eslint/no-misused-promises -- see above
     onSessionDeleted: async (did, cause) => {

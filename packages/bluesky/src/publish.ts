@@ -1,6 +1,7 @@
 import { AtUri } from '@atproto/syntax';
 import { tid, tidTimestampMicros } from '@chronopost/core';
 import { XRPCError } from '@atproto/xrpc';
+import { type HeldRequest, holdRequest } from './held-request';
 import type { IdentityResolver } from './identity';
 import { normalizePdsUrl } from './profile';
 import { PublishError } from './publish-errors';
@@ -143,6 +144,13 @@ export async function writeRecords(session: PdsSession, did: string, writes: Wri
     return { uri: created.uri ?? '', cid: created.cid ?? '' };
   });
 }
+
+/**
+ * `writeRecords`, made now and sent at `release()` (see `holdRequest`): the publisher makes its
+ * write just before the second, so that at the second only the request itself is left to send.
+ */
+export const holdWriteRecords = (session: PdsSession, did: string, writes: Write[], now?: () => Date): HeldRequest<StrongRef[]> =>
+  holdRequest({ method: 'POST', pathname: '/xrpc/com.atproto.repo.applyWrites' }, () => writeRecords(session, did, writes), now);
 
 const BASE32 = 'abcdefghijklmnopqrstuvwxyz234567';
 

@@ -1,4 +1,4 @@
 export { addressProblem } from './address';
 export type { Lookup } from './agent';
 export { findSafeFetchError, SafeFetchError, type SafeFetchErrorCode } from './errors';
-export { createSafeFetch, type SafeFetch, type SafeFetchOptions } from './safe-fetch';
+export { createSafeFetch, type PreparedRequest, type SafeFetch, type SafeFetchOptions } from './safe-fetch';

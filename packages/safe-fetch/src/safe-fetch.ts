@@ -1,4 +1,4 @@
-import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { Readable } from 'node:stream';
@@ -30,9 +30,26 @@ export interface SafeFetchOptions {
   userAgent?: string;
 }
 
+/** A request read and checked ahead, sent by `send()`: at that moment only the request itself remains. */
+export interface PreparedRequest {
+  /**
+   * Sends it (what `fetch` does with it), once. Its connection was taken or made by `prepare`:
+   * when it is ready, the request is written to it before this returns.
+   */
+  send: () => Promise<Response>;
+  /** Gives it up unsent, closing the connection it took. */
+  discard: () => void;
+}
+
 export interface SafeFetch {
   /** WHATWG `fetch` (global Request/Response), for libraries that take a `fetch`. */
   fetch: typeof globalThis.fetch;
+  /**
+   * `fetch` in two steps: reads the request (body, headers), checks its address and takes or
+   * makes its connection now; `send()` does the rest, under the same rules and with the whole
+   * timeout counted from then.
+   */
+  prepare: (input: string | URL | Request, init?: RequestInit) => Promise<PreparedRequest>;
   /** Closes the connection pools. */
   close(): Promise<void>;
 }
@@ -93,32 +110,42 @@ function headersOf(message: IncomingMessage): Headers {
   return headers;
 }
 
+type Answer = { status: number; statusText: string; headers: Headers; body: ReadableStream<Uint8Array> | null };
+
+/** A request begun (its connection taken from the pool or being made) and not yet written. */
+interface Opened {
+  request: ClientRequest;
+  /** Aborts the request: what `write` links the exchange's signal to. */
+  controller: AbortController;
+  /** The answer, once headers arrive; rejects as WHATWG fetch does on a transport failure. */
+  answer: Promise<Answer>;
+  /** It failed before it was written (a pooled connection the server closed meanwhile, say). */
+  failed: boolean;
+}
+
 /**
- * One request over Node's own http/https (built in: nothing to load at cold start) through the
- * given agents. Resolves with the status, headers and decoded body stream once headers arrive;
- * a transport failure rejects as WHATWG fetch does, with a `TypeError('fetch failed')` whose
- * cause is the socket's error.
+ * Begins one request over Node's own http/https (built in: nothing to load at cold start) through
+ * the given agents: a connection is taken or made, and nothing is sent until `write`. The answer
+ * resolves with the status, headers and decoded body stream once headers arrive; a transport
+ * failure rejects as WHATWG fetch does, with a `TypeError('fetch failed')` whose cause is the
+ * socket's error (or the signal's reason, when the exchange's signal aborted it).
  */
-function send(
-  url: URL,
-  init: { method: string; headers: Headers; body: ArrayBuffer | undefined; signal: AbortSignal },
-  agents: Agents,
-): Promise<{ status: number; statusText: string; headers: Headers; body: ReadableStream<Uint8Array> | null }> {
-  return new Promise((resolve, reject) => {
-    const https = url.protocol === 'https:';
-    const headers = Object.fromEntries(init.headers);
-    headers['accept-encoding'] ??= 'gzip, deflate, br';
-    const request = (https ? httpsRequest : httpRequest)(url, {
-      method: init.method,
-      headers,
-      agent: https ? agents.https : agents.http,
-      signal: init.signal,
+function open(url: URL, init: { method: string; headers: Record<string, string> }, agents: Agents): Opened {
+  const https = url.protocol === 'https:';
+  const controller = new AbortController();
+  const request = (https ? httpsRequest : httpRequest)(url, {
+    method: init.method,
+    headers: init.headers,
+    agent: https ? agents.https : agents.http,
+    signal: controller.signal,
+  });
+  const opened: Opened = { request, controller, failed: false, answer: undefined as never };
+  opened.answer = new Promise<Answer>((resolve, reject) => {
+    request.once('error', (error) => {
+      opened.failed = true;
+      const { signal } = controller;
+      reject(signal.aborted && signal.reason instanceof Error ? signal.reason : new TypeError('fetch failed', { cause: error }));
     });
-    request.once('error', (error) =>
-      reject(
-        init.signal.aborted && init.signal.reason instanceof Error ? init.signal.reason : new TypeError('fetch failed', { cause: error }),
-      ),
-    );
     request.once('response', (message) => {
       const decode = DECODERS[(message.headers['content-encoding'] ?? '').trim().toLowerCase()];
       let stream: Readable = message;
@@ -137,8 +164,18 @@ function send(
             : (Readable.toWeb(stream) as ReadableStream<Uint8Array>),
       });
     });
-    request.end(init.body ? Buffer.from(init.body) : undefined);
   });
+  // A request that fails before it is written is opened again when it is (see `hop`).
+  opened.answer.catch(() => undefined);
+  return opened;
+}
+
+/** Writes the request (headers and body, one write to the socket when it is connected) under `signal`. */
+function write(opened: Opened, body: Buffer | undefined, signal: AbortSignal): Promise<Answer> {
+  if (signal.aborted) opened.controller.abort(signal.reason);
+  else signal.addEventListener('abort', () => opened.controller.abort(signal.reason), { once: true });
+  opened.request.end(body);
+  return opened.answer;
 }
 
 /**
@@ -158,11 +195,21 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
   // Allow-listed origins only: the local PDS on 127.0.0.1 is legitimately private.
   const trusted = createPlainAgents();
 
-  async function hop(url: URL, init: { method: string; headers: Headers; body: ArrayBuffer | undefined; signal: AbortSignal }) {
-    const isTrusted = trustedOrigins.has(url.origin);
-    checkUrl(url, { ports, trusted: isTrusted });
+  const agentsFor = (url: URL) => (trustedOrigins.has(url.origin) ? trusted : checked);
+
+  /**
+   * One exchange with one URL: checked, then written — on `opened` (begun by `prepare`) unless it
+   * failed before it was written (nothing of it was sent: begun again here).
+   */
+  async function hop(
+    url: URL,
+    init: { method: string; headers: Record<string, string>; body: Buffer | undefined; signal: AbortSignal },
+    opened?: Opened,
+  ) {
+    checkUrl(url, { ports, trusted: trustedOrigins.has(url.origin) });
     try {
-      return await send(url, init, isTrusted ? trusted : checked);
+      const ready = opened && !opened.failed ? opened : open(url, init, agentsFor(url));
+      return await write(ready, init.body, init.signal);
     } catch (error) {
       const refused = findSafeFetchError(error);
       if (refused) throw refused;
@@ -173,18 +220,53 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
     }
   }
 
-  const safeFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+  /** The headers as `http.request` takes them, with the content codings we decode. */
+  const wire = (headers: Headers) => {
+    const out = Object.fromEntries(headers);
+    out['accept-encoding'] ??= 'gzip, deflate, br';
+    return out;
+  };
+
+  const prepare = async (input: string | URL | Request, init?: RequestInit): Promise<PreparedRequest> => {
     const request = new Request(input, init);
-    const signal = AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
-    let url = new URL(request.url);
-    let method = request.method;
-    let body = request.body ? await request.arrayBuffer() : undefined;
+    const first = new URL(request.url);
+    // Refused now rather than at the send: the same checks run again on every hop.
+    checkUrl(first, { ports, trusted: trustedOrigins.has(first.origin) });
+    const body = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
     const headers = new Headers(request.headers);
     if (options.userAgent && !headers.has('user-agent')) headers.set('user-agent', options.userAgent);
+    const firstWire = wire(headers);
+    // Its connection is taken (or made) now; nothing is written before `send`.
+    const opened = open(first, { method: request.method, headers: firstWire }, agentsFor(first));
+    let used = false;
+    return {
+      send: () => {
+        if (used) return Promise.reject(new TypeError('A prepared request is sent once.'));
+        used = true;
+        return exchange(request, { url: first, headers, firstWire, body, opened });
+      },
+      discard: () => {
+        if (used) return;
+        used = true;
+        opened.request.destroy();
+      },
+    };
+  };
 
-    let response: Awaited<ReturnType<typeof send>>;
+  async function exchange(
+    request: Request,
+    first: { url: URL; headers: Headers; firstWire: Record<string, string>; body: Buffer | undefined; opened: Opened },
+  ) {
+    const signal = AbortSignal.any([request.signal, AbortSignal.timeout(timeoutMs)]);
+    let url = first.url;
+    let method = request.method;
+    let body = first.body;
+    const headers = first.headers;
+    let headersOut = first.firstWire;
+
+    let response: Answer;
     for (let redirects = 0; ; redirects++) {
-      response = await hop(url, { method, headers, body, signal });
+      response = await hop(url, { method, headers: headersOut, body, signal }, redirects === 0 ? first.opened : undefined);
       const location = response.headers.get('location');
       if (!REDIRECTS.has(response.status) || !location || request.redirect === 'manual') break;
       await response.body?.cancel();
@@ -203,6 +285,7 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
         for (const name of ['content-type', 'content-length', 'content-encoding', 'content-language']) headers.delete(name);
       }
       if (next.origin !== url.origin) for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+      headersOut = wire(headers);
       url = next;
     }
 
@@ -232,10 +315,13 @@ export function createSafeFetch(options: SafeFetchOptions = {}): SafeFetch {
     Object.defineProperty(out, 'url', { value: url.href });
     Object.defineProperty(out, 'redirected', { value: url.href !== request.url });
     return out;
-  };
+  }
+
+  const safeFetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => (await prepare(input, init)).send();
 
   return {
     fetch: safeFetch,
+    prepare,
     close: async () => {
       checked.close();
       trusted.close();

@@ -265,4 +265,95 @@ describe('the safe fetcher', () => {
       expect(await response.json()).toEqual({ method: 'GET', authorization: null });
     });
   });
+
+  describe('prepared ahead, sent later', () => {
+    /** Records connections and requests, and echoes each request (after `?after=ms`). */
+    async function echo() {
+      const connections: Array<{ closed: boolean }> = [];
+      const echoed = await listen((request, response) => {
+        const chunks: Buffer[] = [];
+        request.on('data', (chunk: Buffer) => chunks.push(chunk));
+        request.on('end', () => {
+          const after = Number(new URL(request.url ?? '/', 'http://echo').searchParams.get('after') ?? 0);
+          setTimeout(() => {
+            response.writeHead(200, { 'content-type': 'application/json' });
+            response.end(
+              JSON.stringify({ method: request.method, body: Buffer.concat(chunks).toString(), test: request.headers['x-test'] }),
+            );
+          }, after);
+        });
+      });
+      echoed.server.on('connection', (socket) => {
+        const connection = { closed: false };
+        connections.push(connection);
+        socket.once('close', () => (connection.closed = true));
+      });
+      return { ...echoed, connections, origin: `http://127.0.0.1:${echoed.port}` };
+    }
+    const fetcher = (options: Parameters<typeof createSafeFetch>[0]) => {
+      const made = createSafeFetch(options);
+      fetchers.push(made);
+      return made;
+    };
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+    it('writes nothing before the send, then sends the request whole', async () => {
+      const server = await echo();
+      const { prepare } = fetcher({ allowPrivateOrigins: [server.origin] });
+      const prepared = await prepare(`${server.origin}/write`, { method: 'POST', body: 'the records', headers: { 'x-test': 'held' } });
+      await pause(150);
+      // The connection is made ahead; not a byte of the request is on it.
+      expect(server.connections).toHaveLength(1);
+      expect(server.hits).toEqual([]);
+      const response = await prepared.send();
+      expect(await response.json()).toEqual({ method: 'POST', body: 'the records', test: 'held' });
+      expect(server.hits).toEqual(['/write']);
+      await expect(prepared.send()).rejects.toThrow('sent once');
+      server.server.close();
+    });
+
+    it('checks the address when preparing, as fetch does', async () => {
+      const { prepare } = fetcher({ ports: 'any' });
+      expect(await refusal(prepare(internalUrl('127.0.0.1'), { method: 'POST', body: 'x' }))).toBe('blocked_address');
+      expect(internal.hits).toEqual([]);
+    });
+
+    it('counts the timeout from the send, not from the preparing', async () => {
+      const server = await echo();
+      const { prepare } = fetcher({ allowPrivateOrigins: [server.origin], timeoutMs: 400 });
+      const prepared = await prepare(`${server.origin}/?after=250`, { method: 'POST', body: 'x' });
+      await pause(500);
+      expect((await prepared.send()).status).toBe(200);
+      const late = await prepare(`${server.origin}/?after=1000`, { method: 'POST', body: 'x' });
+      expect(await refusal(late.send())).toBe('timeout');
+      server.server.close();
+    });
+
+    it('opens another connection when its own was closed before the send, and sends once', async () => {
+      const server = await echo();
+      // The server drops the first connection before any request arrives on it (an idle timeout, say).
+      server.server.once('connection', (socket) => setTimeout(() => socket.destroy(), 20));
+      const { prepare } = fetcher({ allowPrivateOrigins: [server.origin] });
+      const prepared = await prepare(`${server.origin}/write`, { method: 'POST', body: 'once' });
+      await pause(150);
+      expect(server.connections[0]?.closed).toBe(true);
+      expect(await (await prepared.send()).json()).toMatchObject({ body: 'once' });
+      expect(server.hits).toEqual(['/write']);
+      expect(server.connections).toHaveLength(2);
+      server.server.close();
+    });
+
+    it('gives a discarded request up unsent, closing its connection', async () => {
+      const server = await echo();
+      const { prepare } = fetcher({ allowPrivateOrigins: [server.origin] });
+      const prepared = await prepare(`${server.origin}/write`, { method: 'POST', body: 'never' });
+      await pause(100);
+      prepared.discard();
+      await pause(100);
+      expect(server.connections.map((connection) => connection.closed)).toEqual([true]);
+      expect(server.hits).toEqual([]);
+      await expect(prepared.send()).rejects.toThrow('sent once');
+      server.server.close();
+    });
+  });
 });

@@ -12,7 +12,6 @@ import {
   resolveMentions,
   resolveQuote,
   uploadImage,
-  writeRecords,
 } from '@chronopost/bluesky';
 import {
   type AttemptOutcome,
@@ -42,6 +41,7 @@ import pMap from 'p-map';
 import * as z from 'zod';
 import type { PublisherContext } from './context';
 import { restorePinned } from './session-pin';
+import { writeAtSecond } from './write-at-second';
 
 export type PublishResult =
   | { outcome: 'published' | 'already_published'; postId: string; records: Array<{ uri: string; cid: string | null }> }
@@ -85,7 +85,8 @@ type Item = ReturnType<typeof readPost>['items'][number];
  * 2. restore the author's OAuth session, and if an earlier attempt may have written, look first;
  * 3. prepare everything that needs the network (mentions, quotes, image uploads) and build the
  *    records before it is due;
- * 4. wait out the remainder, then write the whole post or thread in one `applyWrites`;
+ * 4. make the write (the whole post or thread in one `applyWrites`) a second before it is due,
+ *    and send it on the second (`writeAtSecond`);
  * 5. on failure, look whether the write landed anyway, else retry, fail or block by error class.
  */
 export async function publish(
@@ -161,21 +162,18 @@ export async function publish(
       remainingMs: lambda.remainingMs,
     });
     // The records are built before the due time too (createdAt is the time they are due, or now if
-    // that has passed), so at the second itself only the write remains.
+    // that has passed), and the write request is made ahead: at the second itself only its sending remains.
     const dueAt = post.nextAttemptAt ?? post.scheduledAt!;
     const createdAt = new Date(Math.max(dueAt.getTime(), ctx.now().getTime()));
     const { writes, records } = await buildWrites({ did: post.ownerDid, items, options, resolved, createdAt });
-    // Until the clock reads the second: a timer measures a monotonic interval in whole
-    // milliseconds and may end a fraction of one before the wall clock gets there.
-    for (let wait = dueAt.getTime() - ctx.now().getTime(); wait > 0; wait = dueAt.getTime() - ctx.now().getTime()) {
-      await ctx.sleep(wait);
-    }
+    const write = writeAtSecond(ctx, session, post.ownerDid, writes, dueAt.getTime());
 
     let written;
     try {
-      writeSentAt = ctx.now();
-      written = await writeRecords(session, post.ownerDid, writes);
+      written = await write.result;
+      writeSentAt = write.sentAt();
     } catch (writeError) {
+      writeSentAt = write.sentAt();
       // The write may have been committed although its answer was lost (a timeout, a dropped
       // connection, a 5xx from a proxy): look before deciding anything.
       const existing = await findPublishedRecords(ctx.fetch, target, items).catch(() => undefined);

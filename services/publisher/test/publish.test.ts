@@ -1,5 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { deflateSync } from 'node:zlib';
+import { recordWrittenAt } from '@chronopost/bluesky';
 import { listAttempts, media } from '@chronopost/db';
 import { collectMetrics, createMetrics } from '@chronopost/lambda-kit';
 import { lambdaContext } from '@chronopost/local';
@@ -102,6 +103,18 @@ describe('publishing', () => {
       // Never early; on the second (the write itself takes a few ms on the local PDS).
       expect(lateness).toBeGreaterThanOrEqual(0);
       expect(lateness).toBeLessThan(1_000);
+      // Made a second ahead and held (write-at-second.ts): it left on the second, and the PDS
+      // committed it then (the commit's rev is the PDS's clock), not when it was made.
+      const [attempt] = await listAttempts(rig.database.db, post.id);
+      expect(attempt!.writeSentAt!.getTime() - at.getTime()).toBeGreaterThanOrEqual(0);
+      expect(attempt!.writeSentAt!.getTime() - at.getTime()).toBeLessThan(1_000);
+      const committed = await recordWrittenAt(
+        globalThis.fetch,
+        { did: alice.did, pdsUrl: testEnvironment().pdsUrl },
+        post.items[0]!.cid!,
+        new Date(at.getTime() - 60_000),
+      );
+      expect(committed!.getTime()).toBeGreaterThanOrEqual(at.getTime());
     }
 
     // The metrics the alarms read: two publications and their lateness, as EMF lines.
