@@ -73,7 +73,8 @@ export async function run() {
       const agent = {
         dpopKey: await JoseKey.generate(['ES256']),
         serverMetadata: { dpop_signing_alg_values_supported: ['ES256'] },
-        dpopNonces: new Map<string, string>(),
+        // A nonce of the server's, as a publisher that talked to this PDS within the minute holds.
+        dpopNonces: new Map<string, string>([[new URL(origin).origin, 'bench-nonce']]),
         runtime: { sha256: async (text: string) => createHash('sha256').update(text).digest('base64url') },
       };
       return { did, session: new OAuthSession(agent as never, did, sessionGetter as never, fetch) };
@@ -113,7 +114,7 @@ export async function run() {
           return;
         }
         // As the publisher writes: made ahead, sent at the second.
-        const write = writeAtSecond(clock, session, did, writes, second);
+        const write = writeAtSecond(clock, session, { did, pdsUrl: origin }, writes, second);
         await write.result;
         begun.push(write.sentAt()!.getTime() - second);
       }),

@@ -6,7 +6,7 @@ import type { IdentityResolver } from './identity';
 import { normalizePdsUrl } from './profile';
 import { PublishError } from './publish-errors';
 import { type BlobJson, POST_COLLECTION, type StrongRef, type Write } from './records';
-import { type PdsSession, xrpcProcedure } from './xrpc';
+import { type PdsSession, xrpcProcedure, xrpcQuery } from './xrpc';
 
 type Fetch = typeof globalThis.fetch;
 
@@ -143,6 +143,27 @@ export async function writeRecords(session: PdsSession, did: string, writes: Wri
     const created = result as { uri?: string; cid?: string };
     return { uri: created.uri ?? '', cid: created.cid ?? '' };
   });
+}
+
+/** A session as `@atproto/oauth-client`'s `OAuthSession` is: its server agent's DPoP nonces, per origin. */
+export interface NonceHoldingSession extends PdsSession {
+  readonly server: { readonly dpopNonces: { get(origin: string): PromiseLike<string | undefined> | string | undefined } };
+}
+
+/**
+ * Has the session hold a DPoP nonce of its PDS, getting one now if it holds none, so that a write
+ * made later is not refused with `use_dpop_nonce` and sent again (a 401 and a second round trip,
+ * at the second). The OAuth client keeps a server's nonce 60 s from when it stored it, and stores
+ * one only when the server changes it (`@atproto/oauth-client` 0.8.7: `dpopNonceCache`,
+ * fetch-dpop.js): a publisher that has not talked to a PDS for a minute has none. A PDS accepts a
+ * nonce for minutes (`@atproto/oauth-provider` rotates every minute and accepts the neighbours).
+ * One authenticated read (`com.atproto.server.getSession`) gets one; if it fails, the write does
+ * what it would have done anyway.
+ */
+export async function ensureDpopNonce(session: NonceHoldingSession, pdsUrl: string): Promise<void> {
+  const origin = new URL(normalizePdsUrl(pdsUrl)).origin;
+  if (await Promise.resolve(session.server.dpopNonces.get(origin)).catch(() => undefined)) return;
+  await xrpcQuery(session, 'com.atproto.server.getSession').catch(() => undefined);
 }
 
 /**

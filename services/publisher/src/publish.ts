@@ -166,7 +166,7 @@ export async function publish(
     const dueAt = post.nextAttemptAt ?? post.scheduledAt!;
     const createdAt = new Date(Math.max(dueAt.getTime(), ctx.now().getTime()));
     const { writes, records } = await buildWrites({ did: post.ownerDid, items, options, resolved, createdAt });
-    const write = writeAtSecond(ctx, session, post.ownerDid, writes, dueAt.getTime());
+    const write = writeAtSecond(ctx, session, target, writes, dueAt.getTime());
 
     let written;
     try {

@@ -1,4 +1,4 @@
-import { holdWriteRecords, type PdsSession, type StrongRef, type Write } from '@chronopost/bluesky';
+import { ensureDpopNonce, holdWriteRecords, type NonceHoldingSession, type StrongRef, type Write } from '@chronopost/bluesky';
 
 /**
  * How long before its second a post's write request is made (see `holdWriteRecords`): time enough
@@ -40,19 +40,22 @@ export function untilClockReads(clock: Clock, at: number): Promise<void> {
  * `WRITE_MADE_AHEAD_MS` before (the session's token read, the DPoP proof signed, the body
  * serialised, the address checked) and at the second only sent: with many posts due in one second
  * in one process, each one's making would otherwise delay all the others' sending
- * (`pnpm bench same-second`). `sentAt` says when the request went (undefined while it has not).
+ * (`pnpm bench same-second`). First, the session is made to hold a DPoP nonce of the PDS
+ * (`ensureDpopNonce`): without one the write would be refused once and sent again, a round trip
+ * after the second. `sentAt` says when the request went (undefined while it has not).
  */
 export function writeAtSecond(
   clock: Clock,
-  session: PdsSession,
-  did: string,
+  session: NonceHoldingSession,
+  target: { did: string; pdsUrl: string },
   writes: Write[],
   dueAt: number,
 ): { result: Promise<StrongRef[]>; sentAt: () => Date | undefined } {
   let sentAt: () => Date | undefined = () => undefined;
   const result = (async () => {
+    await ensureDpopNonce(session, target.pdsUrl);
     await untilClockReads(clock, dueAt - WRITE_MADE_AHEAD_MS);
-    const write = holdWriteRecords(session, did, writes, clock.now);
+    const write = holdWriteRecords(session, target.did, writes, clock.now);
     sentAt = write.sentAt;
     try {
       await write.ready;

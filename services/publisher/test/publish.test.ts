@@ -1,6 +1,6 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { deflateSync } from 'node:zlib';
-import { recordWrittenAt } from '@chronopost/bluesky';
+import { createAtprotoFetch, type PreparingFetch, recordWrittenAt } from '@chronopost/bluesky';
 import { listAttempts, media } from '@chronopost/db';
 import { collectMetrics, createMetrics } from '@chronopost/lambda-kit';
 import { lambdaContext } from '@chronopost/local';
@@ -192,6 +192,39 @@ describe('publishing', () => {
     await deliverAll(1, publisher);
     expect(await rig.post(carol, post.id)).toMatchObject({ status: 'published' });
     expect((await getRecord(carol.did, 'app.bsky.feed.post', post.items[0]!.rkey!))!.value).toMatchObject({ text });
+  });
+
+  it('gets a DPoP nonce before the second, so the PDS takes the write the first time', async () => {
+    const dave = await rig.user();
+    const at = new Date(Math.ceil((Date.now() + 4_000) / 1000) * 1000);
+    const post = await rig.schedule(dave, { items: [{ text: 'sent once, with a nonce the PDS takes' }], scheduledAt: at.toISOString() });
+    expect(await tick(rig.dispatcher())).toMatchObject({ queued: 1 });
+    // A new publisher container: its OAuth client holds no nonce of the PDS yet (as one that has
+    // not talked to it for a minute). Its fetch is the real one, watched.
+    const base = createAtprotoFetch(rig.publisher().config.oauthClient);
+    const seen: Array<{ path: string; status: number; at: number }> = [];
+    const pathOf = (input: string | URL | Request) => new URL(input instanceof Request ? input.url : input).pathname;
+    const watch = (path: string) => (response: Response) => {
+      seen.push({ path, status: response.status, at: Date.now() });
+      return response;
+    };
+    const fetch: PreparingFetch = Object.assign(
+      async (input: string | URL | Request, init?: RequestInit) => watch(pathOf(input))(await base(input, init)),
+      {
+        prepare: async (input: string | URL | Request, init?: RequestInit) => {
+          const prepared = await base.prepare!(input, init);
+          return { send: async () => watch(pathOf(input))(await prepared.send()), discard: prepared.discard };
+        },
+      },
+    );
+    await deliverAll(1, rig.publisher({ fetch }));
+    expect(await rig.post(dave, post.id)).toMatchObject({ status: 'published' });
+    const writes = seen.filter((request) => request.path === '/xrpc/com.atproto.repo.applyWrites');
+    expect(writes.map((write) => write.status)).toEqual([200]);
+    // The nonce came with a read before the second (refused once for it, then answered).
+    const reads = seen.filter((request) => request.path === '/xrpc/com.atproto.server.getSession');
+    expect(reads.map((read) => read.status)).toEqual([401, 200]);
+    expect(reads[1]!.at).toBeLessThan(at.getTime());
   });
 
   it('uploads images with their alt text and quotes a post by its strong ref', async () => {
