@@ -156,7 +156,8 @@ export interface NonceHoldingSession extends PdsSession {
  * at the second). The OAuth client keeps a server's nonce 60 s from when it stored it, and stores
  * one only when the server changes it (`@atproto/oauth-client` 0.8.7: `dpopNonceCache`,
  * fetch-dpop.js): a publisher that has not talked to a PDS for a minute has none. A PDS accepts a
- * nonce for minutes (`@atproto/oauth-provider` rotates every minute and accepts the neighbours).
+ * nonce it gave for two to three minutes (`@atproto/oauth-provider` rotates every minute, hands out
+ * the next minute's nonce and accepts the previous, current and next).
  * One authenticated read (`com.atproto.server.getSession`) gets one; if it fails, the write does
  * what it would have done anyway.
  */
