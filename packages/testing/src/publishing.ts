@@ -188,8 +188,8 @@ export function usePublishingRig(
 
 /**
  * A fetch that misbehaves on purpose for requests whose path matches a rule: answers with a status
- * (and headers) without reaching the server, fails as a dropped connection would, or lets the
- * request through and then loses the answer. The PDS itself cannot be told to fail on demand, so
+ * (and headers) without reaching the server, fails as a dropped connection would, never answers,
+ * or lets the request through and then loses the answer. The PDS itself cannot be told to fail on demand, so
  * tests of its failures put this between the publisher and it; everything else is real.
  */
 export function faultyFetch(options: { base?: typeof globalThis.fetch; now?: () => Date } = {}) {
@@ -199,7 +199,9 @@ export function faultyFetch(options: { base?: typeof globalThis.fetch; now?: () 
     | { kind: 'status'; status: number; headers?: Record<string, string>; body?: unknown }
     | { kind: 'network' }
     /** The request reaches the server; its answer is replaced by a 502 (a proxy that timed out). */
-    | { kind: 'lose-answer' };
+    | { kind: 'lose-answer' }
+    /** No answer, ever: a server that accepted the connection and went quiet (nothing reaches the PDS). */
+    | { kind: 'hang' };
   type Match = string | ((url: URL) => boolean);
   const matches = (match: Match, url: URL) => (typeof match === 'string' ? url.pathname.endsWith(match) : match(url));
   const rules: Array<{ match: Match; fault: Fault; times: number }> = [];
@@ -229,6 +231,7 @@ export function faultyFetch(options: { base?: typeof globalThis.fetch; now?: () 
       });
     }
     rule.times -= 1;
+    if (fault.kind === 'hang') return new Promise<Response>(() => undefined);
     if (fault.kind === 'network')
       throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) });
     return new Response(JSON.stringify(fault.body ?? { error: 'Injected', message: `injected ${fault.status}` }), {

@@ -78,6 +78,19 @@ describe('publishing through failures', () => {
     expect(attempts.map((attempt) => attempt.writeSentAt?.getTime())).toEqual(faults.calls(APPLY_WRITES).map((call) => call.at.getTime()));
   });
 
+  it('does not wait for a DPoP nonce read the PDS never answers: the write goes on its second', async () => {
+    const faults = faultyFetch({ now: clock.now });
+    // A new publisher holds no nonce of the PDS, so it asks for one ahead (ensureDpopNonce).
+    faults.fail('/xrpc/com.atproto.server.getSession', { kind: 'hang' });
+    const { post, at } = await due('published although the nonce read hung');
+    await dispatchAndDeliver(publisher(faults.fetch));
+    expect(faults.calls('/xrpc/com.atproto.server.getSession')).toHaveLength(1);
+    expect(await rig.post(alice, post.id)).toMatchObject({ status: 'published', attempts: 1 });
+    const [write] = faults.calls(APPLY_WRITES);
+    expect(write!.at.getTime()).toBeGreaterThanOrEqual(at.getTime());
+    expect(write!.at.getTime()).toBeLessThan(at.getTime() + 1_000);
+  });
+
   it('honours a 429 reset: no attempt before it, then publishes', async () => {
     const faults = faultyFetch({ now: clock.now });
     const { post, at } = await due('published after a rate limit');
