@@ -158,14 +158,30 @@ export interface NonceHoldingSession extends PdsSession {
  * fetch-dpop.js): a publisher that has not talked to a PDS for a minute has none. A PDS accepts a
  * nonce it gave for two to three minutes (`@atproto/oauth-provider` rotates every minute, hands out
  * the next minute's nonce and accepts the previous, current and next).
- * One authenticated read (`com.atproto.server.getSession`) gets one; if it fails, the write does
- * what it would have done anyway.
+ * One authenticated read (`com.atproto.server.getSession`) gets one, shared by the posts that need
+ * one from the same PDS at the same time; if it fails, the write does what it would have done
+ * anyway.
  */
 export async function ensureDpopNonce(session: NonceHoldingSession, pdsUrl: string): Promise<void> {
   const origin = new URL(normalizePdsUrl(pdsUrl)).origin;
-  if (await Promise.resolve(session.server.dpopNonces.get(origin)).catch(() => undefined)) return;
-  await xrpcQuery(session, 'com.atproto.server.getSession').catch(() => undefined);
+  const store = session.server.dpopNonces;
+  if (await Promise.resolve(store.get(origin)).catch(() => undefined)) return;
+  // Posts of one batch on one PDS share a read: the store is the client's, for every session.
+  let reads = nonceReads.get(store);
+  if (!reads) nonceReads.set(store, (reads = new Map<string, Promise<void>>()));
+  let read = reads.get(origin);
+  if (!read) {
+    read = xrpcQuery(session, 'com.atproto.server.getSession')
+      .then(() => undefined)
+      .catch(() => undefined)
+      .finally(() => reads.delete(origin));
+    reads.set(origin, read);
+  }
+  await read;
 }
+
+/** The nonce reads under way, per nonce store and origin (see `ensureDpopNonce`). */
+const nonceReads = new WeakMap<object, Map<string, Promise<void>>>();
 
 /**
  * `writeRecords`, made now and sent at `release()` (see `holdRequest`): the publisher makes its

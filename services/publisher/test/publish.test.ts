@@ -194,11 +194,17 @@ describe('publishing', () => {
     expect((await getRecord(carol.did, 'app.bsky.feed.post', post.items[0]!.rkey!))!.value).toMatchObject({ text });
   });
 
-  it('gets a DPoP nonce before the second, so the PDS takes the write the first time', async () => {
-    const dave = await rig.user();
+  it('gets a DPoP nonce before the second, once for the posts of a batch, so the PDS takes each write the first time', async () => {
+    const [dave, erin] = await Promise.all([rig.user(), rig.user()]);
     const at = new Date(Math.ceil((Date.now() + 4_000) / 1000) * 1000);
-    const post = await rig.schedule(dave, { items: [{ text: 'sent once, with a nonce the PDS takes' }], scheduledAt: at.toISOString() });
-    expect(await tick(rig.dispatcher())).toMatchObject({ queued: 1 });
+    // Two accounts on the one test PDS, due at the same second: one batch, one nonce read.
+    const posted = await Promise.all(
+      [dave, erin].map(async (user) => ({
+        user,
+        post: await rig.schedule(user, { items: [{ text: 'sent once, with a nonce the PDS takes' }], scheduledAt: at.toISOString() }),
+      })),
+    );
+    expect(await tick(rig.dispatcher())).toMatchObject({ queued: 2 });
     // A new publisher container: its OAuth client holds no nonce of the PDS yet (as one that has
     // not talked to it for a minute). Its fetch is the real one, watched.
     const base = createAtprotoFetch(rig.publisher().config.oauthClient);
@@ -217,10 +223,10 @@ describe('publishing', () => {
         },
       },
     );
-    await deliverAll(1, rig.publisher({ fetch }));
-    expect(await rig.post(dave, post.id)).toMatchObject({ status: 'published' });
+    await deliverAll(2, rig.publisher({ fetch }));
+    for (const { user, post } of posted) expect(await rig.post(user, post.id)).toMatchObject({ status: 'published' });
     const writes = seen.filter((request) => request.path === '/xrpc/com.atproto.repo.applyWrites');
-    expect(writes.map((write) => write.status)).toEqual([200]);
+    expect(writes.map((write) => write.status)).toEqual([200, 200]);
     // The nonce came with a read before the second (refused once for it, then answered).
     const reads = seen.filter((request) => request.path === '/xrpc/com.atproto.server.getSession');
     expect(reads.map((read) => read.status)).toEqual([401, 200]);
