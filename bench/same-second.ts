@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { JoseKey, OAuthSession, type TokenSet } from '@atproto/oauth-client-node';
-import { createAtprotoFetch, holdingFetch, type PreparingFetch, writeRecords, type Write } from '@chronopost/bluesky';
+import { createAtprotoFetch, holdingFetch, writeRecords, type Write } from '@chronopost/bluesky';
+import { observedFetch } from '@chronopost/testing/observed-fetch';
 import { WRITE_MADE_AHEAD_MS, writeAtSecond } from '../services/publisher/src/write-at-second';
 import { startServerProcess } from './server-process';
 
@@ -38,19 +39,7 @@ export async function run() {
   const safeFetch = createAtprotoFetch({ privateOrigins: [origin] });
   // Our safe fetch as the publisher has it (behind the OAuth client's `holdingFetch`); the
   // server's answer says when the request reached it.
-  const arrived = (response: Response) => {
-    arrivals.push(Number(response.headers.get('x-received-at')));
-    return response;
-  };
-  const recording: PreparingFetch = Object.assign(
-    async (input: string | URL | Request, init?: RequestInit) => arrived(await safeFetch(input, init)),
-    {
-      prepare: async (input: string | URL | Request, init?: RequestInit) => {
-        const prepared = await safeFetch.prepare!(input, init);
-        return { send: async () => arrived(await prepared.send()), discard: () => prepared.discard() };
-      },
-    },
-  );
+  const recording = observedFetch(safeFetch, (_path, response) => arrivals.push(Number(response.headers.get('x-received-at'))));
   const fetch = holdingFetch(recording);
   // `--at-second`: the write made at the second too, as the publisher did before it made it ahead.
   const atSecond = process.argv.includes('--at-second');

@@ -11,6 +11,7 @@ export * from './test-domains';
 export * from './browser';
 export * from './web-app';
 export * from './oauth-login';
+export * from './observed-fetch';
 export * from './publishing';
 export * from './sessions';
 export * from './pds-records';

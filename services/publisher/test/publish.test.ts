@@ -1,12 +1,21 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { deflateSync } from 'node:zlib';
-import { createAtprotoFetch, type PreparingFetch, recordWrittenAt } from '@chronopost/bluesky';
+import { createAtprotoFetch, recordWrittenAt } from '@chronopost/bluesky';
 import { listAttempts, media } from '@chronopost/db';
 import { collectMetrics, createMetrics } from '@chronopost/lambda-kit';
 import { lambdaContext } from '@chronopost/local';
 import { tick } from '@chronopost/service-dispatcher';
 import { METRIC_NAMES } from '@chronopost/shared-schemas';
-import { getRecord, listPosts, sqsRecord, testEnvironment, testS3Client, type TestUser, usePublishingRig } from '@chronopost/testing';
+import {
+  getRecord,
+  listPosts,
+  observedFetch,
+  sqsRecord,
+  testEnvironment,
+  testS3Client,
+  type TestUser,
+  usePublishingRig,
+} from '@chronopost/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeHandler } from '../src/app';
 
@@ -207,21 +216,9 @@ describe('publishing', () => {
     expect(await tick(rig.dispatcher())).toMatchObject({ queued: 2 });
     // A new publisher container: its OAuth client holds no nonce of the PDS yet (as one that has
     // not talked to it for a minute). Its fetch is the real one, watched.
-    const base = createAtprotoFetch(rig.publisher().config.oauthClient);
     const seen: Array<{ path: string; status: number; at: number }> = [];
-    const pathOf = (input: string | URL | Request) => new URL(input instanceof Request ? input.url : input).pathname;
-    const watch = (path: string) => (response: Response) => {
-      seen.push({ path, status: response.status, at: Date.now() });
-      return response;
-    };
-    const fetch: PreparingFetch = Object.assign(
-      async (input: string | URL | Request, init?: RequestInit) => watch(pathOf(input))(await base(input, init)),
-      {
-        prepare: async (input: string | URL | Request, init?: RequestInit) => {
-          const prepared = await base.prepare!(input, init);
-          return { send: async () => watch(pathOf(input))(await prepared.send()), discard: prepared.discard };
-        },
-      },
+    const fetch = observedFetch(createAtprotoFetch(rig.publisher().config.oauthClient), (path, response) =>
+      seen.push({ path, status: response.status, at: Date.now() }),
     );
     await deliverAll(2, rig.publisher({ fetch }));
     for (const { user, post } of posted) expect(await rig.post(user, post.id)).toMatchObject({ status: 'published' });
