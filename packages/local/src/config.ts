@@ -38,6 +38,7 @@ export const localEnvSchema = z.object({
   LOCAL_PDS_PORT: portField(2583),
   LOCAL_PLC_PORT: portField(2582),
   LOCAL_SQS_POLLERS: positiveIntField('concurrent pollers of the publish queue', 5),
+  LOCAL_PUBLISH_MAX_CONCURRENCY: positiveIntField('publisher invocations at once', 100),
   /** The API's public base URL; http://127.0.0.1:<PORT> by default (an AT Protocol loopback client). */
   PUBLIC_URL: httpUrlField('the public base URL of the HTTP API').optional(),
   /** The web app's origin; by default the local web server's (http://127.0.0.1:<WEB_PORT>). */
@@ -107,6 +108,7 @@ export const localConfigSchema = localEnvSchema.transform((env) => {
       visibilityTimeoutSeconds: env.PUBLISH_VISIBILITY_TIMEOUT_SECONDS,
       batchSize: env.PUBLISH_BATCH_SIZE,
       pollers: env.LOCAL_SQS_POLLERS,
+      maxConcurrency: env.LOCAL_PUBLISH_MAX_CONCURRENCY,
     },
     mediaBucket: env.MEDIA_BUCKET,
     tables: { oauthState: env.OAUTH_STATE_TABLE, locks: env.LOCK_TABLE },

@@ -247,11 +247,17 @@ export async function startRuntime(config: LocalConfig, options: RuntimeOptions)
       handler: services.publisher.handler,
       batchSize: config.queues.batchSize,
       pollers: config.queues.pollers,
+      maxConcurrency: config.queues.maxConcurrency,
       timeoutMs: TIMEOUT_MS.publisher,
       logger,
     });
     stops.push({ name: 'publisher event source', stop: () => publisher.stop() });
-    component('publisher', { queueUrl: queues.queueUrl, batchSize: config.queues.batchSize, pollers: config.queues.pollers });
+    component('publisher', {
+      queueUrl: queues.queueUrl,
+      batchSize: config.queues.batchSize,
+      pollers: config.queues.pollers,
+      maxConcurrency: config.queues.maxConcurrency,
+    });
 
     const media = startMediaTrigger({ s3, handler: services.media.handler, timeoutMs: TIMEOUT_MS.media, logger });
     stops.push({ name: 'media invocations', stop: () => media.stop() });

@@ -118,8 +118,13 @@ export interface EventSourceOptions {
   functionName: string;
   handler: SqsLambda;
   batchSize: number;
-  /** Parallel pollers, each invoking the function with its own batches (Lambda starts with five). */
+  /** Receives at once (Lambda's pollers, five to begin with). */
   pollers: number;
+  /**
+   * Invocations at once, at most (the mapping's `maximum_concurrency`). A poller hands each batch
+   * to an invocation and receives again; at the limit it waits for an invocation to end first.
+   */
+  maxConcurrency: number;
   timeoutMs: number;
   /**
    * How long one receive waits for a message. Short, because the stand-in keeps serving a receive
@@ -138,10 +143,32 @@ export interface EventSource {
  * A stand-in for Lambda's SQS event source mapping: long-polls the queue, invokes the function with
  * batches, deletes the records that succeeded and leaves failed ones to reappear after the
  * visibility timeout (and, past maxReceiveCount, to move to the DLQ by the queue's redrive policy).
+ *
+ * A poller does not wait for its batch's invocation: a publisher holds its message until the
+ * post's second (~4 s), and when messages become visible a few at a time each poller's batch may
+ * hold one, so pollers that waited would run out with messages still in the queue (with 40 of
+ * them, some posts of a hundred due in one second were received after it: `pnpm bench lateness`).
+ * What bounds the invocations is `maxConcurrency`, as on AWS; each waiting receive also costs the
+ * stand-in CPU (it looks for visible messages every 10 ms), so a few pollers serve many invocations.
  */
 export function startSqsEventSource(options: EventSourceOptions): EventSource {
   const { sqs, queueUrl, queueArn, functionName, handler, logger } = options;
   const abort = new AbortController();
+  const invocations = new Set<Promise<void>>();
+  let reserved = 0;
+  const waitingForSlot: Array<() => void> = [];
+  const release = () => {
+    reserved -= 1;
+    waitingForSlot.shift()?.();
+  };
+  /** Resolves once an invocation may start (false once the source is stopping). */
+  const reserve = async (): Promise<boolean> => {
+    while (reserved >= options.maxConcurrency && !abort.signal.aborted) await new Promise<void>((resolve) => waitingForSlot.push(resolve));
+    if (abort.signal.aborted) return false;
+    reserved += 1;
+    return true;
+  };
+  abort.signal.addEventListener('abort', () => waitingForSlot.splice(0).forEach((wake) => wake()), { once: true });
 
   const poll = async () => {
     let backoffMs = 0;
@@ -153,6 +180,7 @@ export function startSqsEventSource(options: EventSourceOptions): EventSource {
           return;
         }
       }
+      if (!(await reserve())) return;
       let records: SQSRecord[];
       try {
         records = await receiveBatch({
@@ -164,14 +192,26 @@ export function startSqsEventSource(options: EventSourceOptions): EventSource {
           signal: abort.signal,
         });
       } catch (error) {
+        release();
         if (abort.signal.aborted) return;
         logger.warn('receiving from the publish queue failed; retrying', { error });
         backoffMs = Math.min(Math.max(backoffMs * 2, 250), 10_000);
         continue;
       }
       backoffMs = 0;
-      if (records.length === 0) continue;
-      await deliverBatch({ sqs, queueUrl, functionName, handler, timeoutMs: options.timeoutMs, logger }, records);
+      if (records.length === 0) {
+        release();
+        continue;
+      }
+      const invocation = deliverBatch({ sqs, queueUrl, functionName, handler, timeoutMs: options.timeoutMs, logger }, records)
+        .then(() => undefined)
+        // Only the delete can fail here: the messages come back after the visibility timeout.
+        .catch((error: unknown) => logger.error('deleting processed messages failed; they will be delivered again', { error }))
+        .finally(() => {
+          invocations.delete(invocation);
+          release();
+        });
+      invocations.add(invocation);
     }
   };
 
@@ -180,6 +220,8 @@ export function startSqsEventSource(options: EventSourceOptions): EventSource {
     stop: async () => {
       abort.abort();
       await Promise.allSettled(pollers);
+      // Work already handed to the function finishes (and its messages are deleted).
+      await Promise.allSettled([...invocations]);
     },
   };
 }

@@ -42,12 +42,16 @@ describe('publish queue through the local event source mapping', () => {
     source = undefined;
   });
 
-  const setup = async (maxReceiveCount: number, handler: (event: SQSEvent) => Promise<SQSBatchResponse>) => {
+  const setup = async (
+    maxReceiveCount: number,
+    handler: (event: SQSEvent) => Promise<SQSBatchResponse>,
+    concurrency: { pollers: number; maxConcurrency: number; visibilityTimeoutSeconds?: number } = { pollers: 2, maxConcurrency: 10 },
+  ) => {
     const queues = await createPublishQueues(sqs, {
       name: uniqueName('publish'),
       deadLetterName: uniqueName('publish-dlq'),
       maxReceiveCount,
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds: concurrency.visibilityTimeoutSeconds ?? 1,
     });
     source = startSqsEventSource({
       sqs,
@@ -56,7 +60,8 @@ describe('publish queue through the local event source mapping', () => {
       functionName: 'publisher',
       handler: async (event) => handler(event),
       batchSize: 10,
-      pollers: 2,
+      pollers: concurrency.pollers,
+      maxConcurrency: concurrency.maxConcurrency,
       timeoutMs: 5_000,
       longPollSeconds: 1,
       logger,
@@ -99,6 +104,37 @@ describe('publish queue through the local event source mapping', () => {
     await waitFor(() => (deliveries.get('flaky') === 2 ? true : undefined));
     await waitFor(async () => ((await counts(queues.queueUrl)) === 0 ? true : undefined));
     expect(Object.fromEntries(deliveries)).toEqual({ one: 1, flaky: 2, two: 1 });
+  });
+
+  it('keeps receiving while invocations run, up to maxConcurrency at once', async () => {
+    // Each invocation holds its batch until released, as a publisher holds a post until its second.
+    const running: Array<{ body: string; release: () => void }> = [];
+    const finished: string[] = [];
+    const queues = await setup(
+      3,
+      async (event) => {
+        await new Promise<void>((resolve) => running.push({ body: event.Records.map((record) => record.body).join(), release: resolve }));
+        finished.push(...event.Records.map((record) => record.body));
+        return { batchItemFailures: [] };
+      },
+      // Held longer than the usual 1 s here: visible again, they would be delivered twice.
+      { pollers: 1, maxConcurrency: 3, visibilityTimeoutSeconds: 30 },
+    );
+    // One at a time, each received alone: one poller, and batches of one.
+    for (const body of ['a', 'b', 'c', 'd']) {
+      await sqs.send(new SendMessageCommand({ QueueUrl: queues.queueUrl, MessageBody: body }));
+      if (body !== 'd') await waitFor(() => (running.some((invocation) => invocation.body === body) ? true : undefined));
+    }
+    // Three held at once by one poller; the fourth waits for one of them to end.
+    expect(running.map((invocation) => invocation.body)).toEqual(['a', 'b', 'c']);
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(running).toHaveLength(3);
+    running[0]!.release();
+    await waitFor(() => (running.some((invocation) => invocation.body === 'd') ? true : undefined));
+    for (const invocation of running.slice(1)) invocation.release();
+    await waitFor(() => (finished.length === 4 ? true : undefined));
+    await waitFor(async () => ((await counts(queues.queueUrl)) === 0 ? true : undefined));
+    expect(finished.sort()).toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('moves a message that keeps failing to the DLQ after maxReceiveCount, and redrives it back', async () => {

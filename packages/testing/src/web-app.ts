@@ -168,6 +168,7 @@ export function useWebApp(options: { suite: string; env?: Record<string, string>
       handler: publisher.makeHandler(publisherContext),
       batchSize: 10,
       pollers: 1,
+      maxConcurrency: 10,
       timeoutMs: 60_000,
       logger,
     });
