@@ -67,7 +67,7 @@ interface Lateness {
    * From the burst's second to the last of its answers: how long, and the CPU the PDS processes,
    * the runtime and PostgreSQL used meanwhile (/proc, sampled every 50 ms: ±60 ms).
    */
-  burstCpu: { windowMs: number; pds: number; runtime: number; postgres: number } | undefined;
+  burstCpu: ReturnType<typeof cpuBetween>;
   load: [number, number];
 }
 
@@ -94,8 +94,16 @@ const tail = (values: number[]): Tail => {
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), p99: percentile(sorted, 99), max: sorted.at(-1) ?? Number.NaN };
 };
 
+/** When it was read (ms since the epoch), and the CPU used so far by each side (ms, /proc). */
+interface CpuSample {
+  at: number;
+  pds: number;
+  runtime: number;
+  postgres: number;
+}
+
 /** CPU used between two moments, from the last sample at or before `from` to the first at or after `to`. */
-function cpuBetween(samples: Array<{ at: number; pds: number; runtime: number; postgres: number }>, from: number, to: number) {
+function cpuBetween(samples: CpuSample[], from: number, to: number) {
   if (!Number.isFinite(to)) return undefined;
   const first = samples.findLast((sample) => sample.at <= from);
   const last = samples.find((sample) => sample.at >= to);
@@ -187,7 +195,7 @@ async function measure(mode: Mode, spread: Spread, pdses: Pds[], plcUrl: string,
     const pdsCpuBefore = pdsCpu();
     const loadBefore = loadavg()[0]!;
     // Who had the CPU while the burst's writes were answered: samples from just before its second.
-    const samples: Array<{ at: number; pds: number; runtime: number; postgres: number }> = [];
+    const samples: CpuSample[] = [];
     const sampling = new Promise<void>((resolve) => {
       setTimeout(
         () => {
